@@ -1,0 +1,1 @@
+"""Plotly dashboards and Excel exports (see the publishing issue)."""

@@ -1,0 +1,1 @@
+"""The exchange standard as data: one contract per feed, compiled into Great Expectations suites."""

@@ -1,0 +1,126 @@
+"""Match real-world header spellings onto contract fields, find the header row and detect the feed.
+
+Headers are compared after NFKC folding (full-width → half-width), removing spaces, line breaks and
+required-markers (*), and splitting off a unit in brackets: `罚款金额（万元）`, `罚款金额(万元)` and
+`罚款金额 万元` are the same column with unit 万元.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from data_contracts.model import FEEDS, Contract, load_contract
+
+AMOUNT_UNITS = {"元": 1, "人民币元": 1, "万元": 10_000, "人民币万元": 10_000, "亿元": 100_000_000}
+_UNIT_BRACKET = re.compile(r"^(.+?)\((万元|元|亿元|人民币元|人民币万元)\)$")
+_UNIT_SUFFIX = re.compile(r"^(.+?)(万元|元|亿元)$")
+HEADER_SCAN_ROWS = 30
+
+
+def fold(text: str) -> str:
+    """NFKC-fold and drop all whitespace; the canonical form for comparing headers and codes."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def split_header(raw: str) -> tuple[str, str | None]:
+    """(header key, unit) for a header cell as written."""
+    h = fold(raw).strip("*＊").replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
+    m = _UNIT_BRACKET.match(h)
+    if m:
+        return m.group(1), m.group(2)
+    return h, None
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    index: int
+    header: str  # as written
+    field: str
+    unit: str | None  # amount unit from the header, if any
+
+
+@dataclass
+class HeaderMatch:
+    feed: str
+    row_index: int
+    columns: list[ColumnMatch]
+    unknown: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+
+    @property
+    def fields(self) -> set[str]:
+        return {c.field for c in self.columns}
+
+
+@cache
+def _lookup(feed: str) -> dict[str, str]:
+    """Folded header spelling → field name for one feed (the standard header and every synonym)."""
+    contract = load_contract(feed)
+    table: dict[str, str] = {}
+    for f in contract.fields:
+        for spelling in (f.header, *f.synonyms):
+            key, _unit = split_header(spelling)
+            table.setdefault(key, f.name)
+    return table
+
+
+def match_cell(feed: str, raw: str) -> tuple[str, str | None] | None:
+    """(field, unit) for one header cell, or None when the header is unknown to this feed."""
+    key, unit = split_header(raw)
+    table = _lookup(feed)
+    if key in table:
+        return table[key], unit
+    m = _UNIT_SUFFIX.match(key)  # "罚款金额万元": the unit written without brackets
+    if m and m.group(1) in table:
+        return table[m.group(1)], m.group(2)
+    return None
+
+
+def match_row(feed: str, cells: list[str | None], row_index: int) -> HeaderMatch:
+    columns: list[ColumnMatch] = []
+    unknown: list[str] = []
+    duplicates: list[str] = []
+    seen: set[str] = set()
+    for idx, cell in enumerate(cells):
+        if cell is None or not str(cell).strip():
+            continue
+        hit = match_cell(feed, str(cell))
+        if hit is None:
+            unknown.append(str(cell).strip())
+        elif hit[0] in seen:
+            duplicates.append(str(cell).strip())
+        else:
+            seen.add(hit[0])
+            columns.append(ColumnMatch(idx, str(cell).strip(), hit[0], hit[1]))
+    return HeaderMatch(feed, row_index, columns, unknown, duplicates)
+
+
+def find_header(rows: list[list[str | None]], feeds: tuple[str, ...] = FEEDS) -> HeaderMatch | None:
+    """The first row (within the first rows) that looks most like a header of one of `feeds`.
+
+    A row qualifies when it matches at least three fields of a feed and at least half of its
+    non-empty cells; the feed with the most matched required fields wins, then the most matches.
+    """
+    best: tuple[tuple[int, int], HeaderMatch] | None = None
+    for r, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
+        filled = sum(1 for c in cells if c is not None and str(c).strip())
+        if filled < 3:
+            continue
+        for feed in feeds:
+            m = match_row(feed, cells, r)
+            if len(m.columns) < 3 or len(m.columns) * 2 < filled:
+                continue
+            required = {f.name for f in load_contract(feed).required_fields}
+            score = (len(m.fields & required), len(m.columns))
+            if best is None or score > best[0]:
+                best = (score, m)
+        if best is not None:
+            return best[1]  # the first qualifying row is the header; later rows are data
+    return None
+
+
+def missing_required(contract: Contract, match: HeaderMatch) -> list[str]:
+    return [f.header for f in contract.required_fields if f.name not in match.fields]

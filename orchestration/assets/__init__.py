@@ -1,0 +1,1 @@
+"""Assets by concern: ingest (one per feed) and the dbt project."""

@@ -1,0 +1,295 @@
+"""`liandong`: the command line. Errors are sentences in Chinese and English, never tracebacks."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import signal
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ingest.errors import UserError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="府检联动数据仓库 liandong")
+console = Console()
+err = Console(stderr=True)
+FEED_CHOICES = ["penalty", "supervision", "hotline", "units"]
+FEED_BY_CHOICE = {"penalty": "penalty_ledger", "supervision": "supervision_ledger",
+                  "hotline": "hotline_exchange", "units": "member_units"}
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn every failure into a sentence (set LIANDONG_DEBUG=1 to see the traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except UserError as exc:
+            err.print(f"[red]错误[/red]：{exc.message_zh}\n[red]Error[/red]: {exc.message_en}")
+            raise typer.Exit(2) from None
+        except Exception as exc:  # noqa: BLE001 - the user interface never shows a traceback
+            if os.environ.get("LIANDONG_DEBUG"):
+                raise
+            err.print(f"[red]内部错误[/red]：{type(exc).__name__}: {exc}\n"
+                      "[red]Internal error[/red]: set LIANDONG_DEBUG=1 and run again to see details.")
+            raise typer.Exit(3) from None
+
+    return wrapper
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"日期格式应为 YYYY-MM-DD：{value}", f"dates must be YYYY-MM-DD: {value}") from None
+
+def _settings(home: Path | None):
+    from orchestration.settings import load_settings
+
+    settings = load_settings(home)
+    settings.prepare()
+    os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
+    return settings
+
+def _expand(files: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for f in files:
+        if f.is_dir():
+            out.extend(sorted(p for p in f.rglob("*") if p.is_file() and p.suffix.lower() in (".xlsx", ".xls", ".csv")))
+        elif f.exists():
+            out.append(f)
+        else:
+            raise UserError(f"文件不存在：{f}", f"no such file: {f}")
+    return out
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=False)
+
+def _wait_message() -> None:
+    err.print("[yellow]仓库正被另一个任务写入，等待其完成…[/yellow] / the warehouse is busy with another job; waiting…")
+
+def ingest_paths(settings: Any, paths: list[Path], feed: str | None, *, demo: bool = False) -> list[Any]:
+    """Ingest files in order under the writer lock, with progress."""
+    from ingest.pipeline import ingest_file
+    from ingest.warehouse import writer_lock
+
+    target = settings.ingest_target(demo=demo)
+    outcomes = []
+    with writer_lock(settings.lock, on_wait=_wait_message), _progress() as progress:
+        task = progress.add_task("载入 / ingest", total=len(paths))
+        for path in paths:
+            progress.update(task, description=f"载入 {path.name[:40]}")
+            outcomes.append(ingest_file(path, target, feed))
+            progress.advance(task)
+        progress.update(task, description="载入完成 / ingested")
+    return outcomes
+
+def print_outcomes(outcomes: list[Any], *, show_problems: int = 5) -> None:
+    table = Table(title="文件处理结果 / files")
+    for col in ("文件 file", "台账 feed", "状态 status", "读取 read", "载入 loaded", "隔离 quarantined", "非数据 non-data"):
+        table.add_column(col)
+    labels = {"loaded": "[green]已载入[/green]", "partial": "[yellow]部分隔离[/yellow]",
+              "rejected": "[red]拒收[/red]", "skipped": "[dim]已处理过[/dim]"}
+    for o in outcomes:
+        table.add_row(o.name, o.feed or "-", labels.get(o.status, o.status), str(o.rows_read), str(o.rows_loaded),
+                      str(o.rows_quarantined), str(o.rows_non_data))
+    console.print(table)
+    for o in outcomes:
+        for p in o.problems[:show_problems]:
+            console.print(f"  [red]✗[/red] {p.sentence(o.name)}")
+        if len(o.problems) > show_problems:
+            console.print(f"  … 另有 {len(o.problems) - show_problems} 条 / {len(o.problems) - show_problems} more")
+        for note in o.notes:
+            console.print(f"  [yellow]![/yellow] {o.name}: {note}")
+        if o.unknown_headers:
+            console.print(f"  [yellow]![/yellow] {o.name}: 未识别的列 / unknown columns: {'、'.join(o.unknown_headers)}")
+
+@app.command()
+@friendly
+def sample(out: Path = typer.Option(..., "--out", help="输出目录 / output folder"),
+           seed: int = typer.Option(2024, "--seed", help="随机种子 / seed (same seed → same files)")) -> None:
+    """生成示例台账 / write the bundled sample ledgers (deterministic)."""
+    from ingest.sample import generate_sample
+
+    manifest = generate_sample(out, seed)
+    console.print(f"已生成 {len(manifest['files'])} 个文件到 {out} / wrote {len(manifest['files'])} files to {out}")
+
+@app.command()
+@friendly
+def ingest(files: list[Path] = typer.Argument(..., help="文件或目录 / files or folders"),
+           feed: str | None = typer.Option(None, "--feed", help="penalty|supervision|hotline|units"),
+           home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+    """载入台账文件 / load ledger files into the warehouse."""
+    if feed is not None and feed not in FEED_BY_CHOICE:
+        raise UserError(f"--feed 只能是 {'|'.join(FEED_CHOICES)}", f"--feed must be one of {'|'.join(FEED_CHOICES)}")
+    settings = _settings(home)
+    outcomes = ingest_paths(settings, _expand(files), FEED_BY_CHOICE.get(feed or ""))
+    print_outcomes(outcomes)
+    if any(o.status == "rejected" for o in outcomes):
+        raise typer.Exit(1)
+
+@app.command()
+@friendly
+def validate(files: list[Path] = typer.Argument(..., help="文件或目录 / files or folders"),
+             feed: str | None = typer.Option(None, "--feed", help="penalty|supervision|hotline|units")) -> None:
+    """按数据交换标准检查文件（不载入）/ check files against the standard without loading; exit 1 on any failure."""
+    from ingest.pipeline import inspect_file
+
+    if feed is not None and feed not in FEED_BY_CHOICE:
+        raise UserError(f"--feed 只能是 {'|'.join(FEED_CHOICES)}", f"--feed must be one of {'|'.join(FEED_CHOICES)}")
+    outcomes = [inspect_file(p, FEED_BY_CHOICE.get(feed or "")).outcome for p in _expand(files)]
+    print_outcomes(outcomes, show_problems=200)
+    failed = [o for o in outcomes if o.failed]
+    if failed:
+        console.print(f"[red]{len(failed)} 个文件不符合标准[/red] / {len(failed)} file(s) fail the standard")
+        raise typer.Exit(1)
+    console.print("[green]全部文件符合数据交换标准[/green] / all files pass the exchange standard")
+
+def build_warehouse(settings: Any, as_of: date | None) -> None:
+    from ingest.warehouse import writer_lock
+    from orchestration.dbt_runner import run_dbt
+
+    with writer_lock(settings.lock, on_wait=_wait_message):
+        with console.status("dbt build …"):
+            result = run_dbt(settings, ["build"], as_of=as_of)
+    lines = [ln for ln in result.stdout.splitlines() if "Done." in ln or "ERROR" in ln or "FAIL" in ln
+             or "WARN" in ln and "test" in ln]
+    for ln in lines[-30:]:
+        console.print(f"  {ln}")
+    if result.returncode != 0:
+        tail = "\n".join(result.stdout.splitlines()[-40:])
+        raise UserError(f"dbt build 失败：\n{tail}", "dbt build failed (see above)")
+    _build_docs(settings)
+
+def _build_docs(settings: Any) -> Path | None:
+    from data_contracts.docs import build_data_docs
+    from ingest.warehouse import connect
+    from orchestration.summary import _rows
+
+    with connect(settings.warehouse, read_only=True) as con:
+        results = _rows(con, "select * from meta.contract_results")
+        files = _rows(con, "select * from meta.files order by ingested_at")
+    return build_data_docs(settings.site / "data_docs", results, files)
+
+@app.command()
+@friendly
+def build(as_of: str | None = typer.Option(None, "--as-of", help="统计截止日期 / as-of date YYYY-MM-DD"),
+          home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+    """运行 dbt 构建与检查 / dbt build and tests, as of a date (default today)."""
+    settings = _settings(home)
+    build_warehouse(settings, _as_of(as_of))
+    console.print("[green]构建完成[/green] / build finished")
+
+@app.command()
+@friendly
+def status(limit: int = typer.Option(30, "--limit"),
+           home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+    """最近处理的文件及对账 / recent files with their reconciliation."""
+    from orchestration.summary import recent_files
+
+    settings = _settings(home)
+    table = Table(title="最近文件 / recent files")
+    for col in ("时间 time", "文件 file", "台账 feed", "状态 status", "读取", "载入", "隔离", "非数据", "对账 reconciled"):
+        table.add_column(col)
+    for r in recent_files(settings, limit):
+        table.add_row(f"{r['ingested_at']:%Y-%m-%d %H:%M}", r["file_name"], r["feed"] or "-", r["status"],
+                      *(str(r[k]) for k in ("rows_read", "rows_loaded", "rows_quarantined", "rows_non_data")),
+                      "✓" if r["reconciled"] else "✗")
+    console.print(table)
+
+def print_summary(settings: Any) -> None:
+    from orchestration.summary import FEED_TITLES, warehouse_summary
+
+    s = warehouse_summary(settings)
+    t = Table(title="文件 / files")
+    for col in ("状态 status", "文件数 files", "读取 read", "载入 loaded", "隔离 quarantined", "非数据 non-data"):
+        t.add_column(col)
+    for r in s["files"]:
+        t.add_row(r["status"], *(str(r[k] or 0) for k in ("files", "rows_read", "rows_loaded", "rows_quarantined",
+                                                           "rows_non_data")))
+    console.print(t)
+    t = Table(title="隔离原因 / quarantined rows by reason")
+    for col in ("规则 rule", "原因 reason", "行数 rows"):
+        t.add_column(col)
+    for r in s["reasons"]:
+        t.add_row(r["rule_id"], r["message_zh"], str(r["rows"]))
+    console.print(t)
+    t = Table(title="合同通过率（按台账）/ contract pass rate per feed")
+    for col in ("台账 feed", "载入 loaded", "隔离 quarantined", "通过率 pass %", "当前行 current", "历史版本 history"):
+        t.add_column(col)
+    tables = {r["feed"]: r for r in s["tables"]}
+    for r in s["feeds"]:
+        tab = tables.get(r["feed"], {})
+        t.add_row(f"{FEED_TITLES.get(r['feed'], r['feed'])} {r['feed']}", str(r["loaded"]), str(r["quarantined"]),
+                  f"{r['pass_rate']}", str(tab.get("current_rows", "")), str(tab.get("history_rows", "")))
+    console.print(t)
+    t = Table(title="合同通过率（按单位）/ contract pass rate per unit")
+    for col in ("台账 feed", "单位 unit", "检查行 rows", "不通过 failed", "通过率 pass %"):
+        t.add_column(col)
+    for r in s["units"]:
+        t.add_row(r["feed"], r["unit_name"] or "（未填）", str(r["rows_checked"]), str(r["rows_failed"]),
+                  f"{r['pass_rate']}")
+    console.print(t)
+
+@app.command()
+@friendly
+def demo(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME"),
+         seed: int = typer.Option(2024, "--seed"),
+         as_of: str = typer.Option("2025-12-31", "--as-of", help="示例数据的统计截止日期 / as-of date")) -> None:
+    """示例：生成示例数据、载入、构建并汇总 / sample data → ingest → dbt build → summary."""
+    from ingest.sample import generate_sample
+    from orchestration.dbt_runner import ensure_manifest
+
+    settings = _settings(home)
+    console.rule("liandong demo")
+    console.print("[yellow]注意：演示使用内置演示密钥进行假名化，切勿用于真实台账。[/yellow]\n"
+                  "[yellow]Note: the demo pseudonymises with a built-in demo key; never use it for real ledgers.[/yellow]")
+    sample_dir = settings.home / "sample"
+    with console.status("生成示例台账 / writing sample ledgers …"):
+        manifest = generate_sample(sample_dir, seed)
+    files = [sample_dir / f["path"] for f in manifest["files"]]
+    units_first = sorted(files, key=lambda p: (0 if "成员单位" in p.name else 1, p.name))
+    outcomes = ingest_paths(settings, units_first, None, demo=True)
+    print_outcomes(outcomes, show_problems=2)
+    with console.status("准备 dbt / preparing dbt …"):
+        ensure_manifest(settings)
+    build_warehouse(settings, _as_of(as_of))
+    print_summary(settings)
+    console.print(f"仓库 warehouse: {settings.warehouse}")
+    console.print(f"数据标准报告 contract report: {settings.site / 'data_docs' / 'index.html'}")
+    console.print(f"隔离明细 quarantine: {settings.quarantine}")
+
+@app.command()
+@friendly
+def dev(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME"),
+        port: int = typer.Option(3000, "--port")) -> None:
+    """启动 Dagster 界面 / start the Dagster UI (dagster dev) with the whole asset graph."""
+    from orchestration.dbt_runner import ensure_manifest
+
+    settings = _settings(home)
+    ensure_manifest(settings)
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+    os.environ["LIANDONG_HOME"] = str(settings.home)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # `dagster dev` started from scripts inherits SIGINT ignored
+    exe = shutil.which("dagster", path=str(Path(sys.executable).parent)) or "dagster"
+    os.execv(exe, [exe, "dev", "-m", "orchestration.definitions", "-p", str(port)])
+
+def main() -> None:
+    app()
+
+if __name__ == "__main__":
+    main()
+

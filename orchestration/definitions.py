@@ -1,0 +1,23 @@
+"""The code location: assembles the definitions; every concern lives in its own module."""
+
+from dagster import Definitions
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.dbt import warehouse_dbt_assets
+from orchestration.assets.ingest import ingest_assets
+from orchestration.jobs import warehouse_job
+from orchestration.resources import LiandongResource
+from orchestration.schedules import daily_warehouse_schedule
+from orchestration.sensors import inbox_sensor
+from orchestration.settings import DBT_PROJECT_DIR
+
+defs = Definitions(
+    assets=[*ingest_assets, warehouse_dbt_assets],
+    jobs=[warehouse_job],
+    schedules=[daily_warehouse_schedule],
+    sensors=[inbox_sensor],
+    resources={
+        "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR)),
+        "liandong": LiandongResource(),
+    },
+)

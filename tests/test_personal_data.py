@@ -1,0 +1,40 @@
+from data_contracts.identifiers import is_valid_ric, ric_15_to_18
+from ingest.mask import mask_text
+from ingest.pseudonymise import is_pseudonym, pseudonym
+from tests.builders import PERSON_ID, PERSON_ID_15
+
+KEY = b"0123456789abcdef-key"
+
+
+def test_legacy_15_digit_number_upgrades_to_the_same_person():
+    assert ric_15_to_18(PERSON_ID_15) == PERSON_ID
+    assert is_valid_ric(PERSON_ID) and is_valid_ric(PERSON_ID_15)
+
+
+def test_pseudonyms_are_stable_across_spellings_and_keyed():
+    a = pseudonym(KEY, "id", PERSON_ID)
+    assert pseudonym(KEY, "id", PERSON_ID_15) == a
+    assert pseudonym(KEY, "id", f" {PERSON_ID.lower()} ") == a
+    assert pseudonym(b"another-key-0123456", "id", PERSON_ID) != a
+    assert pseudonym(KEY, "name", PERSON_ID) != a  # kinds are separated
+    assert is_pseudonym(a) and PERSON_ID not in a
+
+
+def test_phone_pseudonyms_ignore_formatting():
+    assert pseudonym(KEY, "phone", "139-1234-5678") == pseudonym(KEY, "phone", "+86 13912345678")
+
+
+def test_free_text_masking_reads_naturally():
+    text = f"当事人张三（身份证号{PERSON_ID}，电话13912345678，邮箱zs@example.com）于2024年3月销售金额6.8万元。"
+    out = mask_text(text, {"张三": "【当事人】"})
+    assert out == "当事人【当事人】（身份证号【身份证号】，电话【手机号】，邮箱【邮箱】）于2024年3月销售金额6.8万元。"
+
+
+def test_masking_leaves_amounts_dates_and_invalid_numbers_alone():
+    text = "销售金额68000元，2024年3月5日，案号123456789012345678，面积12.5亩"
+    assert mask_text(text) == text
+    assert "【身份证号】" in mask_text(f"老证件{PERSON_ID_15}")
+
+
+def test_bank_cards_with_luhn_are_masked():
+    assert mask_text("卡号4111111111111111") == "卡号【银行卡号】"
