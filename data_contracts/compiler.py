@@ -180,7 +180,8 @@ class _FieldRules:
             else:
                 self.add("codes", "code_list_codes",
                          f"含「{cl.title}」代码表以外的值（多个值以“;”分隔）{other}",
-                         f"Contains a value outside the code list {cl.name} (values separated by ';'){other_en}",
+                         f"Contains a value outside the code list {cl.name} "
+                         f"(values separated by ';'){other_en}",
                          code_list=cl.name, values=list(cl.values), open_prefix=cl.open_prefix,
                          separator=LIST_SEPARATOR)
         elif f.type == "uscc":
@@ -209,7 +210,8 @@ def compile_rules(contract: Contract, today: date) -> list[Rule]:
             if other not in names:
                 raise ValueError(f"{contract.id}.{fld.name}: gte/lte refers to unknown field {other}")
         if fld.required_when is not None and fld.required_when.field not in names:
-            raise ValueError(f"{contract.id}.{fld.name}: condition on unknown field {fld.required_when.field}")
+            raise ValueError(f"{contract.id}.{fld.name}: condition on unknown field "
+                             f"{fld.required_when.field}")
         rules.extend(_FieldRules(contract, fld, codes, today).build())
     key = list(contract.key)
     headers = " + ".join(_header(contract, k) for k in key)

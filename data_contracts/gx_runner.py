@@ -15,7 +15,7 @@ import os
 import re
 import threading
 from collections.abc import Hashable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -27,20 +27,20 @@ from data_contracts.report import RuleOutcome, ValidationReport
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-import great_expectations as gx  # noqa: E402
-from great_expectations.data_context.types.base import (  # noqa: E402
+import great_expectations as gx
+from great_expectations.data_context.types.base import (
     DataContextConfig,
     InMemoryStoreBackendDefaults,
     ProgressBarsConfig,
 )
-from great_expectations.execution_engine import PandasExecutionEngine  # noqa: E402
-from great_expectations.expectations.expectation import ColumnMapExpectation  # noqa: E402
-from great_expectations.expectations.metrics.map_metric_provider import (  # noqa: E402
+from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import ColumnMapExpectation
+from great_expectations.expectations.metrics.map_metric_provider import (
     ColumnMapMetricProvider,
     column_condition_partial,
 )
-from great_expectations.expectations.row_conditions import Column  # noqa: E402
-from great_expectations.expectations.row_conditions import Condition as GxCondition  # noqa: E402
+from great_expectations.expectations.row_conditions import Column
+from great_expectations.expectations.row_conditions import Condition as GxCondition
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,8 @@ def ric_valid(values: Any) -> np.ndarray:
     return ok | legacy
 
 
-def codes_valid(values: Any, value_set: list[str], open_prefix: str | None, separator: str | None) -> np.ndarray:
+def codes_valid(values: Any, value_set: list[str], open_prefix: str | None,
+                separator: str | None) -> np.ndarray:
     """Each value (or each `separator`-joined element) is a code, or `<open_prefix><name>`."""
     allowed = frozenset(value_set)
 
@@ -113,18 +114,16 @@ def codes_valid(values: Any, value_set: list[str], open_prefix: str | None, sepa
 
 def _per_unique(values: Any, fn: Any) -> np.ndarray:
     """Apply a Python predicate once per distinct value (nulls → False)."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    if len(uniques) == 0:
-        return np.zeros(len(codes), dtype=bool)
-    verdict = np.fromiter((fn(u) for u in uniques), dtype=bool, count=len(uniques))
-    return np.where(codes >= 0, verdict[np.maximum(codes, 0)], False)
+    return _unique_then(values, lambda uniques: np.fromiter((fn(u) for u in uniques), dtype=bool,
+                                                            count=len(uniques)))
 
 
 def _unique_then(values: Any, check: Any) -> np.ndarray:
+    """Run a vectorised check on the distinct values of a column; spread the verdicts back (nulls → False)."""
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     if len(uniques) == 0:
         return np.zeros(len(codes), dtype=bool)
-    verdict = check(uniques)
+    verdict = np.asarray(check(uniques), dtype=bool)
     return np.where(codes >= 0, verdict[np.maximum(codes, 0)], False)
 
 
@@ -237,7 +236,8 @@ def _expectation(rule: Rule, today: date) -> Any:
     p, col = rule.params, rule.field
     kw: dict[str, Any] = {}
     if rule.condition is not None:
-        kw["row_condition"] = _gx_condition(rule.condition, _helper_name(rule) if _needs_helper(rule) else None)
+        helper = _helper_name(rule) if _needs_helper(rule) else None
+        kw["row_condition"] = _gx_condition(rule.condition, helper)
     if rule.kind == "required":
         if "long_term_column" in p:
             kw["row_condition"] = Column(p["long_term_column"]) != True  # noqa: E712
@@ -272,12 +272,13 @@ def _expectation(rule: Rule, today: date) -> Any:
         return E.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A=a, column_B=b, or_equal=True, ignore_row_if="either_value_is_missing", **kw)
     if rule.kind == "unique_key":
-        cols = list(p["columns"])
-        if len(cols) == 1:
-            return E.ExpectColumnValuesToBeUnique(column=cols[0], **kw)
+        # A key must be unique within one file; several files validated together carry `_file`.
+        cols = [*p["columns"], FILE_COLUMN]
         return E.ExpectCompoundColumnsToBeUnique(column_list=cols, ignore_row_if="any_value_is_missing", **kw)
     raise ValueError(f"rule {rule.rule_id}: no expectation for kind {rule.kind}")
 
+
+FILE_COLUMN = "_file"  # which file a row came from, when one call validates several files
 
 _SUITES: dict[tuple[str, date, int], gx.ExpectationSuite] = {}
 _SUITE_CACHE_SIZE = 32
@@ -373,6 +374,9 @@ def _prepare(contract: Contract, rules: list[Rule], df: pd.DataFrame) -> tuple[p
     # columns some rule reads (a missing one stays missing, so GX reports it).
     used = dict.fromkeys(c for r in rules for c in r.columns)
     used.update(dict.fromkeys(extra))
+    if FILE_COLUMN not in df.columns:
+        extra[FILE_COLUMN] = np.zeros(len(df), dtype=np.int64)
+    used[FILE_COLUMN] = None
     base = df[[c for c in df.columns if c in used]]
     work = base.assign(**extra) if extra else base
     return work, domains
@@ -380,10 +384,8 @@ def _prepare(contract: Contract, rules: list[Rule], df: pd.DataFrame) -> tuple[p
 
 def _exception_text(result: Any) -> str | None:
     info = result.exception_info or {}
-    if "raised_exception" in info:  # flat form
-        infos = [info]
-    else:
-        infos = [v for v in info.values() if isinstance(v, dict)]
+    # Either one flat dict, or one dict per metric that failed.
+    infos = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
     msgs = [str(i.get("exception_message") or "exception") for i in infos if i.get("raised_exception")]
     return "; ".join(dict.fromkeys(msgs)) or None
 
@@ -396,6 +398,8 @@ def validate_frame(contract: Contract, df: pd.DataFrame, today: date) -> Validat
     """
     if not df.index.is_unique:
         raise ValueError("validate_frame needs a frame with a unique index (labels identify rows)")
+    if isinstance(today, datetime):
+        today = today.date()
     rules = compile_rules(contract, today)
     work, domains = _prepare(contract, rules, df)
     with _LOCK:  # one batch at a time per process: the batch definition is shared
@@ -416,17 +420,20 @@ def validate_frame(contract: Contract, df: pd.DataFrame, today: date) -> Validat
 
 def _outcome(rule: Rule, res: Any, index: pd.Index, domain: np.ndarray | None) -> RuleOutcome:
     base = dict(rule_id=rule.rule_id, field=rule.field, severity=rule.severity, kind=rule.kind,
-                message_zh=rule.message_zh, message_en=rule.message_en, domain_mask=domain)
+                message_zh=rule.message_zh, message_en=rule.message_en, columns=rule.columns,
+                domain_mask=domain)
     in_domain = index if domain is None else index[domain]
     if res is None:
         return RuleOutcome(expectation_type="", element_count=len(in_domain), unexpected_count=len(in_domain),
-                           failed_index=list(in_domain), exception="GX returned no result for this rule", **base)
+                           failed_index=list(in_domain), exception="GX returned no result for this rule",
+                           **base)
     etype = res.expectation_config.type
     error = _exception_text(res)
     if error is not None:
         log.error("rule %s crashed in Great Expectations: %s", rule.rule_id, error)
         return RuleOutcome(expectation_type=etype, element_count=len(in_domain),
-                           unexpected_count=len(in_domain), failed_index=list(in_domain), exception=error, **base)
+                           unexpected_count=len(in_domain), failed_index=list(in_domain), exception=error,
+                           **base)
     r = res.result
     failed: list[Hashable] = list(r.get("unexpected_index_list") or [])
     unexpected = int(r.get("unexpected_count") or 0)

@@ -6,6 +6,7 @@ A `ValidationReport` says, per compiled rule, which rows (DataFrame index labels
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +45,8 @@ class RuleOutcome:
     unexpected_count: int
     failed_index: list[Hashable]
     exception: str | None = None
+    # Every contract field the rule reads (a key rule reads several; `field` then joins them with ",").
+    columns: tuple[str, ...] = ()
     # Rows the rule applies to, as a bool array aligned with the validated frame (None: every row).
     domain_mask: np.ndarray | None = field(default=None, repr=False, compare=False)
 
@@ -110,10 +113,8 @@ def _row_numbers(df: pd.DataFrame) -> pd.Series:
 
 def _join_rows(values: pd.Series) -> str:
     vals = values.dropna().tolist()
-    try:
+    with contextlib.suppress(TypeError):  # mixed types: keep frame order
         vals = sorted(vals)
-    except TypeError:
-        pass
     return ",".join(str(v) for v in vals[:MAX_FAILED_ROWS_LISTED])
 
 
@@ -142,6 +143,9 @@ def results_by_unit(report: ValidationReport, df: pd.DataFrame, unit_column: str
         failed_group = group[failed_pos]
         unexpected = np.bincount(failed_group, minlength=len(unit_names))
         failed_numbers = row_numbers.iloc[failed_pos]
+        zh, en = o.message_zh, o.message_en
+        if o.exception is not None:
+            zh, en = f"{zh}【规则执行出错：{o.exception}】", f"{en} [rule crashed: {o.exception}]"
         for g in present:
             failed_here = failed_numbers[failed_group == g] if len(failed_pos) else failed_numbers
             rows.append({
@@ -153,7 +157,7 @@ def results_by_unit(report: ValidationReport, df: pd.DataFrame, unit_column: str
                 "element_count": int(element[g]),
                 "unexpected_count": int(unexpected[g]),
                 "failed_rows": _join_rows(failed_here),
-                "message_zh": o.message_zh if o.exception is None else f"{o.message_zh}【规则执行出错：{o.exception}】",
-                "message_en": o.message_en if o.exception is None else f"{o.message_en} [rule crashed: {o.exception}]",
+                "message_zh": zh,
+                "message_en": en,
             })
     return rows

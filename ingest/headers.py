@@ -18,6 +18,7 @@ AMOUNT_UNITS = {"元": 1, "人民币元": 1, "万元": 10_000, "人民币万元"
 _UNIT_BRACKET = re.compile(r"^(.+?)\((万元|元|亿元|人民币元|人民币万元)\)$")
 _UNIT_SUFFIX = re.compile(r"^(.+?)(万元|元|亿元)$")
 HEADER_SCAN_ROWS = 30
+IGNORED_HEADERS = {"序号", "序", "行号", "No", "No.", "NO"}  # row counters every export carries: not data
 
 
 def fold(text: str) -> str:
@@ -89,7 +90,8 @@ def match_row(feed: str, cells: list[str | None], row_index: int) -> HeaderMatch
             continue
         hit = match_cell(feed, str(cell))
         if hit is None:
-            unknown.append(str(cell).strip())
+            if split_header(str(cell))[0] not in IGNORED_HEADERS:
+                unknown.append(str(cell).strip())
         elif hit[0] in seen:
             duplicates.append(str(cell).strip())
         else:

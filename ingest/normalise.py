@@ -62,6 +62,7 @@ def parse_date(text: str, *, allow_serial: bool = True) -> date:
         m = pattern.match(t)
         if m:
             y, mo, d = (int(g) for g in m.groups())
+            _check_year(y, text)
             try:
                 return date(y, mo, d)
             except ValueError as exc:
@@ -77,12 +78,22 @@ def parse_date(text: str, *, allow_serial: bool = True) -> date:
     )
 
 
+MIN_YEAR, MAX_YEAR = 1949, 2100
+
+
+def _check_year(year: int, text: str) -> None:
+    """Years outside 1949–2100 are typing errors (and would fall outside pandas' date range)."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError_("type.date", f"年份不合理：{text}", f"implausible year: {text}")
+
+
 def parse_datetime(text: str) -> datetime:
     t = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().replace("T", " ")
     m = _DATETIME.match(t)
     if m:
         y, mo, d, h, mi = (int(g) for g in m.groups()[:5])
         s = int(m.group(6) or 0)
+        _check_year(y, text)
         try:
             return datetime(y, mo, d, h, mi, s)
         except ValueError as exc:

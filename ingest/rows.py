@@ -52,6 +52,11 @@ def _is_summary(cells: list[str | None]) -> bool:
     return any(c is not None and fold(str(c)).rstrip(":：") in SUMMARY_WORDS for c in cells)
 
 
+def is_non_data(cells: list[str | None]) -> bool:
+    """Blank rows and 合计/总计 summary rows are not data."""
+    return all(clean(c) is None for c in cells) or _is_summary(cells)
+
+
 def parse_value(f: Field, text: str, unit: str | None, row_raw: dict[str, str | None]) -> tuple[Any, list[str]]:
     """Typed value of one cell and the flags it raises."""
     t = f.type
@@ -95,10 +100,7 @@ def parse_sheet(contract: Contract, grid: Grid, match: HeaderMatch) -> ParsedShe
     body = grid.rows[match.row_index + 1:]
     for offset, cells in enumerate(body):
         row_number = grid.row_number(match.row_index + 1 + offset)
-        if all(clean(c) is None for c in cells):
-            non_data += 1
-            continue
-        if _is_summary(cells):
+        if is_non_data(cells):
             non_data += 1
             continue
         raw = {name: clean(cells[c.index]) if c.index < len(cells) else None for name, c in by_field.items()}

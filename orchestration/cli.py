@@ -20,8 +20,9 @@ from rich.table import Table
 from ingest.errors import UserError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="府检联动数据仓库 liandong")
-console = Console()
-err = Console(stderr=True)
+console = Console(width=None if sys.stdout.isatty() else 140)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
+UNITS_SHOWN = 15
 FEED_CHOICES = ["penalty", "supervision", "hotline", "units"]
 FEED_BY_CHOICE = {"penalty": "penalty_ledger", "supervision": "supervision_ledger",
                   "hotline": "hotline_exchange", "units": "member_units"}
@@ -83,31 +84,37 @@ def _wait_message() -> None:
 
 def ingest_paths(settings: Any, paths: list[Path], feed: str | None, *, demo: bool = False) -> list[Any]:
     """Ingest files in order under the writer lock, with progress."""
-    from ingest.pipeline import ingest_file
+    from ingest.pipeline import ingest_files
     from ingest.warehouse import writer_lock
 
     target = settings.ingest_target(demo=demo)
-    outcomes = []
     with writer_lock(settings.lock, on_wait=_wait_message), _progress() as progress:
-        task = progress.add_task("载入 / ingest", total=len(paths))
-        for path in paths:
-            progress.update(task, description=f"载入 {path.name[:40]}")
-            outcomes.append(ingest_file(path, target, feed))
+        task = progress.add_task(f"读取并校验 {len(paths)} 个文件 / reading and validating", total=len(paths))
+
+        def loaded(outcome: Any) -> None:
+            progress.update(task, description=f"载入 / loaded {outcome.name[:40]}")
             progress.advance(task)
-        progress.update(task, description="载入完成 / ingested")
+
+        outcomes = ingest_files(paths, target, feed, on_file=loaded)
+        progress.update(task, completed=len(paths), description="载入完成 / ingested")
     return outcomes
 
-def print_outcomes(outcomes: list[Any], *, show_problems: int = 5) -> None:
-    table = Table(title="文件处理结果 / files")
-    for col in ("文件 file", "台账 feed", "状态 status", "读取 read", "载入 loaded", "隔离 quarantined", "非数据 non-data"):
+def print_outcomes(outcomes: list[Any], *, show_problems: int = 5, only_problems: bool = False) -> None:
+    """One row per file (or only the files with problems), then the first problems of each."""
+    shown = [o for o in outcomes if o.status != "loaded" or o.notes or o.unknown_headers] if only_problems else outcomes
+    clean = len(outcomes) - len(shown)
+    table = Table(title="文件处理结果 / files" + (f"（另有 {clean} 个文件全部载入 / {clean} more loaded cleanly）"
+                                                  if clean else ""))
+    table.add_column("文件 file", overflow="fold", min_width=30)
+    for col in ("台账 feed", "状态 status", "读取 read", "载入 loaded", "隔离 quarantined", "非数据 non-data"):
         table.add_column(col)
     labels = {"loaded": "[green]已载入[/green]", "partial": "[yellow]部分隔离[/yellow]",
               "rejected": "[red]拒收[/red]", "skipped": "[dim]已处理过[/dim]"}
-    for o in outcomes:
+    for o in shown:
         table.add_row(o.name, o.feed or "-", labels.get(o.status, o.status), str(o.rows_read), str(o.rows_loaded),
                       str(o.rows_quarantined), str(o.rows_non_data))
     console.print(table)
-    for o in outcomes:
+    for o in shown:
         for p in o.problems[:show_problems]:
             console.print(f"  [red]✗[/red] {p.sentence(o.name)}")
         if len(o.problems) > show_problems:
@@ -146,11 +153,11 @@ def ingest(files: list[Path] = typer.Argument(..., help="文件或目录 / files
 def validate(files: list[Path] = typer.Argument(..., help="文件或目录 / files or folders"),
              feed: str | None = typer.Option(None, "--feed", help="penalty|supervision|hotline|units")) -> None:
     """按数据交换标准检查文件（不载入）/ check files against the standard without loading; exit 1 on any failure."""
-    from ingest.pipeline import inspect_file
+    from ingest.pipeline import inspect_files
 
     if feed is not None and feed not in FEED_BY_CHOICE:
         raise UserError(f"--feed 只能是 {'|'.join(FEED_CHOICES)}", f"--feed must be one of {'|'.join(FEED_CHOICES)}")
-    outcomes = [inspect_file(p, FEED_BY_CHOICE.get(feed or "")).outcome for p in _expand(files)]
+    outcomes = [i.outcome for i in inspect_files(_expand(files), FEED_BY_CHOICE.get(feed or ""))]
     print_outcomes(outcomes, show_problems=200)
     failed = [o for o in outcomes if o.failed]
     if failed:
@@ -233,14 +240,19 @@ def print_summary(settings: Any) -> None:
     tables = {r["feed"]: r for r in s["tables"]}
     for r in s["feeds"]:
         tab = tables.get(r["feed"], {})
-        t.add_row(f"{FEED_TITLES.get(r['feed'], r['feed'])} {r['feed']}", str(r["loaded"]), str(r["quarantined"]),
+        t.add_row(f"{FEED_TITLES.get(r['feed'], r['feed'])}\n{r['feed']}", str(r["loaded"]), str(r["quarantined"]),
                   f"{r['pass_rate']}", str(tab.get("current_rows", "")), str(tab.get("history_rows", "")))
     console.print(t)
-    t = Table(title="合同通过率（按单位）/ contract pass rate per unit")
-    for col in ("台账 feed", "单位 unit", "检查行 rows", "不通过 failed", "通过率 pass %"):
+    worst = s["units"][:UNITS_SHOWN]
+    more = len(s["units"]) - len(worst)
+    t = Table(title="合同通过率（按报送单位，最低在前）/ contract pass rate per reporting unit, lowest first"
+              + (f"（另 {more} 个单位见数据标准报告 / {more} more in the contract report）" if more else ""))
+    t.add_column("台账 feed")
+    t.add_column("单位 unit", overflow="fold", min_width=24)
+    for col in ("检查行 rows", "不通过 failed", "通过率 pass %"):
         t.add_column(col)
-    for r in s["units"]:
-        t.add_row(r["feed"], r["unit_name"] or "（未填）", str(r["rows_checked"]), str(r["rows_failed"]),
+    for r in worst:
+        t.add_row(FEED_TITLES.get(r["feed"], r["feed"]), r["unit_name"] or "（未填）", str(r["rows_checked"]), str(r["rows_failed"]),
                   f"{r['pass_rate']}")
     console.print(t)
 
@@ -263,7 +275,7 @@ def demo(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME"
     files = [sample_dir / f["path"] for f in manifest["files"]]
     units_first = sorted(files, key=lambda p: (0 if "成员单位" in p.name else 1, p.name))
     outcomes = ingest_paths(settings, units_first, None, demo=True)
-    print_outcomes(outcomes, show_problems=2)
+    print_outcomes(outcomes, show_problems=1, only_problems=True)
     with console.status("准备 dbt / preparing dbt …"):
         ensure_manifest(settings)
     build_warehouse(settings, _as_of(as_of))

@@ -4,6 +4,7 @@ from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import warehouse_dbt_assets
+from orchestration.dbt_runner import dbt_executable
 from orchestration.assets.ingest import ingest_assets
 from orchestration.jobs import warehouse_job
 from orchestration.resources import LiandongResource
@@ -17,7 +18,9 @@ defs = Definitions(
     schedules=[daily_warehouse_schedule],
     sensors=[inbox_sensor],
     resources={
-        "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR)),
+        "dbt": DbtCliResource(
+            project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()
+        ),
         "liandong": LiandongResource(),
     },
 )

@@ -1,6 +1,5 @@
 """Sensors: start a warehouse run when files arrive in `$LIANDONG_HOME/inbox/`."""
 
-from __future__ import annotations
 
 import hashlib
 

@@ -49,7 +49,7 @@ def warehouse_summary(settings: Settings) -> dict[str, list[dict[str, Any]]]:
                          as pass_rate
                 from checked c left join failed f
                   on c.feed = f.feed and c.unit_name is not distinct from f.unit_name
-                order by c.feed, pass_rate, c.unit_name"""),
+                order by pass_rate, c.feed, c.unit_name"""),
             "tables": _rows(con, """
                 select 'penalty_ledger' as feed, count(*) filter (where _is_current) as current_rows,
                        count(*) filter (where not _is_current) as history_rows from raw.penalty_ledger

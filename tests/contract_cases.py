@@ -4,7 +4,7 @@ and one "breaker" per rule kind that turns a clean row into a row breaking exact
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -40,7 +40,8 @@ def ric18_bad(first17: str) -> str:
     return first17 + next(c for c in "0123456789X" if c != good)
 
 
-def make_frame(contract: Contract, rows: list[dict[str, Any]], index: list[Any] | None = None) -> pd.DataFrame:
+def make_frame(contract: Contract, rows: list[dict[str, Any]],
+               index: list[Any] | None = None) -> pd.DataFrame:
     """A frame shaped like the normaliser's output: every field present, typed, `_row_number`, `_sheet`."""
     data: dict[str, Any] = {}
     for f in contract.fields:
@@ -48,7 +49,7 @@ def make_frame(contract: Contract, rows: list[dict[str, Any]], index: list[Any] 
         if f.type in OBJECT_TYPES:
             data[f.name] = pd.Series(values, dtype=object)
         elif f.type in DATE_TYPES:
-            data[f.name] = pd.to_datetime(pd.Series(values, dtype=object))
+            data[f.name] = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601")
             if f.type == "date_or_long_term":
                 lt = long_term_column(f.name)
                 data[lt] = pd.Series([bool(r.get(lt, False)) for r in rows], dtype=bool)
@@ -80,39 +81,48 @@ SELF_EMPLOYED_USCC = uscc("92441302MA4W00002"[:17])
 
 def _penalty_rows() -> list[dict[str, Any]]:
     common = {
-        "violation_type": "违法行为", "violation_facts": "事实", "legal_basis": "依据", "penalty_content": "内容",
-        "agency_name": "惠城区市场监督管理局", "agency_uscc": AGENCY_USCC,
+        "violation_type": "违法行为", "violation_facts": "事实", "legal_basis": "依据",
+        "penalty_content": "内容", "agency_name": "惠城区市场监督管理局", "agency_uscc": AGENCY_USCC,
         "source_unit_name": "惠城区政务服务数据管理局", "source_unit_uscc": SOURCE_USCC,
         "region_code": "441302", "enforcement_domain": "市场监管",
     }
-    return [
-        {**common, "party_name": "某某有限公司", "party_category": "法人及非法人组织", "party_uscc": COMPANY_USCC,
-         "legal_rep_name": "张三", "legal_rep_id_type": "身份证", "legal_rep_id_no": ric18("44130219800101123"),
-         "decision_no": "惠城市监罚〔2025〕1号", "penalty_categories": "警告;罚款", "fine_amount": 1.5,
-         "decision_date": "2025-03-01", "valid_until_long_term": True, "publicity_until": "2025-09-01",
-         "case_no": "A-1", "filing_date": "2025-02-01", "case_value": 1000.0, "illegal_gain": 10.0,
-         "quantity": 3.0, "quantity_unit": "亩", "deaths": 0, "serious_injuries": 0, "direct_loss": 0.0,
-         "suspected_crime": True, "transfer_date": "2025-02-10", "transfer_receiver": "惠城公安分局",
-         "police_decision": "立案", "police_decision_date": "2025-02-20", "copied_to_procuratorate_date": "2025-02-11",
-         "entry_date": "2025-03-05", "_row_number": 2},
-        {**common, "party_name": "李四", "party_category": "自然人", "party_id_type": "身份证",
-         "party_id_no": "441302800101123", "decision_no": "惠城市监罚〔2025〕2号",
-         "penalty_categories": "没收违法所得;其他-责令改正", "confiscation_amount": 0.2,
-         "decision_date": "2025-04-01", "valid_until": "2026-04-01", "entry_date": "2025-04-02", "_row_number": 3},
-        {**common, "party_name": "王五商行", "party_category": "个体工商户", "party_uscc": SELF_EMPLOYED_USCC,
-         "legal_rep_name": "王五", "legal_rep_id_type": "护照", "legal_rep_id_no": "E12345678",
-         "decision_no": "惠城市监罚〔2025〕3号", "penalty_categories": "吊销许可证件",
-         "license_action": "食品经营许可证 JY123", "decision_date": "2025-05-01", "valid_until": "2025-05-01",
-         "agency_uscc": AGENCY2_USCC, "_row_number": 4},
-    ]
+    company = {
+        "party_name": "某某有限公司", "party_category": "法人及非法人组织", "party_uscc": COMPANY_USCC,
+        "legal_rep_name": "张三", "legal_rep_id_type": "身份证",
+        "legal_rep_id_no": ric18("44130219800101123"),
+        "decision_no": "惠城市监罚〔2025〕1号", "penalty_categories": "警告;罚款", "fine_amount": 1.5,
+        "decision_date": "2025-03-01", "valid_until_long_term": True, "publicity_until": "2025-09-01",
+        "case_no": "A-1", "filing_date": "2025-02-01", "case_value": 1000.0, "illegal_gain": 10.0,
+        "quantity": 3.0, "quantity_unit": "亩", "deaths": 0, "serious_injuries": 0, "direct_loss": 0.0,
+        "suspected_crime": True, "transfer_date": "2025-02-10", "transfer_receiver": "惠城公安分局",
+        "police_decision": "立案", "police_decision_date": "2025-02-20",
+        "copied_to_procuratorate_date": "2025-02-11", "entry_date": "2025-03-05", "_row_number": 2,
+    }
+    person = {
+        "party_name": "李四", "party_category": "自然人", "party_id_type": "身份证",
+        "party_id_no": "441302800101123", "decision_no": "惠城市监罚〔2025〕2号",
+        "penalty_categories": "没收违法所得;其他-责令改正", "confiscation_amount": 0.2,
+        "decision_date": "2025-04-01", "valid_until": "2026-04-01", "entry_date": "2025-04-02",
+        "_row_number": 3,
+    }
+    self_employed = {
+        "party_name": "王五商行", "party_category": "个体工商户", "party_uscc": SELF_EMPLOYED_USCC,
+        "legal_rep_name": "王五", "legal_rep_id_type": "护照", "legal_rep_id_no": "E12345678",
+        "decision_no": "惠城市监罚〔2025〕3号", "penalty_categories": "吊销许可证件",
+        "license_action": "食品经营许可证 JY123", "decision_date": "2025-05-01",
+        "valid_until": "2025-05-01", "agency_uscc": AGENCY2_USCC, "_row_number": 4,
+    }
+    return [{**common, **company}, {**common, **person}, {**common, **self_employed}]
 
 
 def _supervision_rows() -> list[dict[str, Any]]:
-    common = {"procuratorate": "惠城区人民检察院", "region_code": "441302", "target_unit_name": "惠城区市场监督管理局"}
+    common = {"procuratorate": "惠城区人民检察院", "region_code": "441302",
+              "target_unit_name": "惠城区市场监督管理局"}
     return [
         {**common, "document_no": "惠城检行建〔2025〕1号", "supervision_type": "社会治理检察建议",
-         "target_unit_uscc": AGENCY_USCC, "enforcement_domain": "市场监管", "related_decision_no": "惠城市监罚〔2025〕1号",
-         "issued_date": "2025-03-01", "served_date": "2025-03-03", "urgent": False, "reply_due_date": "2025-05-03",
+         "target_unit_uscc": AGENCY_USCC, "enforcement_domain": "市场监管",
+         "related_decision_no": "惠城市监罚〔2025〕1号", "issued_date": "2025-03-01",
+         "served_date": "2025-03-03", "urgent": False, "reply_due_date": "2025-05-03",
          "reply_date": "2025-04-20", "reply_outcome": "采纳", "rectification_status": "已整改",
          "rectified_date": "2025-04-30", "follow_up": "无"},
         {**common, "document_no": "惠城检行公建〔2025〕2号", "supervision_type": "公益诉讼诉前检察建议",
@@ -123,29 +133,30 @@ def _supervision_rows() -> list[dict[str, Any]]:
 
 
 def _hotline_rows() -> list[dict[str, Any]]:
+    common = {"channel": "12345", "region_code": "441302"}
     return [
-        {"ticket_no": "GD2025000001", "channel": "12345", "region_code": "441302",
-         "received_at": "2025-06-01 09:30:00", "request_type": "投诉", "content": "反映噪声", "caller_name": "赵六",
-         "caller_phone": "13800000000", "handling_unit_name": "惠城区生态环境分局",
-         "dispatched_at": "2025-06-01 10:00:00", "due_at": "2025-06-08 10:00:00", "closed_at": "2025-06-05 16:00:00",
-         "result": "已处理", "satisfaction": "满意", "pushed": True, "pushed_at": "2025-06-02 09:00:00",
+        {**common, "ticket_no": "GD2025000001", "received_at": "2025-06-01 09:30:00", "request_type": "投诉",
+         "content": "反映噪声", "caller_name": "赵六", "caller_phone": "13800000000",
+         "handling_unit_name": "惠城区生态环境分局", "dispatched_at": "2025-06-01 10:00:00",
+         "due_at": "2025-06-08 10:00:00", "closed_at": "2025-06-05 16:00:00", "result": "已处理",
+         "satisfaction": "满意", "pushed": True, "pushed_at": "2025-06-02 09:00:00",
          "counterpart_ticket_no": "XS2025000009", "clue_category": "生态环境和资源保护",
          "procedural_reply_at": "2025-06-03 09:00:00", "feedback_at": "2025-06-20 09:00:00",
          "feedback_result": "已立案"},
-        {"ticket_no": "GD2025000002", "channel": "12345", "region_code": "441302", "received_at": "2025-06-02 11:00:00",
+        {**common, "ticket_no": "GD2025000002", "received_at": "2025-06-02 11:00:00",
          "request_type": "咨询", "pushed": False},
-        {"ticket_no": "XS2025000009", "channel": "12309", "region_code": "441302", "received_at": "2025-06-02 09:05:00",
+        {**common, "ticket_no": "XS2025000009", "channel": "12309", "received_at": "2025-06-02 09:05:00",
          "request_type": "举报", "handling_unit_name": "惠城区人民检察院"},
     ]
 
 
 def _member_rows() -> list[dict[str, Any]]:
     return [
-        {"unit_name": "惠城区市场监督管理局", "unit_uscc": AGENCY_USCC, "region_code": "441302", "unit_kind": "政府部门",
-         "enforcement_domain": "市场监管", "aliases": "区市场监管局;惠城市监局", "scored": True,
-         "valid_from": "2020-01-01", "valid_to": "2030-12-31"},
-        {"unit_name": "惠城区人民检察院", "unit_uscc": AGENCY2_USCC, "region_code": "441302", "unit_kind": "检察院",
-         "scored": False},
+        {"unit_name": "惠城区市场监督管理局", "unit_uscc": AGENCY_USCC, "region_code": "441302",
+         "unit_kind": "政府部门", "enforcement_domain": "市场监管", "aliases": "区市场监管局;惠城市监局",
+         "scored": True, "valid_from": "2020-01-01", "valid_to": "2030-12-31"},
+        {"unit_name": "惠城区人民检察院", "unit_uscc": AGENCY2_USCC, "region_code": "441302",
+         "unit_kind": "检察院", "scored": False},
     ]
 
 
@@ -193,9 +204,8 @@ def _satisfy(contract: Contract, row: dict[str, Any], rule: Rule) -> None:
     elif c.op == "not_in":
         f = contract.field(c.field)
         row[c.field] = next(v for v in load_codes()[f.codes].values if v not in c.values)
-    elif c.op == "not_null":
-        if row.get(c.field) is None:
-            row[c.field] = _sample_value(contract, c.field)
+    elif c.op == "not_null" and row.get(c.field) is None:
+        row[c.field] = _sample_value(contract, c.field)
 
 
 def condition_holds(rule: Rule, row: dict[str, Any]) -> bool:
@@ -237,7 +247,7 @@ def _break_not_future(contract: Contract, row: dict[str, Any], rule: Rule) -> No
         row[name] = tomorrow
         for dep in _later_dependents(contract, name):
             d = contract.field(dep)
-            if dep in seen or row.get(dep) is None and not d.required:
+            if dep in seen or (row.get(dep) is None and not d.required):
                 continue
             if d.type == "date_or_long_term":
                 _set_date(contract, row, dep, None)
@@ -313,7 +323,7 @@ def break_row(contract: Contract, rule: Rule, row: dict[str, Any], source: dict[
 
 
 def source_row(rule: Rule, rows: list[dict[str, Any]]) -> int:
-    """The clean row a breaker starts from: one where the rule's condition holds and its columns are filled."""
+    """The clean row a breaker starts from: the rule's condition holds and its columns are filled."""
     def filled(r: dict[str, Any]) -> bool:
         return all(r.get(c) is not None or r.get(long_term_column(c)) for c in rule.columns)
 

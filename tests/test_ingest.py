@@ -166,3 +166,25 @@ def test_member_units_load(tmp_path, target, feed_headers):
     assert out.feed == "member_units" and out.rows_loaded == 1
     assert _table(target.warehouse, "select aliases, scored from raw.member_units") == [
         ("区市场监管局;惠济区市场监管局", True)]
+
+
+def test_a_correction_in_the_same_batch_is_not_a_duplicate(tmp_path, target):
+    from ingest.pipeline import ingest_files
+
+    original = write_csv(tmp_path / "2024-03.csv", PENALTY_HEADERS, [penalty_row()])
+    correction = write_csv(tmp_path / "2024-03_更正.csv", PENALTY_HEADERS, [
+        penalty_row(**{"罚款金额（万元）": "0.8", "录入日期": "2024-04-01"})])
+    duplicated = write_csv(tmp_path / "dup.csv", PENALTY_HEADERS, [
+        penalty_row(**{"行政处罚决定书文号": "D-1"}), penalty_row(**{"行政处罚决定书文号": "D-1"})])
+    outs = ingest_files([original, correction, duplicated], target)
+    assert [(o.status, o.rows_loaded, o.rows_quarantined) for o in outs] == [
+        ("loaded", 1, 0), ("loaded", 1, 0), ("partial", 0, 2)]
+    assert outs[2].rule_counts == {"key.unique": 2}
+    assert _table(target.warehouse, "select count(*) filter (where _is_current), count(*) from raw.penalty_ledger") == [
+        (1, 2)]
+
+
+def test_an_unreadable_required_date_is_reported_once(tmp_path, target):
+    out = ingest_file(write_csv(tmp_path / "d.csv", PENALTY_HEADERS, [penalty_row(**{"处罚决定日期": "2024-02-30"})]),
+                      target)
+    assert out.rule_counts == {"type.date": 1}

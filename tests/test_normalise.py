@@ -77,3 +77,9 @@ def test_code_lists_split_and_map_pre_2021_wording():
 def test_identifiers_are_folded():
     assert parse_identifier(" 91410108ma1234567x ") == "91410108MA1234567X"
     assert parse_identifier("410108.0") == "410108"
+
+
+@pytest.mark.parametrize("text", ["1900-01-01", "9999-12-31", "2101/1/1 10:00"])
+def test_implausible_years_are_errors(text):
+    with pytest.raises(ValueError_):
+        parse_date(text)

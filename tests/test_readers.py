@@ -83,3 +83,8 @@ def test_feed_detection_for_each_feed():
     assert find_header([["工单编号", "来源渠道", "行政区划代码", "受理时间", "诉求类型"]]).feed == "hotline_exchange"
     assert find_header([["单位名称", "统一社会信用代码", "行政区划代码", "单位类型", "纳入考核"]]).feed == "member_units"
     assert find_header([["姓名", "年龄", "地址"]]) is None
+
+
+def test_serial_number_columns_are_not_reported_as_unknown():
+    match = find_header([["序号", "当事人名称", "处罚决定书文号", "处罚决定日期", "处罚机关", "备用列"]])
+    assert match is not None and match.unknown == ["备用列"]

@@ -16,9 +16,41 @@ from stdnum.cn import ric
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-MOBILE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152",
-                   "155", "156", "157", "158", "159", "166", "173", "176", "177", "180", "181", "182",
-                   "183", "185", "186", "187", "188", "189", "191", "198", "199")
+MOBILE_PREFIXES = (
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "166",
+    "173",
+    "176",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "198",
+    "199",
+)
 
 
 def uscc_check_char(first17: str) -> str:
@@ -29,8 +61,9 @@ def uscc_check_char(first17: str) -> str:
 
 def is_valid_uscc(code: str) -> bool:
     """True for an 18-character code over the GB 32100 alphabet with a correct check character."""
-    return (len(code) == 18 and all(c in USCC_ALPHABET for c in code)
-            and uscc_check_char(code[:17]) == code[17])
+    return (
+        len(code) == 18 and all(c in USCC_ALPHABET for c in code) and uscc_check_char(code[:17]) == code[17]
+    )
 
 
 def org_code(body8: str) -> str:
@@ -67,8 +100,7 @@ def ric_check_digit(first17: str) -> str:
 
 def is_valid_ric18(number: str) -> bool:
     """18-character 身份证 with a correct check digit."""
-    return (len(number) == 18 and number[:17].isdigit()
-            and ric_check_digit(number[:17]) == number[17])
+    return len(number) == 18 and number[:17].isdigit() and ric_check_digit(number[:17]) == number[17]
 
 
 def make_ric(region: str, birth: date, rng: random.Random) -> str:

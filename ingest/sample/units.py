@@ -17,28 +17,78 @@ class Region:
     """A seed jurisdiction and the spellings its ledgers use."""
 
     code: str
-    name: str          # 郑州市惠济区
-    short: str         # 惠济区 — prefix of local shop names
-    place: str         # 郑州 — prefix of company names
-    level: str         # 区 / 市 / 县 — how member aliases start (区市场监管局)
-    doc_prefix: str    # 郑惠 — prefix of penalty decision numbers
-    proc_abbr: str     # 惠检 — prefix of procuratorate document numbers
-    ticket_abbr: str   # HJ — prefix of 12345 ticket numbers
-    area_code: str     # 0371 — landline area code
+    name: str  # 郑州市惠济区
+    short: str  # 惠济区 — prefix of local shop names
+    place: str  # 郑州 — prefix of company names
+    level: str  # 区 / 市 / 县 — how member aliases start (区市场监管局)
+    doc_prefix: str  # 郑惠 — prefix of penalty decision numbers
+    proc_abbr: str  # 惠检 — prefix of procuratorate document numbers
+    ticket_abbr: str  # HJ — prefix of 12345 ticket numbers
+    area_code: str  # 0371 — landline area code
     birth_regions: tuple[str, ...]  # 身份证 address codes of local residents
 
 
 REGIONS: tuple[Region, ...] = (
-    Region("410108", "郑州市惠济区", "惠济区", "郑州", "区", "郑惠", "惠检", "HJ", "0371",
-           ("410108", "410102", "410105", "410122", "411421")),
-    Region("620900", "甘肃省酒泉市", "酒泉市", "酒泉", "市", "酒", "酒检", "JQ", "0937",
-           ("620902", "620921", "620922", "620981", "620982")),
-    Region("420104", "武汉市硚口区", "硚口区", "武汉", "区", "硚", "硚检", "QK", "027",
-           ("420104", "420103", "420106", "420117", "421127")),
-    Region("510904", "遂宁市安居区", "安居区", "遂宁", "区", "遂安", "遂安检", "AJ", "0825",
-           ("510904", "510903", "510921", "511025", "510923")),
-    Region("620321", "金昌市永昌县", "永昌县", "永昌", "县", "永", "永检", "YC", "0935",
-           ("620321", "620302", "620103", "622223", "620502")),
+    Region(
+        "410108",
+        "郑州市惠济区",
+        "惠济区",
+        "郑州",
+        "区",
+        "郑惠",
+        "惠检",
+        "HJ",
+        "0371",
+        ("410108", "410102", "410105", "410122", "411421"),
+    ),
+    Region(
+        "620900",
+        "甘肃省酒泉市",
+        "酒泉市",
+        "酒泉",
+        "市",
+        "酒",
+        "酒检",
+        "JQ",
+        "0937",
+        ("620902", "620921", "620922", "620981", "620982"),
+    ),
+    Region(
+        "420104",
+        "武汉市硚口区",
+        "硚口区",
+        "武汉",
+        "区",
+        "硚",
+        "硚检",
+        "QK",
+        "027",
+        ("420104", "420103", "420106", "420117", "421127"),
+    ),
+    Region(
+        "510904",
+        "遂宁市安居区",
+        "安居区",
+        "遂宁",
+        "区",
+        "遂安",
+        "遂安检",
+        "AJ",
+        "0825",
+        ("510904", "510903", "510921", "511025", "510923"),
+    ),
+    Region(
+        "620321",
+        "金昌市永昌县",
+        "永昌县",
+        "永昌",
+        "县",
+        "永",
+        "永检",
+        "YC",
+        "0935",
+        ("620321", "620302", "620103", "622223", "620502"),
+    ),
 )
 REGION_BY_CODE = {r.code: r for r in REGIONS}
 
@@ -82,7 +132,15 @@ _HUIJI: list[_Spec] = [
     ("health", "郑州市惠济区卫生健康委员会", ("区卫健委",), "政府部门", "卫生健康", True, "11"),
     ("safety", "郑州市惠济区应急管理局", ("区应急局",), "政府部门", "应急管理", True, "11"),
     ("audit", "郑州市惠济区审计局", ("区审计局",), "政府部门", None, True, "11"),
-    ("market", "郑州市惠济区市场监督管理局", ("区市场监管局", "惠济区市场监管局"), "政府部门", "市场监管", True, "11"),
+    (
+        "market",
+        "郑州市惠济区市场监督管理局",
+        ("区市场监管局", "惠济区市场监管局"),
+        "政府部门",
+        "市场监管",
+        True,
+        "11",
+    ),
     ("sci", "郑州市惠济区科技和工业信息化局", ("区科工局",), "政府部门", None, True, "11"),
     ("petition", "郑州市惠济区信访局", ("区信访局",), "政府部门", None, True, "11"),
     ("justice", "郑州市惠济区司法局", ("区司法局",), "政府部门", None, True, "11"),
@@ -90,10 +148,25 @@ _HUIJI: list[_Spec] = [
     ("edu", "郑州市惠济区教育局", ("区教育局",), "政府部门", "教育", True, "11"),
     ("civil", "郑州市惠济区民政局", ("区民政局",), "政府部门", None, True, "11"),
     ("veterans", "郑州市惠济区退役军人事务局", ("区退役军人事务局",), "政府部门", None, True, "11"),
-    ("bigdata", "郑州市惠济区政务服务和大数据管理局", ("区政务服务和大数据管理局",), "政府部门", None, True, "11"),
+    (
+        "bigdata",
+        "郑州市惠济区政务服务和大数据管理局",
+        ("区政务服务和大数据管理局",),
+        "政府部门",
+        None,
+        True,
+        "11",
+    ),
     ("land", "郑州市自然资源和规划局惠济分局", ("市资源规划局惠济分局",), "政府部门", "自然资源", True, "11"),
-    ("env", "郑州市生态环境局惠济分局", ("市生态环境局惠济分局", "生态环境局惠济分局"), "政府部门", "生态环境",
-     True, "11"),
+    (
+        "env",
+        "郑州市生态环境局惠济分局",
+        ("市生态环境局惠济分局", "生态环境局惠济分局"),
+        "政府部门",
+        "生态环境",
+        True,
+        "11",
+    ),
     ("medins", "郑州市医疗保障局惠济分局", ("市医保局惠济分局",), "政府部门", "医疗保障", True, "11"),
     ("renewal", "郑州市惠济区城市更新中心", ("区城市更新中心",), "其他", None, False, "12"),
     ("expropriation", "郑州市惠济区征收补偿中心", ("区征收补偿中心",), "其他", None, False, "12"),
@@ -101,11 +174,27 @@ _HUIJI: list[_Spec] = [
     ("tax", "国家税务总局郑州市惠济区税务局", ("区税务局",), "政府部门", "税务", True, "11"),
     ("proc", "郑州市惠济区人民检察院", ("区检察院", "惠济区检察院"), "检察院", None, False, "11"),
     ("police", "郑州市公安局惠济分局", ("市公安局惠济分局", "惠济公安分局"), "公安机关", "公安", False, "11"),
-    ("hotline", "郑州市惠济区12345政务服务便民热线受理中心", ("12345热线中心", "区12345热线"), "热线中心", None,
-     False, "12"),
+    (
+        "hotline",
+        "郑州市惠济区12345政务服务便民热线受理中心",
+        ("12345热线中心", "区12345热线"),
+        "热线中心",
+        None,
+        False,
+        "12",
+    ),
     ("court", "郑州市惠济区人民法院", ("区法院",), "其他", None, False, "11"),
 ]
-_HUIJI_TOWNS = ("新城街道", "长兴路街道", "迎宾路街道", "刘寨街道", "老鸦陈街道", "大河路街道", "花园口镇", "古荥镇")
+_HUIJI_TOWNS = (
+    "新城街道",
+    "长兴路街道",
+    "迎宾路街道",
+    "刘寨街道",
+    "老鸦陈街道",
+    "大河路街道",
+    "花园口镇",
+    "古荥镇",
+)
 
 _JIUQUAN: list[_Spec] = [
     ("gov_office", "酒泉市人民政府办公室", ("市政府办",), "政府部门", None, False, "11"),
@@ -151,8 +240,15 @@ _QIAOKOU: list[_Spec] = [
     ("medins", "武汉市硚口区医疗保障局", ("区医保局",), "政府部门", "医疗保障", True, "11"),
     ("approval", "武汉市硚口区行政审批局", ("区行政审批局",), "政府部门", None, True, "11"),
     ("tax", "国家税务总局武汉市硚口区税务局", ("区税务局",), "政府部门", "税务", True, "11"),
-    ("land", "武汉市自然资源和城乡建设局硚口分局", ("区自然资源和城乡建设局",), "政府部门", "自然资源", True,
-     "11"),
+    (
+        "land",
+        "武汉市自然资源和城乡建设局硚口分局",
+        ("区自然资源和城乡建设局",),
+        "政府部门",
+        "自然资源",
+        True,
+        "11",
+    ),
     ("env", "武汉市生态环境局硚口区分局", ("区生态环境分局",), "政府部门", "生态环境", True, "11"),
     ("police", "武汉市公安局硚口区分局", ("区公安分局",), "公安机关", "公安", False, "11"),
     ("devzone", "武汉硚口经济开发区管理委员会", ("硚口经济开发区管委会",), "其他", None, False, "11"),
@@ -160,8 +256,19 @@ _QIAOKOU: list[_Spec] = [
     ("hotline", "武汉市硚口区12345市民服务热线工作专班", ("12345热线中心",), "热线中心", None, False, "12"),
     ("court", "武汉市硚口区人民法院", ("区法院",), "其他", None, False, "11"),
 ]
-_QIAOKOU_TOWNS = ("易家街道", "长丰街道", "古田街道", "韩家墩街道", "宗关街道", "汉水桥街道", "宝丰街道",
-                  "荣华街道", "汉中街道", "六角亭街道", "汉正街道")
+_QIAOKOU_TOWNS = (
+    "易家街道",
+    "长丰街道",
+    "古田街道",
+    "韩家墩街道",
+    "宗关街道",
+    "汉水桥街道",
+    "宝丰街道",
+    "荣华街道",
+    "汉中街道",
+    "六角亭街道",
+    "汉正街道",
+)
 
 _ANJU: list[_Spec] = [
     ("gov_office", "遂宁市安居区人民政府办公室", ("区政府办",), "政府部门", None, False, "11"),
@@ -198,7 +305,15 @@ _YONGCHANG: list[_Spec] = [
     ("hrss", "永昌县人力资源和社会保障局", ("县人社局",), "政府部门", "人力资源社会保障", True, "11"),
     ("land", "永昌县自然资源局", ("县自然资源局",), "政府部门", "自然资源", True, "11"),
     ("housing", "永昌县住房和城乡建设局", ("县住建局",), "政府部门", "住房城乡建设", True, "11"),
-    ("transport", "永昌县交通运输局", ("县交通局", "县交通运输综合行政执法队"), "政府部门", "交通运输", True, "11"),
+    (
+        "transport",
+        "永昌县交通运输局",
+        ("县交通局", "县交通运输综合行政执法队"),
+        "政府部门",
+        "交通运输",
+        True,
+        "11",
+    ),
     ("water", "永昌县水务局", ("县水务局",), "政府部门", "水务", True, "11"),
     ("agri", "永昌县农业农村局", ("县农业农村局",), "政府部门", "农业农村", True, "11"),
     ("commerce", "永昌县商务局", ("县商务局",), "政府部门", None, True, "11"),
@@ -207,7 +322,15 @@ _YONGCHANG: list[_Spec] = [
     ("veterans", "永昌县退役军人事务局", ("县退役军人事务局",), "政府部门", None, True, "11"),
     ("safety", "永昌县应急管理局", ("县应急管理局",), "政府部门", "应急管理", True, "11"),
     ("audit", "永昌县审计局", ("县审计局",), "政府部门", None, True, "11"),
-    ("market", "永昌县市场监督管理局", ("县市场监督管理局", "县市场监管局"), "政府部门", "市场监管", True, "11"),
+    (
+        "market",
+        "永昌县市场监督管理局",
+        ("县市场监督管理局", "县市场监管局"),
+        "政府部门",
+        "市场监管",
+        True,
+        "11",
+    ),
     ("stats", "永昌县统计局", ("县统计局",), "政府部门", None, True, "11"),
     ("medins", "永昌县医疗保障局", ("县医保局",), "政府部门", "医疗保障", True, "11"),
     ("env", "金昌市生态环境局永昌分局", ("生态环境局永昌分局",), "政府部门", "生态环境", True, "11"),
@@ -217,8 +340,18 @@ _YONGCHANG: list[_Spec] = [
     ("hotline", "永昌县12345政务服务便民热线中心", ("12345热线中心",), "热线中心", None, False, "12"),
     ("court", "永昌县人民法院", ("县法院",), "其他", None, False, "11"),
 ]
-_YONGCHANG_TOWNS = ("城关镇", "河西堡镇", "新城子镇", "朱王堡镇", "东寨镇", "水源镇", "红山窑镇", "焦家庄镇",
-                    "六坝镇", "南坝乡")
+_YONGCHANG_TOWNS = (
+    "城关镇",
+    "河西堡镇",
+    "新城子镇",
+    "朱王堡镇",
+    "东寨镇",
+    "水源镇",
+    "红山窑镇",
+    "焦家庄镇",
+    "六坝镇",
+    "南坝乡",
+)
 
 _SPECS: dict[str, tuple[list[_Spec], tuple[str, ...]]] = {
     "410108": (_HUIJI, _HUIJI_TOWNS),
@@ -232,8 +365,13 @@ _VALIDITY: dict[tuple[str, str], tuple[date | None, date | None]] = {
     ("410108", "renewal"): (date(2024, 1, 19), date(2025, 6, 30)),
     ("620321", "tax"): (date(2025, 1, 1), None),
 }
-_DEFAULT_FROM = {"410108": date(2024, 1, 19), "620900": None, "420104": date(2024, 1, 1),
-                 "510904": date(2024, 2, 29), "620321": date(2024, 1, 1)}
+_DEFAULT_FROM = {
+    "410108": date(2024, 1, 19),
+    "620900": None,
+    "420104": date(2024, 1, 1),
+    "510904": date(2024, 2, 29),
+    "620321": date(2024, 1, 1),
+}
 
 
 def _town_full_name(region: Region, town: str) -> str:
@@ -247,12 +385,36 @@ def member_units(region: Region) -> list[Unit]:
     units: list[Unit] = []
     for role, name, aliases, kind, domain, scored, prefix in specs:
         start, end = _VALIDITY.get((region.code, role), (_DEFAULT_FROM[region.code], None))
-        units.append(Unit(role, name, aliases, stable_uscc(prefix, region.code, name), region.code, kind, domain,
-                          scored, start, end))
+        units.append(
+            Unit(
+                role,
+                name,
+                aliases,
+                stable_uscc(prefix, region.code, name),
+                region.code,
+                kind,
+                domain,
+                scored,
+                start,
+                end,
+            )
+        )
     for town in towns:
         name = _town_full_name(region, town)
-        units.append(Unit(f"town:{town}", name, (town,), stable_uscc("11", region.code, name), region.code,
-                          "乡镇街道", None, False, _DEFAULT_FROM[region.code], None))
+        units.append(
+            Unit(
+                f"town:{town}",
+                name,
+                (town,),
+                stable_uscc("11", region.code, name),
+                region.code,
+                "乡镇街道",
+                None,
+                False,
+                _DEFAULT_FROM[region.code],
+                None,
+            )
+        )
     return units
 
 

@@ -4,7 +4,6 @@ The manifest must exist before this module is imported (`liandong dev`, `liandon
 CI run `dbt parse`); we never parse at import time.
 """
 
-from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date

@@ -4,7 +4,6 @@ Asset keys `raw/<feed>` equal the dbt sources' keys, so the graph reads ingest â
 Contract results become an asset check on each ingest asset.
 """
 
-from __future__ import annotations
 
 import shutil
 from datetime import date
@@ -23,7 +22,7 @@ from dagster import (
 from data_contracts.model import FEEDS, load_contract
 from ingest.errors import FileRejected
 from ingest.headers import find_header
-from ingest.pipeline import FileOutcome, ingest_file
+from ingest.pipeline import FileOutcome, ingest_files
 from ingest.readers import read_grids
 from ingest.warehouse import writer_lock
 from orchestration.resources import WAREHOUSE_POOL, LiandongResource
@@ -101,12 +100,11 @@ def build_ingest_asset(feed: str):
         if paths:
             target = settings.ingest_target(demo=liandong.allow_demo_key)
             with writer_lock(settings.lock, on_wait=lambda: context.log.info("waiting for the warehouse lock")):
-                for path in paths:
-                    outcome = ingest_file(path, target)
-                    outcomes.append(outcome)
-                    context.log.info(f"{path.name}: {outcome.status} loaded={outcome.rows_loaded} "
-                                     f"quarantined={outcome.rows_quarantined} non-data={outcome.rows_non_data}")
-                    _processed(settings.inbox, path)
+                outcomes = ingest_files(paths, target)
+            for path, outcome in zip(paths, outcomes, strict=True):
+                context.log.info(f"{path.name}: {outcome.status} loaded={outcome.rows_loaded} "
+                                 f"quarantined={outcome.rows_quarantined} non-data={outcome.rows_non_data}")
+                _processed(settings.inbox, path)
         yield MaterializeResult(
             asset_key=AssetKey(["raw", feed]),
             metadata={"files": len(outcomes), "rows_loaded": sum(o.rows_loaded for o in outcomes),
