@@ -53,4 +53,4 @@ def mask_text(text: str, names: dict[str, str] | None = None) -> str:
 def _looks_like_phone(candidate: str) -> bool:
     """A landline has an area code (0xx-) or is 7–8 digits standing alone; amounts like 68000 are not."""
     digits = re.sub(r"\D", "", candidate)
-    return candidate.startswith(("0", "(0")) or len(digits) >= 7 and "-" in candidate
+    return candidate.startswith(("0", "(0")) or (len(digits) >= 7 and "-" in candidate)

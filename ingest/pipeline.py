@@ -163,7 +163,8 @@ def prepare_file(path: Path, feed: str | None = None, sha: str | None = None) ->
             outcome.rows_non_data += sheet.non_data
             parsed.extend(sheet.rows)
         if outcome.rows_read - outcome.rows_non_data == 0:
-            raise FileRejected(Problem("file.no_rows", "文件只有表头，没有数据行", "the file has a header but no data rows"))
+            raise FileRejected(Problem("file.no_rows", "文件只有表头，没有数据行",
+                                       "the file has a header but no data rows"))
         return Inspection(outcome, contract, parsed, missing_fields=missing_fields)
     except FileRejected as rejected:
         outcome.status = "rejected"
@@ -402,6 +403,11 @@ def _quarantine_rows(inspection: Inspection) -> list[dict[str, Any]]:
     return rows
 
 
+def _relative(stored: Path) -> str:
+    """The archive path relative to the home folder (landing/…), so a home can be moved."""
+    return str(stored.relative_to(stored.parent.parent.parent))
+
+
 def _record(con: Any, inspection: Inspection, stored: Path) -> None:
     outcome = inspection.outcome
     file_problem = outcome.file_problem
@@ -412,7 +418,7 @@ def _record(con: Any, inspection: Inspection, stored: Path) -> None:
          outcome.status, outcome.rows_read, outcome.rows_loaded, outcome.rows_new, outcome.rows_unchanged,
          outcome.rows_quarantined, outcome.rows_non_data, "；".join(outcome.unknown_headers) or None,
          json.dumps(outcome.header_map, ensure_ascii=False), file_problem.message_zh if file_problem else None,
-         file_problem.message_en if file_problem else None, str(stored), datetime.now()],
+         file_problem.message_en if file_problem else None, _relative(stored), datetime.now()],
     )
     q = _quarantine_rows(inspection)
     if q:

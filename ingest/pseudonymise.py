@@ -35,4 +35,4 @@ def pseudonym(key: bytes, kind: str, value: str) -> str:
 
 
 def is_pseudonym(value: str) -> bool:
-    return bool(re.match(r"^(id|name|tel)_[0-9a-f]{%d}$" % DIGEST_CHARS, value))
+    return bool(re.match(rf"^(id|name|tel)_[0-9a-f]{{{DIGEST_CHARS}}}$", value))

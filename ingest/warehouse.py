@@ -154,7 +154,8 @@ def load_rows(con: duckdb.DuckDBPyConnection, contract: Contract, batch: pa.Tabl
     try:
         key_cols = ", ".join(contract.key)
         same = _key_join(contract, "t", "b") + " and t._row_hash = b._row_hash"
-        unchanged = con.execute(f"select count(*) from batch b where exists (select 1 from raw.{feed} t where {same})").fetchone()[0]
+        unchanged = con.execute(
+            f"select count(*) from batch b where exists (select 1 from raw.{feed} t where {same})").fetchone()[0]
         con.execute(f"""
             update raw.{feed} t set _file_sha256 = b._file_sha256, _file_name = b._file_name,
                    _sheet = b._sheet, _row_number = b._row_number

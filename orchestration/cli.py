@@ -39,7 +39,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except UserError as exc:
             err.print(f"[red]错误[/red]：{exc.message_zh}\n[red]Error[/red]: {exc.message_en}")
             raise typer.Exit(2) from None
-        except Exception as exc:  # noqa: BLE001 - the user interface never shows a traceback
+        except Exception as exc:
             if os.environ.get("LIANDONG_DEBUG"):
                 raise
             err.print(f"[red]内部错误[/red]：{type(exc).__name__}: {exc}\n"
@@ -122,7 +122,8 @@ def print_outcomes(outcomes: list[Any], *, show_problems: int = 5, only_problems
         for note in o.notes:
             console.print(f"  [yellow]![/yellow] {o.name}: {note}")
         if o.unknown_headers:
-            console.print(f"  [yellow]![/yellow] {o.name}: 未识别的列 / unknown columns: {'、'.join(o.unknown_headers)}")
+            unknown = "、".join(o.unknown_headers)
+            console.print(f"  [yellow]![/yellow] {o.name}: 未识别的列 / unknown columns: {unknown}")
 
 @app.command()
 @friendly
@@ -169,11 +170,10 @@ def build_warehouse(settings: Any, as_of: date | None) -> None:
     from ingest.warehouse import writer_lock
     from orchestration.dbt_runner import run_dbt
 
-    with writer_lock(settings.lock, on_wait=_wait_message):
-        with console.status("dbt build …"):
-            result = run_dbt(settings, ["build"], as_of=as_of)
+    with writer_lock(settings.lock, on_wait=_wait_message), console.status("dbt build …"):
+        result = run_dbt(settings, ["build"], as_of=as_of)
     lines = [ln for ln in result.stdout.splitlines() if "Done." in ln or "ERROR" in ln or "FAIL" in ln
-             or "WARN" in ln and "test" in ln]
+             or ("WARN" in ln and "test" in ln)]
     for ln in lines[-30:]:
         console.print(f"  {ln}")
     if result.returncode != 0:
@@ -209,7 +209,8 @@ def status(limit: int = typer.Option(30, "--limit"),
 
     settings = _settings(home)
     table = Table(title="最近文件 / recent files")
-    for col in ("时间 time", "文件 file", "台账 feed", "状态 status", "读取", "载入", "隔离", "非数据", "对账 reconciled"):
+    for col in ("时间 time", "文件 file", "台账 feed", "状态 status", "读取", "载入", "隔离", "非数据",
+                "对账 reconciled"):
         table.add_column(col)
     for r in recent_files(settings, limit):
         table.add_row(f"{r['ingested_at']:%Y-%m-%d %H:%M}", r["file_name"], r["feed"] or "-", r["status"],
@@ -252,8 +253,8 @@ def print_summary(settings: Any) -> None:
     for col in ("检查行 rows", "不通过 failed", "通过率 pass %"):
         t.add_column(col)
     for r in worst:
-        t.add_row(FEED_TITLES.get(r["feed"], r["feed"]), r["unit_name"] or "（未填）", str(r["rows_checked"]), str(r["rows_failed"]),
-                  f"{r['pass_rate']}")
+        t.add_row(FEED_TITLES.get(r["feed"], r["feed"]), r["unit_name"] or "（未填）", str(r["rows_checked"]),
+                  str(r["rows_failed"]), f"{r['pass_rate']}")
     console.print(t)
 
 @app.command()
@@ -268,7 +269,8 @@ def demo(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME"
     settings = _settings(home)
     console.rule("liandong demo")
     console.print("[yellow]注意：演示使用内置演示密钥进行假名化，切勿用于真实台账。[/yellow]\n"
-                  "[yellow]Note: the demo pseudonymises with a built-in demo key; never use it for real ledgers.[/yellow]")
+                  "[yellow]Note: the demo pseudonymises with a built-in demo key; "
+                  "never use it for real ledgers.[/yellow]")
     sample_dir = settings.home / "sample"
     with console.status("生成示例台账 / writing sample ledgers …"):
         manifest = generate_sample(sample_dir, seed)

@@ -4,8 +4,8 @@ from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import warehouse_dbt_assets
-from orchestration.dbt_runner import dbt_executable
 from orchestration.assets.ingest import ingest_assets
+from orchestration.dbt_runner import dbt_executable
 from orchestration.jobs import warehouse_job
 from orchestration.resources import LiandongResource
 from orchestration.schedules import daily_warehouse_schedule

@@ -20,7 +20,8 @@ def test_validate_reports_each_problem_precisely_and_exits_1(tmp_path: Path):
     headers = [h for h in PENALTY_HEADERS if h != "违法行为类型"]  # a required column is missing
     rows = [
         penalty_row(),
-        penalty_row(**{"行政处罚决定书文号": "惠市监罚〔2024〕2号", "处罚机关统一社会信用代码": _wrong_check(AGENCY_USCC)}),
+        penalty_row(**{"行政处罚决定书文号": "惠市监罚〔2024〕2号",
+                       "处罚机关统一社会信用代码": _wrong_check(AGENCY_USCC)}),
         penalty_row(**{"行政处罚决定书文号": "惠市监罚〔2024〕3号", "处罚决定日期": "2099-01-01",
                        "录入日期": "2099-01-02", "处罚有效期": "2099-12-31"}),
     ]

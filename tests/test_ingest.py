@@ -126,7 +126,8 @@ def test_no_raw_personal_data_in_the_warehouse_and_same_person_same_key(tmp_path
     assert out.rows_loaded == 2, [p.sentence(out.name) for p in out.problems]
     con = duckdb.connect(str(target.warehouse), read_only=True)
     try:
-        for (table,) in con.execute("select table_schema || '.' || table_name from information_schema.tables").fetchall():
+        tables = con.execute("select table_schema || '.' || table_name from information_schema.tables").fetchall()
+        for (table,) in tables:
             dump = str(con.execute(f"select * from {table}").fetchall())
             for secret in (PERSON_ID, PERSON_ID_15, "13912345678", "张三"):
                 assert secret not in dump, f"{secret} found in {table}"

@@ -16,7 +16,8 @@ from ingest.normalise import (
 
 
 @pytest.mark.parametrize("text", ["2024-03-05", "2024/3/5", "2024.3.5", "20240305", "2024年3月5日", "45356",
-                                  "2024-03-05 14:30", "2024-03-05 14:30:00", "２０２４－０３－０５", "2024-03-05 00:00:00"])
+                                  "2024-03-05 14:30", "2024-03-05 14:30:00", "２０２４－０３－０５",
+                                  "2024-03-05 00:00:00"])
 def test_every_accepted_date_spelling(text):
     assert parse_date(text) == date(2024, 3, 5)
 
@@ -68,7 +69,8 @@ def test_codes_fold_aliases_and_keep_unknown_values():
 
 def test_code_lists_split_and_map_pre_2021_wording():
     assert parse_code_list("警告、罚款", "penalty_category") == ("警告;罚款", [])
-    assert parse_code_list("罚款；没收违法所得、没收非法财物", "penalty_category")[0] == "罚款;没收违法所得;没收非法财物"
+    split = parse_code_list("罚款；没收违法所得、没收非法财物", "penalty_category")[0]
+    assert split == "罚款;没收违法所得;没收非法财物"
     assert parse_code_list("暂扣或者吊销许可证", "penalty_category", "吊销食品经营许可证") == ("吊销许可证件", [])
     assert parse_code_list("暂扣或者吊销许可证", "penalty_category", "责令改正") == (
         "暂扣许可证件;吊销许可证件", ["penalty_category_unclear"])

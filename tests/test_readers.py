@@ -29,7 +29,8 @@ def test_csv_delimiters_are_sniffed_and_quotes_respected(tmp_path: Path, delimit
 def test_xlsx_title_row_and_hidden_sheet(tmp_path: Path):
     import openpyxl
 
-    path = write_xlsx(tmp_path / "f.xlsx", PENALTY_HEADERS, [penalty_row()], title="惠济区市场监督管理局2024年行政处罚台账")
+    title = "惠济区市场监督管理局2024年行政处罚台账"
+    path = write_xlsx(tmp_path / "f.xlsx", PENALTY_HEADERS, [penalty_row()], title=title)
     wb = openpyxl.load_workbook(path)
     wb.create_sheet("隐藏").sheet_state = "hidden"
     wb.save(path)
@@ -79,9 +80,11 @@ def test_unit_bracket_split():
 
 
 def test_feed_detection_for_each_feed():
-    assert find_header([["文书编号", "检察院", "行政区划代码", "监督类型", "被监督单位", "制发日期"]]).feed == "supervision_ledger"
+    supervision = ["文书编号", "检察院", "行政区划代码", "监督类型", "被监督单位", "制发日期"]
+    assert find_header([supervision]).feed == "supervision_ledger"
     assert find_header([["工单编号", "来源渠道", "行政区划代码", "受理时间", "诉求类型"]]).feed == "hotline_exchange"
-    assert find_header([["单位名称", "统一社会信用代码", "行政区划代码", "单位类型", "纳入考核"]]).feed == "member_units"
+    units = ["单位名称", "统一社会信用代码", "行政区划代码", "单位类型", "纳入考核"]
+    assert find_header([units]).feed == "member_units"
     assert find_header([["姓名", "年龄", "地址"]]) is None
 
 
