@@ -101,8 +101,18 @@ def ingest_paths(settings: Any, paths: list[Path], feed: str | None, *, demo: bo
 
 def print_outcomes(outcomes: list[Any], *, show_problems: int = 5, only_problems: bool = False) -> None:
     """One row per file (or only the files with problems), then the first problems of each."""
-    shown = [o for o in outcomes if o.status != "loaded" or o.notes or o.unknown_headers] if only_problems else outcomes
-    clean = len(outcomes) - len(shown)
+    skipped = [o for o in outcomes if o.status == "skipped"]
+    if only_problems:
+        shown = [o for o in outcomes if o.status in ("partial", "rejected") or (o.status == "loaded"
+                 and (o.notes or o.unknown_headers))]
+    else:
+        shown = outcomes
+    clean = len(outcomes) - len(shown) - (len(skipped) if only_problems else 0)
+    if only_problems and skipped:
+        console.print(f"{len(skipped)} 个文件此前已载入，未重复处理 / {len(skipped)} file(s) were already "
+                      "ingested; nothing changed")
+    if not shown:
+        return
     table = Table(title="文件处理结果 / files" + (f"（另有 {clean} 个文件全部载入 / {clean} more loaded cleanly）"
                                                   if clean else ""))
     table.add_column("文件 file", overflow="fold", min_width=30)

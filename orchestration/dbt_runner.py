@@ -22,6 +22,7 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     env["LIANDONG_WAREHOUSE"] = str(settings.warehouse)
     env["LIANDONG_HOME"] = str(settings.home)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    env["DBT_USE_COLORS"] = "false"  # our terminal output quotes dbt lines
     env["DBT_PROFILES_DIR"] = str(DBT_PROJECT_DIR)
     return env
 
