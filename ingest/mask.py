@@ -1,27 +1,45 @@
-"""Mask personal data inside free text: ID numbers, phones, bank cards, e-mail, and the row's persons.
+"""Find and mask personal data inside free text: ID numbers, phones, bank cards, e-mail, the row's persons.
 
-Each match is replaced by a readable tag so the text still reads naturally, e.g.
-"当事人【当事人】（身份证号【身份证号】，电话【手机号】）于…".
+`find_personal_data` is the one detector: masking at ingest and the PII audit of the warehouse and the
+published site both use it, so what is masked and what is searched for never drift apart. Each match
+is replaced by a readable tag so the text still reads naturally, e.g. "当事人【当事人】（电话【手机号】）…".
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 
-from data_contracts.identifiers import is_valid_ric
+from data_contracts.identifiers import is_valid_ric, is_valid_uscc
 
-TAG_ID = "【身份证号】"
-TAG_MOBILE = "【手机号】"
-TAG_PHONE = "【电话】"
-TAG_CARD = "【银行卡号】"
-TAG_EMAIL = "【邮箱】"
+TAGS = {
+    "id_number": "【身份证号】", "mobile": "【手机号】", "landline": "【电话】", "bank_card": "【银行卡号】",
+    "email": "【邮箱】",
+}
+TAG_ID, TAG_MOBILE, TAG_PHONE, TAG_CARD, TAG_EMAIL = TAGS.values()
 
-_RIC18 = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-_RIC15 = re.compile(r"(?<!\d)(\d{6}(?:\d{2})(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?!\d)")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(?:\(?0\d{2,3}\)?[- ]?)?[2-9]\d{6,7}(?:-\d{1,4})?(?!\d)")
-_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){15,18}\d(?!\d)")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")),
+    ("id_number", re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")),
+    ("bank_card", re.compile(r"(?<![0-9A-Za-z])(?:\d[ -]?){15,18}\d(?![0-9A-Za-z])")),
+    ("id_number", re.compile(r"(?<!\d)\d{6}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?!\d)")),
+    ("mobile", re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")),
+    ("landline", re.compile(r"(?<!\d)(?:\(?0\d{2,3}\)?[- ]?)?[2-9]\d{6,7}(?:-\d{1,4})?(?!\d)")),
+]
+# Pseudonyms and content hashes are hex: digit runs inside them are not phone numbers.
+_SAFE_TOKENS = re.compile(r"(?:id|name|tel)_[0-9a-f]{24}|(?<![0-9a-f])[0-9a-f]{32,64}(?![0-9a-f])")
+# 统一社会信用代码 are public (双公示): a valid one is never read as a card, phone or ID number.
+_USCC_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{18}(?![0-9A-Za-z])")
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # id_number | mobile | landline | bank_card | email
+    start: int
+    end: int
+    text: str
 
 
 def _luhn(digits: str) -> bool:
@@ -34,23 +52,51 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _birth_date_ok(yyyymmdd: str) -> bool:
+    """A 身份证 number carries a real birth date; organisation codes that pass the checksum do not."""
+    try:
+        born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
+    except ValueError:
+        return False
+    return 1900 <= born.year <= date.today().year
+
+
+def _accept(kind: str, match: str) -> bool:
+    """Check digits where the identifier has them; shape rules elsewhere."""
+    if kind == "id_number" and len(match) == 18:
+        return is_valid_ric(match) and _birth_date_ok(match[6:14])
+    if kind == "bank_card":
+        digits = re.sub(r"\D", "", match)
+        return _luhn(digits) and not (len(digits) == 18 and is_valid_uscc(digits))  # organ codes are public
+    if kind == "landline":  # an area code (0xx-) or a dashed number; amounts like 68000 are not phones
+        digits = re.sub(r"\D", "", match)
+        return match.startswith(("0", "(0")) or (len(digits) >= 7 and "-" in match)
+    return True
+
+
+def find_personal_data(text: str) -> Iterator[Finding]:
+    """Every piece of personal data in `text`, earliest pattern first; spans never overlap."""
+    if not text:
+        return
+    taken = [(m.start(), m.end()) for m in _SAFE_TOKENS.finditer(text)]
+    taken += [(m.start(), m.end()) for m in _USCC_TOKEN.finditer(text) if is_valid_uscc(m.group(0))
+              and not (m.group(0).isdigit() and is_valid_ric(m.group(0)) and _birth_date_ok(m.group(0)[6:14]))]
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken) or not _accept(kind, m.group(0)):
+                continue
+            taken.append((m.start(), m.end()))
+            yield Finding(kind, m.start(), m.end(), m.group(0))
+
+
 def mask_text(text: str, names: dict[str, str] | None = None) -> str:
     """Mask identifiers and the given person names ({name: tag}) in `text`."""
     if not text:
         return text
-    out = _EMAIL.sub(TAG_EMAIL, text)
-    out = _RIC18.sub(lambda m: TAG_ID if is_valid_ric(m.group(1)) else m.group(0), out)
-    out = _CARD.sub(lambda m: TAG_CARD if _luhn(re.sub(r"\D", "", m.group(0))) else m.group(0), out)
-    out = _RIC15.sub(TAG_ID, out)
-    out = _MOBILE.sub(TAG_MOBILE, out)
-    out = _LANDLINE.sub(lambda m: TAG_PHONE if _looks_like_phone(m.group(0)) else m.group(0), out)
+    out = text
+    for f in sorted(find_personal_data(text), key=lambda f: -f.start):
+        out = out[: f.start] + TAGS[f.kind] + out[f.end:]
     for name, tag in sorted((names or {}).items(), key=lambda kv: -len(kv[0])):
         if name and len(name) >= 2:
             out = out.replace(name, tag)
     return out
-
-
-def _looks_like_phone(candidate: str) -> bool:
-    """A landline has an area code (0xx-) or is 7–8 digits standing alone; amounts like 68000 are not."""
-    digits = re.sub(r"\D", "", candidate)
-    return candidate.startswith(("0", "(0")) or (len(digits) >= 7 and "-" in candidate)

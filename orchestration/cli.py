@@ -190,6 +190,22 @@ def build_warehouse(settings: Any, as_of: date | None) -> None:
         tail = "\n".join(result.stdout.splitlines()[-40:])
         raise UserError(f"dbt build 失败：\n{tail}", "dbt build failed (see above)")
     _build_docs(settings)
+    pii_gate(settings)
+
+
+def pii_gate(settings: Any) -> None:
+    """Fail the run (exit 1) when personal data is found in the warehouse, the site or the exports."""
+    from ingest.pii_audit import audit
+
+    with console.status("个人信息扫描 / scanning for personal data …"):
+        findings = audit(settings.warehouse, [settings.site, settings.exports])
+    if findings:
+        for f in findings[:50]:
+            err.print(f"  [red]✗[/red] {f.sentence()}")
+        err.print(f"[red]发现 {len(findings)} 处个人信息，运行失败[/red] / "
+                  f"{len(findings)} piece(s) of personal data found; the run fails")
+        raise typer.Exit(1)
+    console.print("[green]个人信息扫描通过[/green] / no personal data found")
 
 def _build_docs(settings: Any) -> Path | None:
     from data_contracts.docs import build_data_docs
@@ -227,6 +243,32 @@ def status(limit: int = typer.Option(30, "--limit"),
                       *(str(r[k]) for k in ("rows_read", "rows_loaded", "rows_quarantined", "rows_non_data")),
                       "✓" if r["reconciled"] else "✗")
     console.print(table)
+
+@app.command("audit-pii")
+@friendly
+def audit_pii(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+    """扫描仓库与发布文件中的个人信息 / scan every table and published file for personal data; exit 1 if any."""
+    pii_gate(_settings(home))
+
+
+@app.command()
+@friendly
+def purge(before: str = typer.Option(..., "--before", help="删除此日期前载入的原始文件 / YYYY-MM-DD"),
+          home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+    """删除超过保存期的原始文件（保留哈希与对账记录）/ delete archived raw files past retention."""
+    from ingest.purge import purge_landing
+    from ingest.warehouse import connect, writer_lock
+
+    settings = _settings(home)
+    cutoff = _as_of(before)
+    assert cutoff is not None
+    with writer_lock(settings.lock, on_wait=_wait_message):
+        with connect(settings.warehouse):
+            pass  # creates the schema on a new home, so purge has a files table to read
+        result = purge_landing(settings.warehouse, settings.home, cutoff)
+    console.print(f"已删除 {result.files} 个原始文件（{result.bytes} 字节），哈希与对账记录保留 / "
+                  f"deleted {result.files} archived file(s) ({result.bytes} bytes); hashes and reconciliation kept")
+
 
 def print_summary(settings: Any) -> None:
     from orchestration.summary import FEED_TITLES, warehouse_summary

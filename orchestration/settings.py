@@ -40,6 +40,10 @@ class Settings:
         return self.home / "site"
 
     @property
+    def exports(self) -> Path:
+        return self.home / "exports"
+
+    @property
     def inbox(self) -> Path:
         return self.home / "inbox"
 

@@ -38,3 +38,19 @@ def test_masking_leaves_amounts_dates_and_invalid_numbers_alone():
 
 def test_bank_cards_with_luhn_are_masked():
     assert mask_text("卡号4111111111111111") == "卡号【银行卡号】"
+
+
+def test_organisation_codes_are_not_personal_data():
+    from ingest.mask import find_personal_data
+    from tests.builders import uscc
+
+    for body in ("11410108000000001", "11410108123456789", "12620900987654321"):
+        code = uscc(body)
+        assert not list(find_personal_data(f"处罚机关代码{code}")), code
+    assert [f.kind for f in find_personal_data(f"证件{PERSON_ID}")] == ["id_number"]
+
+
+def test_letter_suffixed_codes_are_not_cut_into_card_numbers():
+    from ingest.mask import find_personal_data
+
+    assert not list(find_personal_data("11410108605373408R"))

@@ -1,0 +1,62 @@
+"""The PII audit finds planted personal data in a mart column and in a published file, and fails the run."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import duckdb
+from typer.testing import CliRunner
+
+from ingest.pii_audit import audit
+from ingest.pipeline import ingest_file
+from orchestration.cli import app
+from tests.builders import PENALTY_HEADERS, PERSON_ID, person_row, write_csv
+
+runner = CliRunner()
+
+
+def _ingest_person(tmp_path: Path, target) -> None:
+    out = ingest_file(write_csv(tmp_path / "p.csv", PENALTY_HEADERS, [person_row()]), target)
+    assert out.rows_loaded == 1
+
+
+def test_clean_warehouse_passes_and_hashes_are_not_findings(tmp_path, target, settings):
+    _ingest_person(tmp_path, target)
+    assert audit(settings.warehouse, [settings.site]) == []
+    result = runner.invoke(app, ["audit-pii"])
+    assert result.exit_code == 0, result.output
+
+
+def test_planted_id_in_a_mart_column_and_in_html_fails(tmp_path, target, settings):
+    _ingest_person(tmp_path, target)
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("create schema if not exists marts")
+    con.execute("create table marts.fct_planted as select 'x' as decision_no, ? as note", [f"证件{PERSON_ID}"])
+    con.close()
+    page = settings.site / "410108" / "2025-12-31" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(f"<html><body><td>联系电话 13912345678</td><td>{PERSON_ID}</td></body></html>", encoding="utf-8")
+    findings = audit(settings.warehouse, [settings.site])
+    where = {(f.location.split("/")[-1], f.kind) for f in findings}
+    assert ("marts.fct_planted.note", "id_number") in where
+    assert ("index.html", "id_number") in where and ("index.html", "mobile") in where
+    assert all(PERSON_ID not in f.sentence() for f in findings)  # the report does not leak it again
+    result = runner.invoke(app, ["audit-pii"])
+    assert result.exit_code == 1 and "marts.fct_planted.note" in " ".join(result.output.split())
+
+
+def test_purge_deletes_raw_files_but_keeps_hashes(tmp_path, target, settings):
+    _ingest_person(tmp_path, target)
+    archived = [p for p in settings.landing.rglob("*") if p.is_file()]
+    assert len(archived) == 1 and stat.S_IMODE(os.stat(archived[0]).st_mode) == 0o600
+    result = runner.invoke(app, ["purge", "--before", "2999-01-01"])
+    assert result.exit_code == 0, result.output
+    assert not archived[0].exists()
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    rows = con.execute("select file_sha256, rows_loaded, purged_at is not null from meta.files").fetchall()
+    con.close()
+    assert len(rows) == 1 and rows[0][1] == 1 and rows[0][2] is True
+    again = ingest_file(tmp_path / "p.csv", target)  # the hash survives: the file is still known
+    assert again.status == "skipped"
