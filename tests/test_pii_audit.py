@@ -60,3 +60,24 @@ def test_purge_deletes_raw_files_but_keeps_hashes(tmp_path, target, settings):
     assert len(rows) == 1 and rows[0][1] == 1 and rows[0][2] is True
     again = ingest_file(tmp_path / "p.csv", target)  # the hash survives: the file is still known
     assert again.status == "skipped"
+
+
+def test_every_kind_of_personal_data_is_gone_after_ingest(tmp_path, target, settings):
+    from tests.builders import PERSON_ID_15
+
+    card = "6222021234567890128"  # Luhn-valid
+    facts = (f"当事人张三（身份证号{PERSON_ID}，旧证{PERSON_ID_15}），手机138 1234 5678，座机0931-6212345，"
+             f"银行卡{card}，邮箱zhangsan@example.com，于2024年3月销售伪劣产品，销售金额共计人民币6.8万元。")
+    row = person_row(**{"违法事实": facts, "处罚内容": "警告，罚款0.5万元（张三已签收）",
+                        "法定代表人": "", "行政相对人名称": "张三"})
+    rows = [{**row, "备注": f"电话13912345678 {card}"}]
+    out = ingest_file(write_csv(tmp_path / "all.csv", [*PENALTY_HEADERS, "备注"], rows), target)
+    assert out.rows_loaded == 1, [p.sentence(out.name) for p in out.problems]
+    assert audit(settings.warehouse, [settings.site, settings.quarantine]) == []
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    text, remarks, name = con.execute("select violation_facts, remarks, party_name from raw.penalty_ledger").fetchone()
+    con.close()
+    assert text == ("当事人【当事人】（身份证号【身份证号】，旧证【身份证号】），手机【手机号】，座机【电话】，"
+                    "银行卡【银行卡号】，邮箱【邮箱】，于2024年3月销售伪劣产品，销售金额共计人民币6.8万元。")
+    assert remarks == "电话【手机号】 【银行卡号】"
+    assert name.startswith("name_") and "张三" not in name
