@@ -244,6 +244,24 @@ def status(limit: int = typer.Option(30, "--limit"),
                       "✓" if r["reconciled"] else "✗")
     console.print(table)
 
+@app.command()
+@friendly
+def export(mart: str = typer.Argument(..., help="模型名，如 fct_non_transfer_clues / model name"),
+           fmt: str = typer.Option("xlsx", "--format", help="csv|xlsx|parquet"),
+           out: Path | None = typer.Option(None, "--out", help="输出文件 / output file"),
+           region: str | None = typer.Option(None, "--region", help="行政区划代码 / region code"),
+           home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+    """导出任一数据集市表 / export a mart (Chinese headers; formulas neutralised)."""
+    from dashboards.exports import FORMATS, default_path, read_mart, write_export
+
+    if fmt not in FORMATS:
+        raise UserError(f"--format 只能是 {'|'.join(FORMATS)}", f"--format must be one of {'|'.join(FORMATS)}")
+    settings = _settings(home)
+    frame = read_mart(settings.warehouse, mart, region)
+    path = write_export(frame, out or default_path(settings.exports, mart, region, fmt), fmt)
+    console.print(f"已导出 {frame.height} 行到 {path} / exported {frame.height} rows to {path}")
+
+
 @app.command("audit-pii")
 @friendly
 def audit_pii(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:

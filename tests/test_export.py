@@ -1,0 +1,51 @@
+"""`liandong export`: any mart, any format, one region, Chinese headers, no formula injection."""
+
+from __future__ import annotations
+
+import duckdb
+import openpyxl
+import polars as pl
+from typer.testing import CliRunner
+
+from orchestration.cli import app
+
+runner = CliRunner()
+
+
+def _mart(settings) -> None:
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("create schema marts")
+    con.execute("""create table marts.fct_demo as select * from (values
+        ('410108', '惠市监罚〔2024〕1号', '=HYPERLINK("http://x")', 68000.00),
+        ('620900', '酒市监罚〔2024〕2号', '正常文本', 12.5)) t(region_code, decision_no, evidence, measured_value)""")
+    con.close()
+
+
+def test_xlsx_export_has_chinese_headers_one_region_and_no_formulas(settings, tmp_path):
+    _mart(settings)
+    out = tmp_path / "clues.xlsx"
+    result = runner.invoke(app, ["export", "fct_demo", "--format", "xlsx", "--out", str(out), "--region", "410108"])
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out).active
+    assert ws["A1"].value == "行政区划代码\nregion_code" and ws["B1"].value == "行政处罚决定书文号\ndecision_no"
+    assert ws.max_row == 2 and ws["A2"].value == "410108"
+    assert ws["C2"].value == "'=HYPERLINK(\"http://x\")" and ws["C2"].data_type == "s"
+
+
+def test_csv_and_parquet_exports(settings, tmp_path):
+    _mart(settings)
+    csv_out, pq_out = tmp_path / "a.csv", tmp_path / "a.parquet"
+    assert runner.invoke(app, ["export", "fct_demo", "--format", "csv", "--out", str(csv_out)]).exit_code == 0
+    raw = csv_out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "行政区划代码 / region_code".encode() in raw
+    assert runner.invoke(app, ["export", "fct_demo", "--format", "parquet", "--out", str(pq_out)]).exit_code == 0
+    assert pl.read_parquet(pq_out).height == 2
+
+
+def test_unknown_mart_and_bad_names_are_sentences(settings):
+    _mart(settings)
+    result = runner.invoke(app, ["export", "fct_nope"])
+    assert result.exit_code == 2 and "liandong build" in result.output
+    result = runner.invoke(app, ["export", "x; drop table marts.fct_demo"])
+    assert result.exit_code == 2 and "not a table name" in " ".join(result.output.split())
