@@ -55,7 +55,8 @@ def find_relation(con: duckdb.DuckDBPyConnection, name: str) -> str:
         "and (? = '' or table_schema = ?) order by table_schema <> 'marts', table_schema",
         [table, schema, schema]).fetchall()
     if not rows:
-        raise UserError(f"仓库中没有 {name}（先运行 liandong build）", f"{name} is not in the warehouse (run liandong build)")
+        raise UserError(f"仓库中没有 {name}（先运行 liandong build）",
+                        f"{name} is not in the warehouse (run liandong build)")
     return f'"{rows[0][0]}"."{table}"'
 
 
