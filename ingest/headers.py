@@ -119,9 +119,38 @@ def find_header(rows: list[list[str | None]], feeds: tuple[str, ...] = FEEDS) ->
             score = (len(m.fields & required), len(m.columns))
             if best is None or score > best[0]:
                 best = (score, m)
-        if best is not None:
-            return best[1]  # the first qualifying row is the header; later rows are data
+        if best is not None:  # the first qualifying row is the header; later rows are data
+            return _with_sub_header(rows, best[1])
     return None
+
+
+def _with_sub_header(rows: list[list[str | None]], match: HeaderMatch) -> HeaderMatch:
+    """A two-row header: a group cell merged over several columns (`金额`) with the fields named below it.
+
+    The next row joins the header only when every filled cell of it names a field not yet matched, in a
+    column the header row left unmatched; the group labels above those cells are then not unknown headers.
+    """
+    below = match.row_index + 1
+    if below >= len(rows):
+        return match
+    taken = {c.index for c in match.columns}
+    seen = set(match.fields)
+    extra: list[ColumnMatch] = []
+    for idx, cell in enumerate(rows[below]):
+        if cell is None or not str(cell).strip():
+            continue
+        hit = match_cell(match.feed, str(cell))
+        if hit is None or idx in taken or hit[0] in seen:
+            return match
+        seen.add(hit[0])
+        extra.append(ColumnMatch(idx, str(cell).strip(), hit[0], hit[1]))
+    if not extra:
+        return match
+    header_row = rows[match.row_index]
+    labels = {str(header_row[c.index]).strip() for c in extra
+              if c.index < len(header_row) and header_row[c.index] is not None}
+    unknown = [u for u in match.unknown if u not in labels]
+    return HeaderMatch(match.feed, below, match.columns + extra, unknown, match.duplicates)
 
 
 def missing_required(contract: Contract, match: HeaderMatch) -> list[str]:

@@ -61,10 +61,15 @@ def _birth_date_ok(yyyymmdd: str) -> bool:
     return 1900 <= born.year <= date.today().year
 
 
+def _looks_like_ric(token: str) -> bool:
+    """A valid 身份证 number with a real birth date is personal data even if it also passes the USCC check."""
+    return is_valid_ric(token) and len(token) == 18 and _birth_date_ok(token[6:14])
+
+
 def _accept(kind: str, match: str) -> bool:
     """Check digits where the identifier has them; shape rules elsewhere."""
     if kind == "id_number" and len(match) == 18:
-        return is_valid_ric(match) and _birth_date_ok(match[6:14])
+        return _looks_like_ric(match)
     if kind == "bank_card":
         digits = re.sub(r"\D", "", match)
         return _luhn(digits) and not (len(digits) == 18 and is_valid_uscc(digits))  # organ codes are public
@@ -79,8 +84,8 @@ def find_personal_data(text: str) -> Iterator[Finding]:
     if not text:
         return
     taken = [(m.start(), m.end()) for m in _SAFE_TOKENS.finditer(text)]
-    taken += [(m.start(), m.end()) for m in _USCC_TOKEN.finditer(text) if is_valid_uscc(m.group(0))
-              and not (m.group(0).isdigit() and is_valid_ric(m.group(0)) and _birth_date_ok(m.group(0)[6:14]))]
+    taken += [(m.start(), m.end()) for m in _USCC_TOKEN.finditer(text)
+              if is_valid_uscc(m.group(0)) and not _looks_like_ric(m.group(0))]
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken) or not _accept(kind, m.group(0)):

@@ -22,11 +22,12 @@ import pyarrow as pa
 
 from data_contracts.model import FEEDS, Contract, load_contract
 from ingest.errors import FileRejected, Problem
+from ingest.facts import FACT_COLUMNS, fact_rows
 from ingest.headers import HeaderMatch, find_header, missing_required
 from ingest.protect import masked_value, protect_row
 from ingest.readers import read_grids
 from ingest.rows import ParsedRow, parse_sheet
-from ingest.warehouse import arrow_schema, columns, connect, load_rows
+from ingest.warehouse import ARROW_TYPES, arrow_schema, columns, connect, load_rows
 
 
 @dataclass(frozen=True)
@@ -301,6 +302,24 @@ def load_table(contract: Contract, inspection: Inspection, key: bytes) -> pa.Tab
     return pa.Table.from_pylist(records, schema=arrow_schema(contract))
 
 
+def load_facts(con: Any, batch: pa.Table) -> None:
+    """Replace the measured facts of the batch's row versions (idempotent; inside the caller's transaction)."""
+    schema = pa.schema([(n, ARROW_TYPES[t]) for n, t in FACT_COLUMNS])
+    facts = pa.Table.from_pylist([r for values in batch.to_pylist() for r in fact_rows(values)], schema=schema)
+    con.register("fact_batch", facts)
+    con.register("fact_keys", batch.select(["agency_uscc", "decision_no", "_row_hash"]))
+    try:
+        con.execute("""
+            delete from raw.penalty_facts f where exists (
+                select 1 from fact_keys k where k.agency_uscc = f.agency_uscc and k.decision_no = f.decision_no
+                and k._row_hash = f._row_hash)""")
+        names = ", ".join(n for n, _ in FACT_COLUMNS)
+        con.execute(f"insert into raw.penalty_facts ({names}) select {names} from fact_batch")
+    finally:
+        con.unregister("fact_batch")
+        con.unregister("fact_keys")
+
+
 def archive(path: Path, sha: str, landing: Path) -> Path:
     """Copy the raw file into the landing archive (owner-only: it holds raw personal data)."""
     landing.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -375,6 +394,8 @@ def _load(con: Any, inspection: Inspection, stored: Path, target: IngestTarget) 
         if contract is not None and inspection.good:
             batch = load_table(contract, inspection, target.secret_key)
             outcome.rows_new, outcome.rows_unchanged = load_rows(con, contract, batch)
+            if contract.id == "penalty_ledger":
+                load_facts(con, batch)
         _record(con, inspection, stored)
         con.execute("commit")
     except BaseException:

@@ -53,8 +53,15 @@ def _is_summary(cells: list[str | None]) -> bool:
 
 
 def is_non_data(cells: list[str | None]) -> bool:
-    """Blank rows and 合计/总计 summary rows are not data."""
+    """Blank rows and 合计/总计 summary rows are not data (nor is a repeated header: see repeats_header)."""
     return all(clean(c) is None for c in cells) or _is_summary(cells)
+
+
+def repeats_header(cells: list[str | None], match: HeaderMatch) -> bool:
+    """The header written again below (print titles, several exports pasted together): not data."""
+    same = sum(1 for c in match.columns
+               if c.index < len(cells) and cells[c.index] is not None and fold(str(cells[c.index])) == fold(c.header))
+    return same * 2 > len(match.columns)
 
 
 def parse_value(f: Field, text: str, unit: str | None, row_raw: dict[str, str | None]) -> tuple[Any, list[str]]:
@@ -100,7 +107,7 @@ def parse_sheet(contract: Contract, grid: Grid, match: HeaderMatch) -> ParsedShe
     body = grid.rows[match.row_index + 1:]
     for offset, cells in enumerate(body):
         row_number = grid.row_number(match.row_index + 1 + offset)
-        if is_non_data(cells):
+        if is_non_data(cells) or repeats_header(cells, match):
             non_data += 1
             continue
         raw = {name: clean(cells[c.index]) if c.index < len(cells) else None for name, c in by_field.items()}

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from data_contracts.model import FEEDS, Contract, load_contract
 from ingest.errors import UserError
+from ingest.facts import FACT_COLUMNS
 
 SQL_TYPES = {
     "text": "varchar", "code": "varchar", "code_list": "varchar", "list": "varchar", "uscc": "varchar",
@@ -81,6 +82,9 @@ def ddl() -> str:
         parts.append(
             f"create or replace view raw.{feed}_history as select * from raw.{feed} where not _is_current;"
         )
+    # measured facts of every penalty row version (ingest/facts.py), keyed to the version's _row_hash
+    facts = ",\n  ".join(f"{n} {t}" for n, t in FACT_COLUMNS)
+    parts.append(f"create table if not exists raw.penalty_facts (\n  {facts}\n);")
     return "\n".join(parts)
 
 

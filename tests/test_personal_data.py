@@ -54,3 +54,12 @@ def test_letter_suffixed_codes_are_not_cut_into_card_numbers():
     from ingest.mask import find_personal_data
 
     assert not list(find_personal_data("11410108605373408R"))
+
+
+def test_an_id_number_that_also_passes_the_uscc_check_is_still_masked():
+    from data_contracts.identifiers import is_valid_uscc
+    from ingest.mask import mask_text
+
+    leaked = "62030219990227359X"  # found in the sample: a valid 身份证 that is also a valid USCC
+    assert is_valid_uscc(leaked)
+    assert mask_text(f"当事人身份证号{leaked}。") == "当事人身份证号【身份证号】。"

@@ -11,6 +11,24 @@ from ingest.readers.sniff import sniff_format
 __all__ = ["Grid", "read_grids", "sniff_format"]
 
 
+_REJECTIONS = {  # formats sniff_format recognises but no reader accepts: say what the file is
+    "empty": Problem("file.empty", "文件为空（0 字节）；只接受有内容的 xlsx、xls 或 csv",
+                     "the file is empty (0 bytes); only xlsx, xls or csv with content are accepted"),
+    "truncated": Problem("file.unreadable", "文件已损坏或不完整（像是被截断的 xlsx），请重新导出",
+                         "the file is damaged or incomplete (it looks like a truncated xlsx); export it again"),
+    "encrypted": Problem("file.encrypted", "文件设有打开密码（加密的 xlsx），请取消密码后另存再提交",
+                         "the file is password-protected (an encrypted xlsx); remove the password and save it again"),
+    "zip": Problem("file.format", "文件是 zip 压缩包而不是 xlsx（扩展名可能与内容不符）；只接受 xlsx、xls 或 csv",
+                   "the file is a zip archive, not an xlsx (its extension may not match its content); "
+                   "only xlsx, xls or csv are accepted"),
+    "html": Problem("file.format", "文件是网页（HTML/XML）表格而不是真正的 Excel 文件；请用 Excel 打开后另存为 xlsx",
+                    "the file is a web page (HTML/XML table), not a real Excel file; open it in Excel and save "
+                    "it as xlsx"),
+    "binary": Problem("file.format", "文件是二进制内容，不是 xlsx、xls 或 csv（扩展名可能与内容不符）",
+                      "the file holds binary content that is not xlsx, xls or csv (its extension may not match)"),
+}
+
+
 def read_grids(path: Path) -> tuple[str, list[Grid], dict[str, str]]:
     """Return (format, grids, details) for any supported file, or raise FileRejected."""
     fmt = sniff_format(path)
@@ -24,7 +42,7 @@ def read_grids(path: Path) -> tuple[str, list[Grid], dict[str, str]]:
         grid, details = read_csv_grid(path)
         grids = [grid]
     else:
-        raise FileRejected(Problem(
+        raise FileRejected(_REJECTIONS.get(fmt) or Problem(
             "file.format",
             f"无法识别的文件格式（{fmt}），只接受 xlsx、xls 或 csv",
             f"unrecognised file format ({fmt}); only xlsx, xls or csv are accepted",

@@ -1,4 +1,4 @@
-"""CSV in UTF-8, UTF-8 with BOM, GB18030 (never 'gbk': GB18030 is its superset) or UTF-16.
+"""CSV in UTF-8, UTF-8 with BOM, GB18030 (never 'gbk': GB18030 is its superset) or UTF-16 (with or without BOM).
 
 DuckDB cannot decode GB18030 offline (PITFALLS.md), so we decode in Python and sniff the delimiter.
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ingest.errors import FileRejected, Problem
 from ingest.readers.grid import Grid
+from ingest.readers.sniff import utf16_without_bom
 
 DELIMITERS = [",", ";", "\t", "|"]
 
@@ -21,6 +22,12 @@ def decode(data: bytes) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
+    guess = utf16_without_bom(data[:4096])
+    if guess:
+        try:
+            return data.decode(guess), guess
+        except UnicodeDecodeError:
+            pass
     for enc in ("utf-8", "gb18030"):
         try:
             return data.decode(enc, errors="strict"), enc
@@ -61,7 +68,8 @@ def read_csv_grid(path: Path) -> tuple[Grid, dict[str, str]]:
         ))
     delimiter = sniff_delimiter(text)
     rows: list[list[str | None]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: an opening quote that is never closed would otherwise swallow every later line into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         for record in reader:
             rows.append([cell if cell != "" else None for cell in record])

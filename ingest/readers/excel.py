@@ -13,8 +13,17 @@ from ingest.readers.grid import Grid
 def read_excel_grids(path: Path, fmt: str) -> tuple[list[Grid], dict[str, str]]:
     """Every sheet as a grid of strings; row 1 of the sheet is rows[0] (skip_rows=0 keeps numbering)."""
     try:
-        reader = fastexcel.read_excel(str(path))
+        # calamine picks the format from the extension, and extensions lie (an xlsx named .xls): when the
+        # extension is wrong, hand over the bytes and let it detect the format from the content
+        source = str(path) if path.suffix.lower() == f".{fmt}" else path.read_bytes()
+        reader = fastexcel.read_excel(source)
     except Exception as exc:  # calamine reports broken workbooks with many exception types
+        if "password" in str(exc).lower():  # a legacy .xls with an opening password (FILEPASS record)
+            raise FileRejected(Problem(
+                "file.encrypted",
+                f"该 {fmt} 文件设有打开密码，请取消密码后另存再提交",
+                f"this {fmt} file is password-protected; remove the password and save it again",
+            )) from exc
         raise FileRejected(Problem(
             "file.unreadable",
             f"无法打开该 {fmt} 文件（文件可能已损坏、被截断或加密）：{_first_line(exc)}",

@@ -1,0 +1,219 @@
+-- Every reply duty the ledgers create, one row per (obligation_kind, source_scope, source_key), before
+-- any deadline is computed: what starts the period (anchor), who owes the reply (as written), an
+-- explicit due date that overrides the rule, and when the reply came.
+--   supervision_reply        每份监督文书 → 被监督单位; from 送达日期 (制发日期 when missing, flagged)
+--   police_review            每件移送案件 → 公安机关; from 移送日期; reply = 公安机关决定日期
+--   hotline_close            每张 12345 工单 → 承办单位; from 受理时间; reply = 办结时间
+--   hotline_procedural_reply 每条 12309 线索 → 检察院; from 受理时间; reply = 程序性回复时间
+--   hotline_result_reply     每条 12309 线索 → 检察院; from 受理时间; reply = 办结时间
+--   hotline_push             每张推送的 12345 工单 → 12345 热线中心; from 受理时间; reply = 推送时间
+--   hotline_feedback         每条推送的工单/线索 → 接收方（对方工单的承办单位）; from 推送时间; reply = 反馈时间
+
+with
+
+supervision_documents as (
+
+    select * from {{ ref('stg_supervision__documents') }}
+
+),
+
+penalty_decisions as (
+
+    select * from {{ ref('stg_penalty__decisions') }}
+
+),
+
+hotline_tickets as (
+
+    select * from {{ ref('stg_hotline__tickets') }}
+
+),
+
+supervision_replies as (
+
+    select
+        'supervision_reply' as obligation_kind,
+        procuratorate as source_scope,
+        document_no as source_key,
+        region_code,
+        'supervision_target' as responsible_role,
+        target_unit_name as responsible_name_as_written,
+        target_unit_uscc as responsible_uscc_as_written,
+        supervision_type,
+        coalesce(is_urgent, false) as is_urgent,
+        cast(coalesce(served_date, issued_date) as {{ dbt.type_timestamp() }}) as anchor_at,
+        coalesce(served_date, issued_date) as anchor_date,
+        served_date is null as anchor_fallback_flag,
+        reply_due_date as override_due_date,
+        case when reply_due_date is not null then 'reply_due_date' end as override_column,
+        reply_date as replied_date
+    from supervision_documents
+
+),
+
+police_reviews as (
+
+    select
+        'police_review' as obligation_kind,
+        agency_uscc as source_scope,
+        decision_no as source_key,
+        region_code,
+        'police' as responsible_role,
+        transfer_receiver as responsible_name_as_written,
+        cast(null as {{ dbt.type_string() }}) as responsible_uscc_as_written,
+        cast(null as {{ dbt.type_string() }}) as supervision_type,
+        false as is_urgent,
+        cast(transfer_date as {{ dbt.type_timestamp() }}) as anchor_at,
+        transfer_date as anchor_date,
+        false as anchor_fallback_flag,
+        cast(null as date) as override_due_date,
+        cast(null as {{ dbt.type_string() }}) as override_column,
+        police_decision_date as replied_date
+    from penalty_decisions
+    where transfer_date is not null
+
+),
+
+counterparts as (
+
+    -- the other side of a pushed pair: it owes the feedback
+    select
+        region_code,
+        channel,
+        ticket_no,
+        handling_unit_name
+    from hotline_tickets
+
+),
+
+hotline_obligations as (
+
+    select
+        'hotline_close' as obligation_kind,
+        channel as source_scope,
+        ticket_no as source_key,
+        region_code,
+        'hotline_handling_unit' as responsible_role,
+        handling_unit_name as responsible_name_as_written,
+        cast(null as {{ dbt.type_string() }}) as responsible_uscc_as_written,
+        cast(null as {{ dbt.type_string() }}) as supervision_type,
+        false as is_urgent,
+        received_at as anchor_at,
+        cast(received_at as date) as anchor_date,
+        false as anchor_fallback_flag,
+        cast(due_at as date) as override_due_date,
+        case when due_at is not null then 'due_at' end as override_column,
+        cast(closed_at as date) as replied_date
+    from hotline_tickets
+    where channel = '12345'
+
+    union all
+
+    select
+        'hotline_procedural_reply' as obligation_kind,
+        channel as source_scope,
+        ticket_no as source_key,
+        region_code,
+        'hotline_handling_unit' as responsible_role,
+        handling_unit_name as responsible_name_as_written,
+        cast(null as {{ dbt.type_string() }}) as responsible_uscc_as_written,
+        cast(null as {{ dbt.type_string() }}) as supervision_type,
+        false as is_urgent,
+        received_at as anchor_at,
+        cast(received_at as date) as anchor_date,
+        false as anchor_fallback_flag,
+        cast(null as date) as override_due_date,
+        cast(null as {{ dbt.type_string() }}) as override_column,
+        cast(procedural_reply_at as date) as replied_date
+    from hotline_tickets
+    where channel = '12309'
+
+    union all
+
+    select
+        'hotline_result_reply' as obligation_kind,
+        channel as source_scope,
+        ticket_no as source_key,
+        region_code,
+        'hotline_handling_unit' as responsible_role,
+        handling_unit_name as responsible_name_as_written,
+        cast(null as {{ dbt.type_string() }}) as responsible_uscc_as_written,
+        cast(null as {{ dbt.type_string() }}) as supervision_type,
+        false as is_urgent,
+        received_at as anchor_at,
+        cast(received_at as date) as anchor_date,
+        false as anchor_fallback_flag,
+        cast(due_at as date) as override_due_date,
+        case when due_at is not null then 'due_at' end as override_column,
+        cast(closed_at as date) as replied_date
+    from hotline_tickets
+    where channel = '12309'
+
+    union all
+
+    select
+        'hotline_push' as obligation_kind,
+        channel as source_scope,
+        ticket_no as source_key,
+        region_code,
+        'hotline_center' as responsible_role,
+        cast(null as {{ dbt.type_string() }}) as responsible_name_as_written,
+        cast(null as {{ dbt.type_string() }}) as responsible_uscc_as_written,
+        cast(null as {{ dbt.type_string() }}) as supervision_type,
+        false as is_urgent,
+        received_at as anchor_at,
+        cast(received_at as date) as anchor_date,
+        false as anchor_fallback_flag,
+        cast(null as date) as override_due_date,
+        cast(null as {{ dbt.type_string() }}) as override_column,
+        cast(pushed_at as date) as replied_date
+    from hotline_tickets
+    where
+        channel = '12345'
+        and is_pushed
+
+),
+
+hotline_feedbacks as (
+
+    select
+        'hotline_feedback' as obligation_kind,
+        pushed.channel as source_scope,
+        pushed.ticket_no as source_key,
+        pushed.region_code,
+        'counterpart_handling_unit' as responsible_role,
+        counterparts.handling_unit_name as responsible_name_as_written,
+        cast(null as {{ dbt.type_string() }}) as responsible_uscc_as_written,
+        cast(null as {{ dbt.type_string() }}) as supervision_type,
+        false as is_urgent,
+        pushed.pushed_at as anchor_at,
+        cast(pushed.pushed_at as date) as anchor_date,
+        false as anchor_fallback_flag,
+        cast(null as date) as override_due_date,
+        cast(null as {{ dbt.type_string() }}) as override_column,
+        cast(pushed.feedback_at as date) as replied_date
+    from hotline_tickets as pushed
+    left join counterparts
+        on
+            pushed.region_code = counterparts.region_code
+            and pushed.counterpart_ticket_no = counterparts.ticket_no
+            and pushed.channel != counterparts.channel
+    where
+        pushed.is_pushed
+        and pushed.pushed_at is not null
+
+),
+
+final as (
+
+    select * from supervision_replies
+    union all
+    select * from police_reviews
+    union all
+    select * from hotline_obligations
+    union all
+    select * from hotline_feedbacks
+
+)
+
+select * from final

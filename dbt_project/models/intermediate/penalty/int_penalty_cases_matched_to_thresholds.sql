@@ -1,0 +1,246 @@
+-- Every current penalty decision matched against the threshold rules (DOMAIN.md §3): one row per
+-- case × fired rule. A rule applies when it is in force on the decision date, the party type fits and
+-- the case text (违法行为类型 + 违法事实) matches its keywords and condition. It then fires when
+--   threshold: a measured fact of the current row version (column or text) reaches the threshold;
+--   keyword:   nothing more is needed;
+--   repeat:    the same party (USCC, else pseudonymised 证件号码) had at least N earlier penalties whose
+--              text matches the same keywords, at any agency, within the window before the decision
+--              date — and, when the rule gives a threshold, a measured fact reaches it too.
+-- The measured value kept is the largest qualifying one (a structured column wins a tie).
+
+with
+
+penalty_decisions as (
+
+    select * from {{ ref('stg_penalty__decisions') }}
+
+),
+
+penalty_facts as (
+
+    select * from {{ ref('stg_penalty__facts') }}
+
+),
+
+threshold_rules as (
+
+    select * from {{ ref('threshold_rules') }}
+
+),
+
+cases as (
+
+    select
+        agency_uscc,
+        decision_no,
+        source_row_hash,
+        decision_date,
+        coalesce(nullif(trim(party_uscc), ''), nullif(trim(party_id_no), '')) as party_key,
+        case
+            when party_category in ('自然人', '个体工商户') then '个人'
+            else '单位'
+        end as party_type,
+        {{ dbt.concat([
+            "coalesce(violation_type, '')", "' '", "coalesce(violation_facts, '')"
+        ]) }} as case_text
+    from penalty_decisions
+
+),
+
+rules_applicable as (
+
+    select
+        cases.agency_uscc,
+        cases.decision_no,
+        cases.source_row_hash,
+        cases.decision_date,
+        cases.party_key,
+        threshold_rules.rule_id,
+        threshold_rules.offence,
+        threshold_rules.rule_kind,
+        threshold_rules.violation_keywords,
+        threshold_rules.measured_facts,
+        threshold_rules.threshold,
+        threshold_rules.unit,
+        threshold_rules.repeat_window_years,
+        threshold_rules.repeat_min_prior_penalties,
+        threshold_rules.legal_source
+    from cases
+    inner join threshold_rules
+        on
+            cases.decision_date >= threshold_rules.effective_from
+            and (threshold_rules.effective_to is null or cases.decision_date <= threshold_rules.effective_to)
+            and threshold_rules.party_type in ('any', cases.party_type)
+            and {{ regex_contains('cases.case_text', 'threshold_rules.violation_keywords') }}
+            and (
+                threshold_rules.condition_pattern is null
+                or {{ regex_contains('cases.case_text', 'threshold_rules.condition_pattern') }}
+            )
+
+),
+
+facts_measured as (
+
+    -- facts of the row version each rule looks at, converted to the rule's unit
+    select
+        rules_applicable.agency_uscc,
+        rules_applicable.decision_no,
+        rules_applicable.rule_id,
+        penalty_facts.fact as measured_fact,
+        penalty_facts.value_source,
+        penalty_facts.evidence,
+        penalty_facts.fact_no,
+        case
+            when penalty_facts.fact_unit = rules_applicable.unit then penalty_facts.fact_value
+            when penalty_facts.fact_unit = '公斤' and rules_applicable.unit = '吨'
+                then penalty_facts.fact_value / 1000
+            when penalty_facts.fact_unit = '吨' and rules_applicable.unit = '公斤'
+                then penalty_facts.fact_value * 1000
+        end as measured_value
+    from rules_applicable
+    inner join penalty_facts
+        on
+            rules_applicable.agency_uscc = penalty_facts.agency_uscc
+            and rules_applicable.decision_no = penalty_facts.decision_no
+            and rules_applicable.source_row_hash = penalty_facts.source_row_hash
+            and {{ dbt.position(dbt.concat(["'|'", "penalty_facts.fact", "'|'"]),
+                                dbt.concat(["'|'", "rules_applicable.measured_facts", "'|'"])) }} > 0
+
+),
+
+facts_reaching_threshold_ranked as (
+
+    select
+        facts_measured.*,
+        row_number() over (
+            partition by facts_measured.agency_uscc, facts_measured.decision_no, facts_measured.rule_id
+            order by
+                facts_measured.measured_value desc,
+                case when facts_measured.value_source = 'text' then 1 else 0 end asc,
+                facts_measured.fact_no asc
+        ) as value_rank
+    from facts_measured
+    inner join rules_applicable
+        on
+            facts_measured.agency_uscc = rules_applicable.agency_uscc
+            and facts_measured.decision_no = rules_applicable.decision_no
+            and facts_measured.rule_id = rules_applicable.rule_id
+    where facts_measured.measured_value >= rules_applicable.threshold
+
+),
+
+facts_reaching_threshold as (
+
+    select * from facts_reaching_threshold_ranked
+    where value_rank = 1
+
+),
+
+earlier_penalties as (
+
+    -- repeat rules: earlier decisions of the same party of the same kind, at any agency, in the window
+    select
+        rules_applicable.agency_uscc,
+        rules_applicable.decision_no,
+        rules_applicable.rule_id,
+        count(*) as prior_penalties
+    from rules_applicable
+    inner join cases as earlier
+        on
+            rules_applicable.party_key = earlier.party_key
+            and rules_applicable.decision_date > earlier.decision_date
+            and (
+                rules_applicable.repeat_window_years is null
+                or {{ dbt.dateadd(
+                    'month', '-12 * rules_applicable.repeat_window_years', 'rules_applicable.decision_date'
+                ) }} <= earlier.decision_date
+            )
+            and {{ regex_contains('earlier.case_text', 'rules_applicable.violation_keywords') }}
+    where rules_applicable.rule_kind = 'repeat'
+    group by
+        rules_applicable.agency_uscc,
+        rules_applicable.decision_no,
+        rules_applicable.rule_id
+
+),
+
+fired as (
+
+    select
+        rules_applicable.*,
+        facts_reaching_threshold.measured_fact,
+        facts_reaching_threshold.measured_value,
+        facts_reaching_threshold.value_source,
+        facts_reaching_threshold.evidence,
+        coalesce(earlier_penalties.prior_penalties, 0) as prior_penalties
+    from rules_applicable
+    left join facts_reaching_threshold
+        on
+            rules_applicable.agency_uscc = facts_reaching_threshold.agency_uscc
+            and rules_applicable.decision_no = facts_reaching_threshold.decision_no
+            and rules_applicable.rule_id = facts_reaching_threshold.rule_id
+    left join earlier_penalties
+        on
+            rules_applicable.agency_uscc = earlier_penalties.agency_uscc
+            and rules_applicable.decision_no = earlier_penalties.decision_no
+            and rules_applicable.rule_id = earlier_penalties.rule_id
+    where
+        (rules_applicable.rule_kind = 'threshold' and facts_reaching_threshold.rule_id is not null)
+        or rules_applicable.rule_kind = 'keyword'
+        or (
+            rules_applicable.rule_kind = 'repeat'
+            and coalesce(earlier_penalties.prior_penalties, 0) >= rules_applicable.repeat_min_prior_penalties
+            and (rules_applicable.threshold is null or facts_reaching_threshold.rule_id is not null)
+        )
+
+),
+
+final as (
+
+    select
+        ----------  ids
+        agency_uscc,
+        decision_no,
+        rule_id,
+
+        ----------  the rule
+        offence,
+        rule_kind,
+        legal_source,
+
+        ----------  repeat offences
+        prior_penalties,
+        repeat_min_prior_penalties,
+        repeat_window_years,
+
+        ----------  dates
+        decision_date,
+
+        ----------  what was measured (a pure repeat rule measures the earlier penalties)
+        evidence,
+        cast(case
+            when measured_fact is not null then measured_value
+            when rule_kind = 'repeat' then prior_penalties
+        end as decimal(18, 4)) as measured_value,
+        cast(case
+            when measured_fact is not null then threshold
+            when rule_kind = 'repeat' then repeat_min_prior_penalties
+        end as decimal(18, 4)) as threshold,
+        case
+            when measured_fact is not null then measured_fact
+            when rule_kind = 'repeat' then 'prior_penalties'
+        end as measured_fact,
+        case
+            when measured_fact is not null then unit
+            when rule_kind = 'repeat' then '次'
+        end as unit,
+        case
+            when measured_fact is not null then value_source
+            when rule_kind = 'repeat' then 'prior_penalties'
+        end as value_source
+
+    from fired
+
+)
+
+select * from final
