@@ -256,7 +256,9 @@ def _apply_failures(inspection: Inspection, failures: dict[int, list[Any]]) -> N
         for rule in failures.get(idx, []):
             if rule.field in unreadable and rule.kind in ("required", "required_when"):
                 continue
-            col = written.get(rule.field) if rule.field else None
+            # The column as the file spells it; a key rule names all its columns, an absent one its standard header.
+            col = (" + ".join(written.get(f) or contract.field(f).header for f in rule.field.split(","))
+                   if rule.field else None)
             value = row.raw.get(rule.field) if rule.field else None
             row.problems.append(Problem(rule.rule_id, rule.message_zh, rule.message_en, row.sheet,
                                         row.row_number, col, value, rule.field))

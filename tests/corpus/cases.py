@@ -410,14 +410,6 @@ CSV_HEADER = ",".join(PENALTY_HEADERS) + "\r\n"
 LONG = "当事人销售不合格食品。" * 2000  # 22 000 characters
 
 
-# Known gaps in ingest/pipeline.py `_apply_failures` (column of a row reason): `col = written.get(rule.field)`.
-NO_COLUMN_WHEN_ABSENT = ("a required_when reason for a column absent from the file has no column; pipeline.py "
-                         "_apply_failures should fall back to the standard header: contract.field(rule.field).header")
-NO_COLUMN_FOR_KEY = ("key.unique names no column (rule.field is 'agency_uscc,decision_no'); pipeline.py "
-                     "_apply_failures should join the key's headers as written: "
-                     "' + '.join(written.get(f) or contract.field(f).header for f in rule.field.split(','))")
-
-
 # --- the table ------------------------------------------------------------------------------------------
 
 CASES: list[Case] = [
@@ -535,12 +527,11 @@ CASES: list[Case] = [
     Case("wrong_unit_header", "罚款金额（美元）: an unknown unit is not guessed; the column is reported unknown",
          csv_file("usd.csv", [{**r, "罚款金额（美元）": "700"} for r in rows(2)],
                   headers=[h if h != FINE else "罚款金额（美元）" for h in PENALTY_HEADERS]),
-         (E("partial", 2, 0, 2, rules=("fine_amount.required_when",), unknown=("罚款金额（美元）",)),),
-         xfail_located=NO_COLUMN_WHEN_ABSENT),
+         (E("partial", 2, 0, 2, rules=("fine_amount.required_when",), unknown=("罚款金额（美元）",)),)),
     # keys, duplicates, corrections
     Case("duplicate_key_in_file", "the same (机关, 文号) twice in one file: both rows quarantined",
          csv_file("dup.csv", [penalty_row(), penalty_row(**{FINE: "0.6"}), penalty_row(**{DOC_NO: "U-2"})]),
-         (E("partial", 3, 1, 2, rules=("key.unique",)),), xfail_located=NO_COLUMN_FOR_KEY),
+         (E("partial", 3, 1, 2, rules=("key.unique",)),)),
     Case("duplicate_key_across_files", "the same key in two files of one batch: the later file is a correction",
          several(csv_file("a.csv", rows(1)), csv_file("b.csv", rows(1, 违法行为类型="销售过期食品"))),
          (E("loaded", 1, 1, 0), E("loaded", 1, 1, 0)),
