@@ -327,6 +327,29 @@ def print_summary(settings: Any) -> None:
                   str(r["rows_failed"]), f"{r['pass_rate']}")
     console.print(t)
 
+def print_marts(settings: Any, as_of: str) -> None:
+    from orchestration.summary import marts_summary
+
+    s = marts_summary(settings)
+    t = Table(title=f"行刑衔接（截至 {as_of}）/ transfer of suspected crimes as of {as_of}")
+    for col in ("行政区划 region", "应当移送 should transfer", "已移送 transferred", "移送率 rate %"):
+        t.add_column(col)
+    for r in s["transfer"]:
+        t.add_row(r["region_code"], str(r["should_transfer"]), str(r["transferred"]),
+                  "无数据 no data" if r["transfer_rate"] is None else str(r["transfer_rate"]))
+    console.print(t)
+    clues = "；".join(f"{r['clue_status']} {r['cases']}" for r in s["clues"]) or "无 / none"
+    console.print(f"应移未移线索（案件）/ non-transfer clues (cases): {clues}"
+                  "  → liandong export fct_non_transfer_clues")
+    t = Table(title="到期办复率 / feedback timeliness")
+    for col in ("义务 duty", "按期", "逾期回复", "逾期未回复", "未到期", "到期办复率 %"):
+        t.add_column(col)
+    for r in s["timeliness"]:
+        t.add_row(r["obligation_kind"], *(str(r[k]) for k in ("on_time", "late", "overdue", "not_due")),
+                  "无数据 no data" if r["rate"] is None else str(r["rate"]))
+    console.print(t)
+
+
 @app.command()
 @friendly
 def demo(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME"),
@@ -352,6 +375,7 @@ def demo(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME"
         ensure_manifest(settings)
     build_warehouse(settings, _as_of(as_of))
     print_summary(settings)
+    print_marts(settings, as_of)
     console.print(f"仓库 warehouse: {settings.warehouse}")
     console.print(f"数据标准报告 contract report: {settings.site / 'data_docs' / 'index.html'}")
     console.print(f"隔离明细 quarantine: {settings.quarantine}")

@@ -62,6 +62,28 @@ def warehouse_summary(settings: Settings) -> dict[str, list[dict[str, Any]]]:
         }
 
 
+def marts_summary(settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    """Headline results of the marts (the rates are re-aggregated from counts, never averaged)."""
+    with connect(settings.warehouse, read_only=True) as con:
+        return {
+            "transfer": _rows(con, """
+                select region_code, sum(should_transfer_cases) as should_transfer,
+                       sum(transferred_cases) as transferred,
+                       round(100.0 * sum(transferred_cases) / nullif(sum(should_transfer_cases), 0), 1)
+                         as transfer_rate
+                from marts.agg_transfer_rates group by region_code order by region_code"""),
+            "clues": _rows(con, """
+                select clue_status, count(distinct agency_uscc || '|' || decision_no) as cases
+                from marts.fct_non_transfer_clues group by clue_status order by clue_status"""),
+            "timeliness": _rows(con, """
+                select obligation_kind, sum(on_time) as on_time, sum(replied_late) as late,
+                       sum(overdue_no_reply) as overdue, sum(not_yet_due) as not_due,
+                       round(100.0 * sum(on_time) / nullif(sum(on_time + replied_late + overdue_no_reply), 0), 1)
+                         as rate
+                from marts.agg_obligation_timeliness group by obligation_kind order by obligation_kind"""),
+        }
+
+
 def recent_files(settings: Settings, limit: int = 30) -> list[dict[str, Any]]:
     with connect(settings.warehouse, read_only=True) as con:
         return _rows(con, f"""

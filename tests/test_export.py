@@ -49,3 +49,17 @@ def test_unknown_mart_and_bad_names_are_sentences(settings):
     assert result.exit_code == 2 and "liandong build" in result.output
     result = runner.invoke(app, ["export", "x; drop table marts.fct_demo"])
     assert result.exit_code == 2 and "not a table name" in " ".join(result.output.split())
+
+
+def test_every_mart_column_has_a_chinese_label():
+    import json
+
+    from dashboards.exports import column_labels
+    from orchestration.dbt_runner import ensure_manifest
+    from orchestration.settings import load_settings
+
+    manifest = json.loads(ensure_manifest(load_settings()).read_text(encoding="utf-8"))
+    marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["fqn"][1] == "marts"]
+    assert {m["name"] for m in marts} >= {"fct_penalty_cases", "fct_non_transfer_clues", "fct_obligations"}
+    missing = sorted({f"{m['name']}.{c}" for m in marts for c in m["columns"] if c not in column_labels()})
+    assert missing == []
