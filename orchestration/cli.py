@@ -210,11 +210,11 @@ def pii_gate(settings: Any) -> None:
 def _build_docs(settings: Any) -> Path | None:
     from data_contracts.docs import build_data_docs
     from ingest.warehouse import connect
-    from orchestration.summary import _rows
+    from orchestration.summary import query_rows
 
     with connect(settings.warehouse, read_only=True) as con:
-        results = _rows(con, "select * from meta.contract_results")
-        files = _rows(con, "select * from meta.files order by ingested_at")
+        results = query_rows(con, "select * from meta.contract_results")
+        files = query_rows(con, "select * from meta.files order by ingested_at")
     return build_data_docs(settings.site / "data_docs", results, files)
 
 @app.command()
