@@ -382,9 +382,6 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
                 outcomes[pos] = inspection.outcome
                 if on_file:
                     on_file(inspection.outcome)
-    for _, inspection, _ in pending:
-        if inspection.outcome.problems and inspection.contract is not None:
-            _write_quarantine_csv(target.quarantine, inspection)
     return [o for o in outcomes if o is not None]
 
 
@@ -399,6 +396,10 @@ def _load(con: Any, inspection: Inspection, stored: Path, target: IngestTarget) 
             if contract.id == "penalty_ledger":
                 load_facts(con, batch)
         _record(con, inspection, stored)
+        if outcome.problems and contract is not None:
+            # Written before the commit (atomically, same name on a rerun): a crash at any point leaves
+            # either no record, which the rerun redoes, or a record with its report beside it.
+            _write_quarantine_csv(target.quarantine, inspection)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -464,10 +465,12 @@ def _write_quarantine_csv(folder: Path, inspection: Inspection) -> Path:
     outcome = inspection.outcome
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{outcome.sha256[:12]}_{outcome.path.stem}.quarantine.csv"
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+    tmp = out.with_suffix(".csv.part")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["文件", "工作表", "行号", "列", "规则", "原因", "reason", "值（已脱敏）"])
         for r in _quarantine_rows(inspection):
             writer.writerow([outcome.name, r["sheet"] or "", r["row_number"], r["column_name"] or "", r["rule_id"],
                              r["message_zh"], r["message_en"], r["value_masked"] or ""])
+    tmp.replace(out)
     return out

@@ -36,11 +36,23 @@ def dbt_vars(as_of: date | None) -> list[str]:
     return ["--vars", json.dumps({"as_of": as_of.isoformat()})] if as_of else []
 
 
+def _die_with_parent() -> None:
+    """Linux: SIGKILL dbt when the process holding the writer lock dies, so dbt never outlives the lock."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def run_dbt(settings: Settings, args: list[str], *, as_of: date | None = None) -> subprocess.CompletedProcess[str]:
     cmd = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     if args and args[0] in ("build", "run", "test", "seed"):
         cmd += dbt_vars(as_of)
-    return subprocess.run(cmd, cwd=DBT_PROJECT_DIR, env=dbt_env(settings), capture_output=True, text=True)
+    return subprocess.run(cmd, cwd=DBT_PROJECT_DIR, env=dbt_env(settings), capture_output=True, text=True,
+                          preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
 
 
 def _newest_source_mtime() -> float:

@@ -305,9 +305,6 @@ def test_ingest_killed_at_measured_moments_and_injected_points_then_run_again(re
     _assert_recovered(home, reference)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ingest_files writes the quarantine CSVs only after every pending file is committed; a file committed "
-    "before a crash is skipped on the rerun (its hash is in meta.files), so its quarantine CSV is never written"))
 def test_quarantine_reports_survive_a_crash_after_a_commit(reference, crashed):
     assert _listing(crashed[0] / "quarantine") == reference.quarantine
 
@@ -330,10 +327,6 @@ def test_build_killed_mid_run_then_run_again(reference, tmp_path):
     assert _marts(home / "warehouse.duckdb") == reference.marts
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "build_warehouse holds the writer lock in the CLI process only: the flock fd is not inherited by the dbt "
-    "subprocess, so when `liandong build` alone is SIGKILLed the lock is released while its dbt child keeps "
-    "writing the warehouse, and the next build's dbt fails on DuckDB's file lock"))
 def test_build_whose_dbt_outlives_it_does_not_break_the_next_build(reference, tmp_path):
     home = _build_home(reference, tmp_path)
     log = tmp_path / "orphan.log"
