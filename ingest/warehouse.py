@@ -56,6 +56,12 @@ create table if not exists meta.contract_results (
   unit_name varchar, element_count integer, unexpected_count integer, failed_rows varchar,
   message_zh varchar, message_en varchar
 );
+create table if not exists meta.scorecard_config (
+  region_code varchar, config_name varchar, config_version varchar, config_source varchar,
+  config_fingerprint varchar, indicator_code varchar, indicator_block varchar, indicator_name varchar,
+  sort_order integer, points double, scoring_method varchar, target double, zero_points_at double,
+  working_days integer
+);
 """
 
 

@@ -177,10 +177,15 @@ def validate(files: list[Path] = typer.Argument(..., help="文件或目录 / fil
     console.print("[green]全部文件符合数据交换标准[/green] / all files pass the exchange standard")
 
 def build_warehouse(settings: Any, as_of: date | None) -> None:
-    from ingest.warehouse import writer_lock
+    from ingest.warehouse import connect, writer_lock
     from orchestration.dbt_runner import run_dbt
 
+    from orchestration.scorecard_config import load_all, write_config
+
+    configs = load_all(settings.scorecard_config_dir)
     with writer_lock(settings.lock, on_wait=_wait_message), console.status("dbt build …"):
+        with connect(settings.warehouse) as con:
+            write_config(con, configs)
         result = run_dbt(settings, ["build"], as_of=as_of)
     lines = [ln for ln in result.stdout.splitlines() if "Done." in ln or "ERROR" in ln or "FAIL" in ln
              or ("WARN" in ln and "test" in ln)]

@@ -48,6 +48,11 @@ class Settings:
         return self.home / "inbox"
 
     @property
+    def scorecard_config_dir(self) -> Path:
+        """Per-jurisdiction 考核细则: `<region_code>.yml`; the bundled default applies elsewhere."""
+        return self.home / "scorecard"
+
+    @property
     def lock(self) -> Path:
         return self.home / "warehouse.lock"
 

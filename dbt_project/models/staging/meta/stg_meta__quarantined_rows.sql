@@ -1,0 +1,27 @@
+with
+
+source as (
+
+    select * from {{ source('meta', 'quarantine') }}
+
+),
+
+rows_quarantined as (
+
+    select
+        file_sha256,
+        feed,
+        coalesce(sheet, '') as sheet,
+        row_number,
+        max(unit_name) as unit_name,
+        count(*) as rules_failed
+    from source
+    group by
+        file_sha256,
+        feed,
+        coalesce(sheet, ''),
+        row_number
+
+)
+
+select * from rows_quarantined
