@@ -6,9 +6,10 @@
 
 with
 
-penalty_rows as (
+rows_loaded as (
 
-    select * from {{ source('penalty', 'penalty_ledger') }}
+    select * from {{ ref('stg_meta__rows_loaded') }}
+    where feed = 'penalty_ledger'
 
 ),
 
@@ -22,12 +23,12 @@ quarantined_rows as (
 loaded as (
 
     select
-        _file_sha256 as file_sha256,
+        file_sha256,
         region_code,
-        agency_uscc,
-        agency_name,
-        extract(year from decision_date) as decision_year
-    from penalty_rows
+        unit_uscc as agency_uscc,
+        unit_label as agency_name,
+        extract(year from period_date) as decision_year
+    from rows_loaded
 
 ),
 

@@ -114,6 +114,7 @@ final as (
         open_cases.region_code,
         reasons.rule_id,
         open_cases.party_key,
+        open_cases.party_display_name,
 
         ----------  the rule
         reasons.offence,
