@@ -267,6 +267,54 @@ def export(mart: str = typer.Argument(..., help="模型名，如 fct_non_transfe
     console.print(f"已导出 {frame.height} 行到 {path} / exported {frame.height} rows to {path}")
 
 
+def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -> list[Any]:
+    """Build as of the date when the marts are for another date, then publish every jurisdiction."""
+    from dashboards.site.data import marts_as_of
+    from dashboards.site.data import regions as all_regions
+    from dashboards.site.publish import publish_region, write_index
+    from ingest.pii_audit import scan_files
+    from ingest.warehouse import writer_lock
+
+    built_for = marts_as_of(settings.warehouse)
+    if built_for is None or (as_of is not None and built_for != as_of):
+        console.print(f"数据集市统计截止日为 {built_for or '（未构建）'}，先按 {as_of or '今天'} 构建 / "
+                      "building the marts for the requested as-of date first")
+        build_warehouse(settings, as_of)
+        built_for = marts_as_of(settings.warehouse)
+    else:
+        pii_gate(settings)
+    assert built_for is not None
+    outcomes = []
+    with writer_lock(settings.lock, on_wait=_wait_message):
+        codes = regions or all_regions(settings.warehouse)
+        unknown = sorted(set(codes) - set(all_regions(settings.warehouse)))
+        if unknown:
+            raise UserError(f"仓库中没有这些行政区划的成员单位名单：{'、'.join(unknown)}",
+                            f"no member-unit list for region(s): {', '.join(unknown)}")
+        for code in codes:
+            with console.status(f"发布 {code} …"):
+                outcome = publish_region(settings.site, settings.warehouse, code, built_for,
+                                         gate=lambda folder: list(scan_files(folder)))
+            outcomes.append(outcome)
+            if outcome.created:
+                console.print(f"[green]已发布[/green] {code} → {outcome.path}")
+            else:
+                console.print(f"[yellow]已存在，未覆盖[/yellow] {code} → {outcome.path} / "
+                              "exists; left untouched")
+        index = write_index(settings.site)
+    console.print(f"发布索引 index: {index}")
+    return outcomes
+
+
+@app.command()
+@friendly
+def publish(as_of: str | None = typer.Option(None, "--as-of", help="统计截止日期 / as-of date YYYY-MM-DD"),
+            region: list[str] | None = typer.Option(None, "--region", help="行政区划代码，可多次 / region code"),
+            home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+    """发布各地区看板与导出 / publish each jurisdiction's dashboards and Excel exports (never overwrites)."""
+    publish_site(_settings(home), _as_of(as_of), region)
+
+
 @app.command("audit-pii")
 @friendly
 def audit_pii(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:

@@ -115,6 +115,7 @@ final as (
         reasons.rule_id,
         open_cases.party_key,
         open_cases.party_display_name,
+        open_cases.violation_facts,
 
         ----------  the rule
         reasons.offence,

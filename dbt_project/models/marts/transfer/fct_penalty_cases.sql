@@ -83,6 +83,9 @@ final as (
             else cases.party_name
         end as party_display_name,
 
+        ----------  text (masked at ingest)
+        cases.violation_facts,
+
         ----------  dates
         cases.decision_date,
         cases.entry_date,

@@ -1,0 +1,95 @@
+"""Read one jurisdiction's rows from the marts. Every query filters on region_code; nothing else is read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ingest.errors import UserError
+
+# name → (mart, extra SQL after the region filter). All are read `where region_code = ?`.
+QUERIES: dict[str, tuple[str, str]] = {
+    "units": ("dim_member_units", ""),
+    "transfer": ("agg_transfer_rates", ""),
+    "clue_counts": ("agg_non_transfer_clues", ""),
+    "clues": ("fct_non_transfer_clues", "order by decision_date desc, agency_uscc, decision_no, rule_id"),
+    "timeliness": ("agg_obligation_timeliness", ""),
+    "overdue": ("fct_overdue_items", "order by days_past_due desc nulls last, due_date, obligation_id"),
+    "hotline": ("agg_hotline_rates", ""),
+    "outcomes": ("agg_supervision_outcomes", ""),
+    "quality": ("agg_data_quality", "order by feed, unit_label"),
+    "files": ("fct_input_file_regions", "and is_single_region order by feed, file_name"),
+    "scorecard": ("fct_unit_scorecard", "order by score_year desc, unit_uscc, sort_order"),
+    "ranking": ("agg_unit_scorecard_ranking", "order by score_year desc, unit_rank nulls last, unit_name"),
+}
+
+
+@dataclass
+class PublicationData:
+    region_code: str
+    as_of: date
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+    contract_results: pl.DataFrame | None = None
+    file_records: pl.DataFrame | None = None
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        return self.frames[name]
+
+    def unit_names(self) -> dict[str, str]:
+        units = self.frames["units"]
+        return dict(zip(units["unit_uscc"].to_list(), units["unit_name"].to_list(), strict=True))
+
+
+def marts_as_of(warehouse: Path) -> date | None:
+    """The as-of date the marts were last built for (None before the first build)."""
+    if not warehouse.exists():
+        return None
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        row = con.execute("select max(as_of_date) from marts.fct_penalty_cases").fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def regions(warehouse: Path) -> list[str]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return [r[0] for r in con.execute(
+            "select distinct region_code from marts.dim_member_units order by 1").fetchall()]
+    finally:
+        con.close()
+
+
+def load(warehouse: Path, region_code: str, as_of: date) -> PublicationData:
+    if not warehouse.exists():
+        raise UserError("仓库尚未建立（先运行 liandong demo 或 ingest + build）",
+                        "the warehouse does not exist yet (run liandong demo, or ingest and build)")
+    data = PublicationData(region_code=region_code, as_of=as_of)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for name, (mart, extra) in QUERIES.items():
+            data.frames[name] = con.execute(
+                f"select * from marts.{mart} where region_code = ? {extra}", [region_code]).pl()
+        hashes = data.frames["files"]["file_sha256"].to_list()
+        data.contract_results = con.execute(
+            "select * from meta.contract_results where file_sha256 in (select unnest(?::varchar[]))",
+            [hashes]).pl()
+        data.file_records = con.execute(
+            "select * from meta.files where file_sha256 in (select unnest(?::varchar[])) order by ingested_at",
+            [hashes]).pl()
+    except duckdb.CatalogException as exc:
+        raise UserError(f"数据集市不完整，请先运行 liandong build（{exc}）",
+                        f"the marts are incomplete; run liandong build first ({exc})") from None
+    finally:
+        con.close()
+    if data.frames["units"].is_empty():
+        raise UserError(f"仓库中没有行政区划 {region_code} 的成员单位名单",
+                        f"the warehouse has no member-unit list for region {region_code}")
+    return data

@@ -1,0 +1,52 @@
+-- The overdue list a publication shows: every reply duty past its due date (逾期未回复, or 逾期回复 replied
+-- late), with a short subject — the 12345/12309 诉求内容 (masked at ingest) or the supervision type — so the
+-- responsible unit can find the item. Most overdue first.
+
+with
+
+obligations as (
+
+    select * from {{ ref('fct_obligations') }}
+
+),
+
+hotline_tickets as (
+
+    select * from {{ ref('stg_hotline__tickets') }}
+
+),
+
+final as (
+
+    select
+        obligations.obligation_id,
+        obligations.obligation_kind,
+        obligations.region_code,
+        obligations.responsible_unit_uscc,
+        coalesce(obligations.responsible_unit_name, obligations.responsible_name_as_written)
+            as responsible_unit_name,
+        obligations.source_key,
+        obligations.supervision_type,
+        obligations.anchor_date,
+        obligations.due_date,
+        obligations.replied_date,
+        obligations.status,
+        obligations.days_past_due,
+        obligations.due_date_rule,
+        case
+            when hotline_tickets.content is not null then substring(hotline_tickets.content, 1, 200)
+            else obligations.supervision_type
+        end as subject_summary,
+        obligations.as_of_date
+    from obligations
+    left join hotline_tickets
+        on
+            obligations.obligation_kind like 'hotline%'
+            and obligations.source_key = hotline_tickets.ticket_no
+            and obligations.region_code = hotline_tickets.region_code
+            and obligations.source_scope = hotline_tickets.channel
+    where obligations.status in ('逾期未回复', '逾期回复')
+
+)
+
+select * from final
