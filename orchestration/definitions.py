@@ -5,17 +5,22 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import warehouse_dbt_assets
 from orchestration.assets.ingest import ingest_assets
+from orchestration.assets.publish import publish_assets
 from orchestration.dbt_runner import dbt_executable
-from orchestration.jobs import warehouse_job
+from orchestration.jobs import annual_scorecard_job, monthly_publication_job, warehouse_job
 from orchestration.resources import LiandongResource
-from orchestration.schedules import daily_warehouse_schedule
+from orchestration.schedules import (
+    annual_scorecard_schedule,
+    daily_warehouse_schedule,
+    monthly_publication_schedule,
+)
 from orchestration.sensors import inbox_sensor
 from orchestration.settings import DBT_PROJECT_DIR
 
 defs = Definitions(
-    assets=[*ingest_assets, warehouse_dbt_assets],
-    jobs=[warehouse_job],
-    schedules=[daily_warehouse_schedule],
+    assets=[*ingest_assets, *publish_assets, warehouse_dbt_assets],
+    jobs=[warehouse_job, monthly_publication_job, annual_scorecard_job],
+    schedules=[daily_warehouse_schedule, monthly_publication_schedule, annual_scorecard_schedule],
     sensors=[inbox_sensor],
     resources={
         "dbt": DbtCliResource(

@@ -1,10 +1,27 @@
-"""Jobs: the whole warehouse (ingest → dbt), run in one process so only one step writes at a time."""
+"""Jobs, run in one process so only one step writes the DuckDB file at a time."""
 
-from dagster import AssetSelection, define_asset_job, in_process_executor
+from dagster import AssetKey, AssetSelection, define_asset_job, in_process_executor
+
+PUBLICATIONS = AssetSelection.assets(AssetKey(["site", "monthly_publication"]), AssetKey(["site", "annual_scorecard"]))
+INGEST = AssetSelection.key_prefixes(["raw"])
 
 warehouse_job = define_asset_job(
     "warehouse_job",
-    selection=AssetSelection.all(),
+    selection=AssetSelection.all() - PUBLICATIONS,
     executor_def=in_process_executor,
     description="Load the inbox and rebuild the warehouse (ingest → staging → marts).",
+)
+
+monthly_publication_job = define_asset_job(
+    "monthly_publication_job",
+    selection=AssetSelection.all() - PUBLICATIONS - INGEST | AssetSelection.assets(AssetKey(["site", "monthly_publication"])),
+    executor_def=in_process_executor,
+    description="Rebuild the marts as of the last day of the previous month and publish every jurisdiction.",
+)
+
+annual_scorecard_job = define_asset_job(
+    "annual_scorecard_job",
+    selection=AssetSelection.all() - PUBLICATIONS - INGEST | AssetSelection.assets(AssetKey(["site", "annual_scorecard"])),
+    executor_def=in_process_executor,
+    description="Rebuild the marts as of 31 December of the previous year and publish the annual scorecard.",
 )

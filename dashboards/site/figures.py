@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
+from markupsafe import Markup
 
 FONT = '"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif'
 COLORS = ["#2f6fad", "#3ebd93", "#f0b429", "#e66a6a", "#8e6ac8", "#5bb0c8"]
@@ -32,9 +33,10 @@ def layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     return fig
 
 
-def html(fig: go.Figure, div_id: str) -> str:
-    """The figure as a <div> and <script>; plotly.min.js is loaded once per page from the assets folder."""
-    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=CONFIG)
+def html(fig: go.Figure, div_id: str) -> Markup:
+    """The figure as a <div> and <script>; plotly.min.js is loaded once per page from the assets folder.
+    Trusted markup: plotly.io escapes <, > and / inside the figure JSON, and labels were escaped above."""
+    return Markup(fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=CONFIG))
 
 
 def rate_bars(names: Sequence[str], rates: Sequence[float | None], hover: Sequence[str], title: str) -> go.Figure:

@@ -29,6 +29,11 @@ def number(value: Any, digits: int = 2) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def points(value: Any) -> str:
+    """Scorecard points with two decimals."""
+    return "—" if value is None else f"{float(value):.2f}"
+
+
 def points_change(now: Any, before: Any) -> str:
     """Change of a rate in 百分点 (percentage points); '—' when either side has no data."""
     if now is None or before is None:

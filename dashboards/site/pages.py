@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from dashboards.site import figures
 from dashboards.site.data import PublicationData
-from dashboards.site.formats import NO_DATA, count, count_change, day, number, pct, points_change, ratio
+from dashboards.site.formats import NO_DATA, count, count_change, day, number, pct, points, points_change, ratio
 from dashboards.site.html import Column, Page, Section, e, kpi_cards, link, paragraph, table
 
 KIND_ZH = {
@@ -383,12 +383,12 @@ def scorecard(data: PublicationData) -> Page:
         intro += f"{year}年度尚未结束，以下为截至统计日的暂定结果。"
     fig = figures.rate_bars([r["unit_name"] for r in ranked],
                             [float(r["total_points_earned"]) / float(r["total_points_available"] or 1) for r in ranked],
-                            [f"{r['unit_name']}：{number(r['total_points_earned'])} 分" for r in ranked],
+                            [f"{r['unit_name']}：{points(r['total_points_earned'])} 分" for r in ranked],
                             f"{year}年度考核得分率（得分 ÷ 可得分）")
     page.sections.append(Section(f"{year}年度排名", table([
         Column("排名", "unit_rank", lambda v: "不排名" if v is None else str(v), True),
-        Column("单位", "unit_name"), Column("得分", "total_points_earned", number, True),
-        Column("可得分", "total_points_available", number, True),
+        Column("单位", "unit_name"), Column("得分", "total_points_earned", points, True),
+        Column("可得分", "total_points_available", points, True),
         Column("有数据指标", "indicators_with_data", count, True),
         Column("无数据指标", "indicators_without_data", count, True)], ranking), intro=intro))
     if ranked:
@@ -406,10 +406,10 @@ def scorecard(data: PublicationData) -> Page:
             Column("板块", "indicator_block"), Column("指标", "indicator_name"),
             Column("指标值", lambda x: _indicator_value(x)), Column("分子/分母", lambda x: (
                 f"{count(x['numerator'])}/{count(x['denominator'])}" if x["has_data"] else "—")),
-            Column("配置分值", "points_configured", number, True), Column("可得分", "points_available", number, True),
-            Column("得分", "points_earned", number, True), Column("计分规则", "scoring_rule"), Column("说明", "note"),
+            Column("配置分值", "points_configured", points, True), Column("可得分", "points_available", points, True),
+            Column("得分", "points_earned", points, True), Column("计分规则", "scoring_rule"), Column("说明", "note"),
         ], items)
-        blocks.append(f"<details><summary>{e(r['unit_name'])} — {e(number(r['total_points_earned']))} 分，"
+        blocks.append(f"<details><summary>{e(r['unit_name'])} — {e(points(r['total_points_earned']))} 分，"
                       f"{e(rank)}</summary>{inner}</details>")
     page.sections.append(Section("各单位得分明细", Markup("".join(blocks)), intro="点击单位名称展开明细。"))
     return page

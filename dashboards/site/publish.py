@@ -56,8 +56,8 @@ def versions() -> dict[str, str]:
     return out
 
 
-def publication_path(site: Path, region_code: str, as_of: date) -> Path:
-    return site / region_code / as_of.isoformat()
+def publication_path(site: Path, region_code: str, as_of: date, suffix: str = "") -> Path:
+    return site / region_code / f"{as_of.isoformat()}{suffix}"
 
 
 def data_fingerprint(pub: site_data.PublicationData) -> str:
@@ -158,17 +158,20 @@ def _manifest(pub: site_data.PublicationData, out: Path, built_at: datetime) -> 
 Gate = Callable[[Path], list[Any]]
 
 
-def publish_region(site: Path, warehouse: Path, region_code: str, as_of: date, gate: Gate) -> Outcome:
-    target = publication_path(site, region_code, as_of)
+def publish_region(site: Path, warehouse: Path, region_code: str, as_of: date, gate: Gate,
+                   folder_suffix: str = "") -> Outcome:
+    """Publish one jurisdiction; `folder_suffix` "-annual" marks the annual scorecard publication."""
+    target = publication_path(site, region_code, as_of, folder_suffix)
     if target.exists():
         return Outcome(region_code, as_of, target, created=False)
     pub = site_data.load(warehouse, region_code, as_of)
     built_at = datetime.now().astimezone()
-    tmp = target.parent / f".{as_of.isoformat()}.tmp-{os.getpid()}"
+    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         render(pub, tmp, built_at)
         manifest = _manifest(pub, tmp, built_at)
+        manifest["kind"] = "annual" if folder_suffix == "-annual" else "periodic"
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str),
                                            encoding="utf-8")
         findings = gate(tmp)
@@ -211,7 +214,7 @@ def publications(site: Path) -> list[dict[str, Any]]:
         except (OSError, ValueError):
             continue
         out.append({"region_code": m["region_code"], "region_name": m.get("region_name", m["region_code"]),
-                    "as_of": m["as_of"], "built_at": m["built_at"], "data_fingerprint": m.get("data_fingerprint"),
+                    "as_of": m["as_of"], "kind": m.get("kind", "periodic"), "built_at": m["built_at"], "data_fingerprint": m.get("data_fingerprint"),
                     "path": manifest.parent.relative_to(site).as_posix() + "/index.html"})
     out.sort(key=lambda r: (r["region_code"], r["as_of"]), reverse=True)
     out.sort(key=lambda r: r["region_code"])
