@@ -179,7 +179,6 @@ def validate(files: list[Path] = typer.Argument(..., help="文件或目录 / fil
 def build_warehouse(settings: Any, as_of: date | None) -> None:
     from ingest.warehouse import connect, writer_lock
     from orchestration.dbt_runner import run_dbt
-
     from orchestration.scorecard_config import load_all, write_config
 
     configs = load_all(settings.scorecard_config_dir)
@@ -203,7 +202,7 @@ def pii_gate(settings: Any) -> None:
     from ingest.pii_audit import audit
 
     with console.status("个人信息扫描 / scanning for personal data …"):
-        findings = audit(settings.warehouse, [settings.site, settings.exports])
+        findings = audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine])
     if findings:
         for f in findings[:50]:
             err.print(f"  [red]✗[/red] {f.sentence()}")
@@ -408,7 +407,7 @@ def print_marts(settings: Any, as_of: str) -> None:
 def demo(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME"),
          seed: int = typer.Option(2024, "--seed"),
          as_of: str = typer.Option("2025-12-31", "--as-of", help="示例数据的统计截止日期 / as-of date")) -> None:
-    """示例：生成示例数据、载入、构建并汇总 / sample data → ingest → dbt build → summary."""
+    """示例：生成示例数据、载入、构建、汇总并发布 / sample data → ingest → dbt build → summary → publish."""
     from ingest.sample import generate_sample
     from orchestration.dbt_runner import ensure_manifest
 
@@ -432,6 +431,9 @@ def demo(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME"
     console.print(f"仓库 warehouse: {settings.warehouse}")
     console.print(f"数据标准报告 contract report: {settings.site / 'data_docs' / 'index.html'}")
     console.print(f"隔离明细 quarantine: {settings.quarantine}")
+    console.rule("发布 / publish")
+    publish_site(settings, _as_of(as_of), None)
+    console.print(f"[bold]打开看板 / open the dashboards:[/bold] {settings.site / 'index.html'}")
 
 @app.command()
 @friendly

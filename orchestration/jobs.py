@@ -4,6 +4,7 @@ from dagster import AssetKey, AssetSelection, define_asset_job, in_process_execu
 
 PUBLICATIONS = AssetSelection.assets(AssetKey(["site", "monthly_publication"]), AssetKey(["site", "annual_scorecard"]))
 INGEST = AssetSelection.key_prefixes(["raw"])
+BUILD = AssetSelection.all() - PUBLICATIONS - INGEST  # scorecard configuration and the dbt models
 
 warehouse_job = define_asset_job(
     "warehouse_job",
@@ -14,14 +15,14 @@ warehouse_job = define_asset_job(
 
 monthly_publication_job = define_asset_job(
     "monthly_publication_job",
-    selection=AssetSelection.all() - PUBLICATIONS - INGEST | AssetSelection.assets(AssetKey(["site", "monthly_publication"])),
+    selection=BUILD | AssetSelection.assets(AssetKey(["site", "monthly_publication"])),
     executor_def=in_process_executor,
     description="Rebuild the marts as of the last day of the previous month and publish every jurisdiction.",
 )
 
 annual_scorecard_job = define_asset_job(
     "annual_scorecard_job",
-    selection=AssetSelection.all() - PUBLICATIONS - INGEST | AssetSelection.assets(AssetKey(["site", "annual_scorecard"])),
+    selection=BUILD | AssetSelection.assets(AssetKey(["site", "annual_scorecard"])),
     executor_def=in_process_executor,
     description="Rebuild the marts as of 31 December of the previous year and publish the annual scorecard.",
 )

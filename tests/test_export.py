@@ -63,3 +63,19 @@ def test_every_mart_column_has_a_chinese_label():
     assert {m["name"] for m in marts} >= {"fct_penalty_cases", "fct_non_transfer_clues", "fct_obligations"}
     missing = sorted({f"{m['name']}.{c}" for m in marts for c in m["columns"] if c not in column_labels()})
     assert missing == []
+
+
+def test_published_workbooks_cannot_run_formulas(tmp_path):
+    import openpyxl
+
+    from dashboards.site.workbooks import Sheet, XColumn, write_workbook
+
+    values = ["=HYPERLINK(\"http://x\",\"点击\")", "+1+2", "-3+4", "@SUM(A1)", "正常文本"]
+    path = write_workbook(tmp_path / "w.xlsx", [Sheet("逾期事项", [XColumn("事由", "v", "text", 30)],
+                                                        [{"v": v} for v in values])], notes=[("说明", "=1+1")])
+    wb = openpyxl.load_workbook(path)
+    cells = [c.value for (c,) in wb["逾期事项"].iter_rows(min_row=2)]
+    assert cells == ["'" + v for v in values[:4]] + ["正常文本"]
+    assert all(c.data_type == "s" for (c,) in wb["逾期事项"].iter_rows(min_row=2))
+    assert wb["说明"]["B1"].value == "'=1+1" and wb["说明"]["B1"].data_type == "s"
+    assert wb["逾期事项"]["A1"].value == "事由"

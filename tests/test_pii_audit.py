@@ -47,6 +47,27 @@ def test_planted_id_in_a_mart_column_and_in_html_fails(tmp_path, target, setting
     assert result.exit_code == 1 and "marts.fct_planted.note" in " ".join(result.output.split())
 
 
+def test_planted_id_in_a_quarantine_report_or_a_changed_vendor_script_fails(tmp_path, target, settings):
+    import plotly
+
+    _ingest_person(tmp_path, target)
+    report = settings.quarantine / "abc_410108_市场监管局.quarantine.csv"
+    report.write_text(f"行,列,值\n3,证件号码,{PERSON_ID}\n", encoding="utf-8")
+    vendor = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    assets = settings.site / "410108" / "2025-12-31" / "assets"
+    assets.mkdir(parents=True)
+    (assets / "plotly.min.js").write_bytes(vendor.read_bytes())  # the shipped library: skipped, not a finding
+    assert audit(settings.warehouse, [settings.site, settings.quarantine]) != []
+    assert {f.location.split("/")[-1] for f in audit(settings.warehouse, [settings.site, settings.quarantine])} == {
+        report.name}
+    (assets / "plotly.min.js").write_bytes(vendor.read_bytes() + f"//{PERSON_ID}".encode())  # changed: scanned
+    names = {f.location.split("/")[-1] for f in audit(settings.warehouse, [settings.site])}
+    assert "plotly.min.js" in names
+    (assets / "plotly.min.js").write_bytes(vendor.read_bytes())
+    result = runner.invoke(app, ["audit-pii"])
+    assert result.exit_code == 1 and report.name in " ".join(result.output.split())
+
+
 def test_purge_deletes_raw_files_but_keeps_hashes(tmp_path, target, settings):
     _ingest_person(tmp_path, target)
     archived = [p for p in settings.landing.rglob("*") if p.is_file()]

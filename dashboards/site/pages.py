@@ -271,7 +271,8 @@ def timeliness(data: PublicationData) -> Page:
         body = paragraph("近 12 个月没有到期的办复事项。")
     page.sections.append(Section(
         "到期办复率热力图", body,
-        intro="到期办复率 = 按期 ÷（按期 + 逾期回复 + 逾期未回复）；含检察建议/意见、公安审查、12345/12309 与双推送各类义务；"
+        intro="到期办复率 = 按期 ÷（按期 + 逾期回复 + 逾期未回复）；"
+              "含检察建议/意见、公安审查、12345/12309 与双推送各类义务；"
               "空白表示当月无到期事项。"))
     by_kind = o.group_by("obligation_kind").agg(
         [pl.col(c).sum() for c in ("on_time", "replied_late", "overdue_no_reply", "not_yet_due")]) \
@@ -282,7 +283,8 @@ def timeliness(data: PublicationData) -> Page:
                           "rate": ratio(r["on_time"], r["on_time"] + r["replied_late"] + r["overdue_no_reply"])})
     kind_rows.sort(key=lambda r: list(KIND_ZH).index(r["obligation_kind"]) if r["obligation_kind"] in KIND_ZH else 99)
     page.sections.append(Section("各类义务（截至统计日累计）", table([
-        Column("义务类型", "kind"), Column("按期", "on_time", count, True), Column("逾期回复", "replied_late", count, True),
+        Column("义务类型", "kind"), Column("按期", "on_time", count, True),
+        Column("逾期回复", "replied_late", count, True),
         Column("逾期未回复", "overdue_no_reply", count, True), Column("未到期", "not_yet_due", count, True),
         Column("到期办复率", "rate", pct, True)], kind_rows)))
     overdue = rows(data["overdue"])
@@ -317,7 +319,8 @@ def hotline(data: PublicationData) -> Page:
         KIND_ZH[k]: [ratio(s[ym]["on_time"], sum(s[ym].values())) for ym in months] for k, s in series.items()},
         "12309 答复与双推送双反馈到期办复率（按到期月份）")
     page.sections.append(Section("12345 办理", figures.html(fig1, "fig-hotline-12345"),
-                                 intro="按期办结率 = 按期办结 ÷ 到期工单；办结率 = 办结 ÷ 受理；满意率 =（满意 + 基本满意）÷ 已评价。"))
+                                 intro="按期办结率 = 按期办结 ÷ 到期工单；办结率 = 办结 ÷ 受理；"
+                                       "满意率 =（满意 + 基本满意）÷ 已评价。"))
     page.sections.append(Section("12309 与双推送双反馈", figures.html(fig2, "fig-hotline-12309")))
     table_rows = [{"month": month_label(ym), **h[ym],
                    "on_time_rate": ratio(h[ym]["closed_on_time"], h[ym]["tickets_due"]),
@@ -346,7 +349,8 @@ def quality(data: PublicationData, docs_href: str | None) -> Page:
         intro="数据标准符合率 = 入库行数 ÷（入库行数 + 隔离行数）；隔离行按其所在文件归属单位与地区。"
               "隔离原因（文件、行、列、规则）见数据标准报告。"))
     if docs_href:
-        page.sections.append(Section("数据标准报告", link(docs_href, "打开本地区的数据标准报告（各文件、规则的检查结果）"),
+        page.sections.append(Section("数据标准报告",
+                                     link(docs_href, "打开本地区的数据标准报告（各文件、规则的检查结果）"),
                                      intro="报告只含本地区报送的文件；交换标准的字段说明见报告中的各台账标准。"))
     files = rows(data["files"])
     for r in files:

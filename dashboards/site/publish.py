@@ -214,7 +214,8 @@ def publications(site: Path) -> list[dict[str, Any]]:
         except (OSError, ValueError):
             continue
         out.append({"region_code": m["region_code"], "region_name": m.get("region_name", m["region_code"]),
-                    "as_of": m["as_of"], "kind": m.get("kind", "periodic"), "built_at": m["built_at"], "data_fingerprint": m.get("data_fingerprint"),
+                    "as_of": m["as_of"], "kind": m.get("kind", "periodic"), "built_at": m["built_at"],
+                    "data_fingerprint": m.get("data_fingerprint"),
                     "path": manifest.parent.relative_to(site).as_posix() + "/index.html"})
     out.sort(key=lambda r: (r["region_code"], r["as_of"]), reverse=True)
     out.sort(key=lambda r: r["region_code"])

@@ -24,7 +24,7 @@ MART_KEYS = [AssetKey(["marts", name]) for name in (
 
 class PublicationConfig(Config):
     as_of: str = ""  # YYYY-MM-DD the marts were built for; empty: whatever they were built for
-    regions: list[str] = []  # empty: every jurisdiction with a member-unit list
+    regions: list[str] = []  # noqa: RUF012 — Dagster Config fields are pydantic; empty: every jurisdiction with a member-unit list
 
 
 @asset(key=["meta", "scorecard_config"], group_name="reference", pool=WAREHOUSE_POOL,
@@ -51,10 +51,11 @@ def _publish(context: AssetExecutionContext, liandong: LiandongResource, config:
         raise Failure(f"数据集市的统计截止日为 {built_for}，不是 {config.as_of} / marts are as of {built_for}")
     created, kept = [], []
     with writer_lock(settings.lock, on_wait=lambda: context.log.info("waiting for the warehouse lock")):
-        findings = audit(settings.warehouse, [settings.site, settings.exports])
+        findings = audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine])
         if findings:
             raise Failure(f"发现 {len(findings)} 处个人信息，停止发布 / personal data found; nothing published",
-                          metadata={"findings": MetadataValue.md("\n".join(f"- {f.sentence()}" for f in findings[:50]))})
+                          metadata={"findings": MetadataValue.md(
+                              "\n".join(f"- {f.sentence()}" for f in findings[:50]))})
         for code in config.regions or regions(settings.warehouse):
             outcome = publish_region(settings.site, settings.warehouse, code, built_for,
                                      gate=lambda folder: list(scan_files(folder)), folder_suffix=folder_suffix)

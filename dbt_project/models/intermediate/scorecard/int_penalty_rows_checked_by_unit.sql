@@ -42,7 +42,7 @@ file_units as (
         decision_year,
         row_number() over (
             partition by file_sha256, agency_name
-            order by count(*) desc, decision_year desc, region_code, agency_uscc
+            order by count(*) desc, decision_year desc, region_code asc, agency_uscc asc
         ) as preference
     from loaded
     group by

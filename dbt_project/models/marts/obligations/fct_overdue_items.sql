@@ -23,8 +23,6 @@ final as (
         obligations.obligation_kind,
         obligations.region_code,
         obligations.responsible_unit_uscc,
-        coalesce(obligations.responsible_unit_name, obligations.responsible_name_as_written)
-            as responsible_unit_name,
         obligations.source_key,
         obligations.supervision_type,
         obligations.anchor_date,
@@ -33,11 +31,13 @@ final as (
         obligations.status,
         obligations.days_past_due,
         obligations.due_date_rule,
+        obligations.as_of_date,
+        coalesce(obligations.responsible_unit_name, obligations.responsible_name_as_written)
+            as responsible_unit_name,
         case
             when hotline_tickets.content is not null then substring(hotline_tickets.content, 1, 200)
             else obligations.supervision_type
-        end as subject_summary,
-        obligations.as_of_date
+        end as subject_summary
     from obligations
     left join hotline_tickets
         on

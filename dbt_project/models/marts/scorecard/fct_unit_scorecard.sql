@@ -61,8 +61,14 @@ scored_units as (
         on member_units.region_code = scored_years.region_code
     where
         member_units.is_scored
-        and (member_units.valid_from is null or extract(year from member_units.valid_from) <= scored_years.score_year)
-        and (member_units.valid_to is null or extract(year from member_units.valid_to) >= scored_years.score_year)
+        and (
+            member_units.valid_from is null
+            or extract(year from member_units.valid_from) <= scored_years.score_year
+        )
+        and (
+            member_units.valid_to is null
+            or extract(year from member_units.valid_to) >= scored_years.score_year
+        )
 
 ),
 
@@ -122,7 +128,9 @@ available as (
     select
         *,
         case
-            when has_data then cast(points_configured as {{ dbt.type_float() }}) * total_points / points_with_data
+            when
+                has_data
+                then cast(points_configured as {{ dbt.type_float() }}) * total_points / points_with_data
             else 0
         end as points_available
     from unit_totals
@@ -135,16 +143,14 @@ scored as (
         *,
         case
             when not has_data then 0
-            when scoring_method = 'lower_is_better' then
-                case
-                    when indicator_value >= zero_points_at then 0
-                    else points_available * (1 - indicator_value / zero_points_at)
-                end
-            else
-                case
-                    when indicator_value >= target then points_available
-                    else points_available * indicator_value / target
-                end
+            when scoring_method = 'lower_is_better'
+                then
+                    case
+                        when indicator_value >= zero_points_at then 0
+                        else points_available * (1 - indicator_value / zero_points_at)
+                    end
+            when indicator_value >= target then points_available
+            else points_available * indicator_value / target
         end as points_earned_exact
     from available
 

@@ -11,8 +11,8 @@ rows_quarantined as (
     select
         file_sha256,
         feed,
-        coalesce(sheet, '') as sheet,
         row_number,
+        coalesce(sheet, '') as sheet,
         max(unit_name) as unit_name,
         count(*) as rules_failed
     from source

@@ -1,0 +1,316 @@
+"""Publications end to end: the sample published for every jurisdiction, then checked in headless Chromium
+(no console errors, screenshots as artefacts), for script injection, jurisdiction isolation, personal data,
+immutability (CLI and the monthly Dagster schedule) and the scorecard's redistribution of points."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import openpyxl
+import pytest
+
+from ingest.pii_audit import vendor_asset_hashes
+from tests.browser import ARTIFACTS, PageReport, browser_page
+from tests.builders import PENALTY_HEADERS, penalty_row, write_csv
+from tests.conftest import TEST_KEY
+
+AS_OF = date(2025, 12, 31)
+REGION = "410108"
+XSS = "<img src=x onerror=alert(1)>"
+PSEUDONYM = re.compile(r"\b(?:id|name|tel)_[0-9a-f]{24}\b")
+pytestmark = pytest.mark.slow
+
+
+def _planted_files(folder: Path) -> list[Path]:
+    """A suspected-crime penalty (a 应移未移 clue) and an overdue 12345 ticket whose text is a script."""
+    penalty = write_csv(folder / "惠济区市场监管局_XSS.csv", [*PENALTY_HEADERS, "是否涉嫌犯罪"], [penalty_row(**{
+        "行政处罚决定书文号": "惠市监罚〔2025〕999号", "违法事实": f"当事人销售假药。{XSS}",
+        "处罚决定日期": "2025-06-02",
+        "处罚有效期": "2026-06-02", "录入日期": "2025-06-04", "是否涉嫌犯罪": "是"})])
+    hotline = write_csv(folder / "12345_XSS.csv",
+                        ["工单编号", "来源渠道", "行政区划代码", "受理时间", "诉求类型", "诉求内容", "承办单位"],
+                        [{"工单编号": "RX2025XSS0001", "来源渠道": "12345", "行政区划代码": REGION,
+                          "受理时间": "2025-03-03 09:00:00", "诉求类型": "投诉", "诉求内容": f"反映噪声扰民{XSS}",
+                          "承办单位": "郑州市惠济区市场监督管理局"}])
+    return [penalty, hotline]
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    from ingest.pipeline import ingest_files
+    from ingest.sample import generate_sample
+    from orchestration import cli
+    from orchestration.settings import load_settings
+
+    mp = pytest.MonkeyPatch()
+    home = tmp_path_factory.mktemp("published_home")
+    mp.setenv("LIANDONG_HOME", str(home))
+    mp.setenv("LIANDONG_SECRET_KEY", TEST_KEY)
+    settings = load_settings(home)
+    settings.prepare()
+    folder = tmp_path_factory.mktemp("sample_pub")
+    manifest = generate_sample(folder, 2024)
+    paths = [folder / f["path"] for f in manifest["files"]] + _planted_files(folder)
+    ingest_files(paths, settings.ingest_target())
+    cli.build_warehouse(settings, AS_OF)
+    outcomes = cli.publish_site(settings, AS_OF, None)
+    yield settings, outcomes
+    mp.undo()
+
+
+def _publication(settings, region: str = REGION) -> Path:
+    return settings.site / region / AS_OF.isoformat()
+
+
+def _texts(folder: Path):
+    """(path, text) of every file of a publication; workbooks as their XML; the vendored Plotly bundle,
+    byte-identical to the package's (checked), is library code and holds no data."""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix == ".js":
+            assert hashlib.sha256(path.read_bytes()).hexdigest() in vendor_asset_hashes()
+            continue
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as zf:
+                yield path, "\n".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".xml"))
+        else:
+            yield path, path.read_text(encoding="utf-8")
+
+
+def _query(settings, sql: str, params=()):
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def test_one_publication_per_jurisdiction_with_manifest_and_index(published):
+    settings, outcomes = published
+    assert sorted(o.region_code for o in outcomes) == ["410108", "420104", "510904", "620321", "620900"]
+    assert all(o.created for o in outcomes)
+    folder = _publication(settings)
+    pages = sorted(p.name for p in folder.glob("*.html"))
+    assert pages == ["clues.html", "hotline.html", "index.html", "quality.html", "scorecard.html",
+                     "timeliness.html", "transfer.html", "trends.html"]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["as_of"] == "2025-12-31" and manifest["region_code"] == REGION
+    assert {"python", "liandong", "duckdb", "dbt-core", "plotly"} <= set(manifest["versions"])
+    assert len(manifest["data_fingerprint"]) == 64
+    for f in manifest["files"]:  # the manifest describes the files exactly
+        assert hashlib.sha256((folder / f["path"]).read_bytes()).hexdigest() == f["sha256"]
+    index = json.loads((settings.site / "index.json").read_text(encoding="utf-8"))
+    assert sorted((e["region_code"], e["as_of"]) for e in index) == [
+        (r, "2025-12-31") for r in ("410108", "420104", "510904", "620321", "620900")]
+    assert "410108/2025-12-31/index.html" in (settings.site / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_page_renders_in_chromium_without_console_errors(published):
+    settings, _ = published
+    folder = _publication(settings)
+    pages = sorted(folder.glob("*.html")) + sorted((folder / "data_docs").rglob("*.html"))
+    shots = ARTIFACTS / "screenshots" / REGION
+    shots.mkdir(parents=True, exist_ok=True)
+    report = PageReport()
+    with browser_page(report) as page:
+        for path in pages:
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            assert page.title(), path
+            if path.parent == folder:
+                assert page.locator("nav a").count() == 8
+                figures = page.locator(".plotly-graph-div").count()
+                if figures:  # Plotly drew every figure (the bundled script loaded, offline)
+                    page.wait_for_selector(".plotly-graph-div .main-svg")
+                    assert page.locator(".plotly-graph-div .main-svg").count() >= figures
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 1366, f"{path.name} scrolls sideways at 1366 px ({width})"
+            name = path.relative_to(folder).as_posix().replace("/", "__").removesuffix(".html")
+            page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    assert report.console_errors == []
+    assert report.dialogs == []
+    assert len(list(shots.glob("*.png"))) == len(pages)
+
+
+def test_script_in_violation_facts_and_hotline_content_is_shown_as_text(published):
+    settings, _ = published
+    folder = _publication(settings)
+    report = PageReport()
+    with browser_page(report) as page:
+        for name, expected in (("clues.html", f"当事人销售假药。{XSS}"), ("timeliness.html", f"反映噪声扰民{XSS}")):
+            page.goto((folder / name).as_uri())
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(300)
+            assert expected in page.inner_text("main")
+            assert page.locator('img[src="x"]').count() == 0
+    assert report.dialogs == []
+    assert report.console_errors == []
+
+
+def test_publication_contains_only_its_own_jurisdiction(published):
+    settings, _ = published
+    own_units = {n for (n,) in _query(settings, "select unit_name from marts.dim_member_units where region_code = ?",
+                                      [REGION])}
+    foreign: set[str] = {code for (code,) in _query(
+        settings, "select distinct region_code from marts.dim_member_units where region_code <> ?", [REGION])}
+    foreign |= {n for (n,) in _query(settings, "select unit_name from marts.dim_member_units where region_code <> ?",
+                                     [REGION])} - own_units
+    for sql in ("select decision_no from marts.fct_penalty_cases where region_code <> ?",
+                "select ticket_no from staging.stg_hotline__tickets where region_code <> ?",
+                "select document_no from staging.stg_supervision__documents where region_code <> ?",
+                "select file_name from marts.fct_input_file_regions where region_code <> ?"):
+        foreign |= {v for (v,) in _query(settings, sql, [REGION]) if v}
+    assert len(foreign) > 500
+    found_own, leaks = False, []
+    for path, text in _texts(_publication(settings)):
+        found_own |= "郑州市惠济区市场监督管理局" in text
+        leaks += [(path.name, v) for v in foreign if v in text]
+    assert found_own  # the check can see this region's rows, so it would see another region's
+    assert leaks == []
+
+
+def test_natural_persons_appear_only_as_ziranren(published):
+    settings, _ = published
+    people = _query(settings, "select region_code, count(*) from marts.fct_non_transfer_clues "
+                              "where party_display_name = '自然人' group by 1 order by 2 desc")
+    assert people, "the sample has clues against natural persons"
+    region = people[0][0]
+    for region_dir in settings.site.iterdir():
+        if region_dir.is_dir():
+            for path, text in _texts(region_dir):
+                assert not PSEUDONYM.search(text), path
+    clue_page = (settings.site / region / AS_OF.isoformat() / "clues.html").read_text(encoding="utf-8")
+    assert clue_page.count("<td>自然人</td>") == people[0][1]
+
+
+def test_scorecard_redistributes_the_points_of_a_unit_without_hotline_data(published):
+    settings, _ = published
+    hotline = ("hotline_on_time_close_rate", "hotline_satisfaction_rate")
+    candidates = _query(settings, """
+        select region_code, unit_uscc, score_year from marts.fct_unit_scorecard
+        group by all
+        having sum(case when indicator_code in ('hotline_on_time_close_rate', 'hotline_satisfaction_rate')
+                        and has_data then 1 else 0 end) = 0
+           and sum(case when has_data then 1 else 0 end) >= 3
+        order by 1, 2, 3""")
+    assert candidates
+    region, unit, year = candidates[0]
+    rows = _query(settings, """select indicator_code, has_data, points_configured, points_available, note
+                               from marts.fct_unit_scorecard
+                               where region_code = ? and unit_uscc = ? and score_year = ?""", [region, unit, year])
+    assert len(rows) == 10
+    with_data = sum(cfg for _, has, cfg, _, _ in rows if has)
+    assert with_data < 100
+    assert sum(avail for *_, avail, _ in rows) == pytest.approx(100.0, abs=1e-4)
+    for code, has, cfg, avail, note in rows:
+        if code in hotline:
+            assert (has, avail) == (False, 0)
+            assert note.startswith("无数据") and "分配" in note
+        elif has:
+            assert avail == pytest.approx(cfg * 100 / with_data, abs=1e-5)
+    total = _query(settings, "select total_points_available from marts.agg_unit_scorecard_ranking "
+                             "where region_code = ? and unit_uscc = ? and score_year = ?", [region, unit, year])
+    assert float(total[0][0]) == 100.0
+
+
+def test_workbooks_have_chinese_headers_and_every_row(published):
+    settings, _ = published
+    folder = _publication(settings)
+    wb = openpyxl.load_workbook(folder / "scorecard.xlsx")
+    assert wb.sheetnames == ["排名", "得分明细", "说明"]
+    ranking = wb["排名"]
+    assert [c.value for c in ranking[1]][:4] == ["考核年度", "排名", "单位", "统一社会信用代码"]
+    expected = _query(settings, "select count(*) from marts.agg_unit_scorecard_ranking where region_code = ?", [REGION])
+    assert ranking.max_row - 1 == expected[0][0]
+    overdue = openpyxl.load_workbook(folder / "overdue.xlsx")["逾期事项"]
+    expected = _query(settings, "select count(*) from marts.fct_overdue_items where region_code = ?", [REGION])
+    assert overdue.max_row - 1 == expected[0][0]
+    assert overdue.freeze_panes == "A2"
+
+
+def test_publishing_again_never_overwrites(published):
+    from orchestration import cli
+
+    settings, _ = published
+    folder = _publication(settings)
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.rglob("*") if p.is_file()}
+    outcomes = cli.publish_site(settings, AS_OF, [REGION])
+    assert [(o.region_code, o.created) for o in outcomes] == [(REGION, False)]
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.rglob("*") if p.is_file()} == before
+    assert all(not (p.stat().st_mode & 0o222) for p in before)  # published files are read-only
+
+
+def _copy_home(settings, tmp_path: Path, monkeypatch):
+    from orchestration.settings import load_settings
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy2(settings.warehouse, home / "warehouse.duckdb")
+    monkeypatch.setenv("LIANDONG_HOME", str(home))
+    copy = load_settings(home)
+    copy.prepare()
+    return copy
+
+
+def test_personal_data_in_a_mart_stops_publish(published, tmp_path, monkeypatch):
+    import typer
+
+    from orchestration import cli
+    from tests.builders import PERSON_ID
+
+    copy = _copy_home(published[0], tmp_path, monkeypatch)
+    con = duckdb.connect(str(copy.warehouse))
+    con.execute("update marts.fct_overdue_items set subject_summary = ? where obligation_id = "
+                "(select min(obligation_id) from marts.fct_overdue_items)", [f"联系人身份证{PERSON_ID}"])
+    con.close()
+    with pytest.raises(typer.Exit) as exc:
+        cli.publish_site(copy, AS_OF, [REGION])
+    assert exc.value.exit_code == 1
+    assert not (copy.site / REGION).exists()
+
+
+def test_personal_data_in_a_rendered_page_stops_that_publication(published, tmp_path, monkeypatch):
+    from dashboards.site import publish as site_publish
+    from ingest.errors import UserError
+    from orchestration import cli
+    from tests.builders import PERSON_ID
+
+    copy = _copy_home(published[0], tmp_path, monkeypatch)
+    monkeypatch.setattr(site_publish, "region_name", lambda code: f"惠济区（联系人 {PERSON_ID}）")
+    with pytest.raises(UserError):
+        cli.publish_site(copy, AS_OF, [REGION])
+    assert list((copy.site / REGION).iterdir()) == []  # nothing published, no temporary folder left
+
+
+def test_monthly_schedule_run_twice_leaves_the_first_publication_untouched(published, tmp_path, monkeypatch):
+    from dagster import DagsterInstance, build_schedule_context
+
+    from orchestration.definitions import defs
+    from orchestration.schedules import monthly_publication_schedule
+
+    copy = _copy_home(published[0], tmp_path, monkeypatch)
+    when = datetime(2025, 12, 1, 6, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    request = monthly_publication_schedule(build_schedule_context(scheduled_execution_time=when))
+    assert request.run_key == "monthly-2025-11-30"
+    job = defs.resolve_job_def("monthly_publication_job")
+    first = job.execute_in_process(run_config=request.run_config, instance=DagsterInstance.ephemeral())
+    assert first.success
+    folder = copy.site / REGION / "2025-11-30"
+    files = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.rglob("*") if p.is_file()}
+    assert len(files) > 10
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["as_of"] == "2025-11-30"
+    second = job.execute_in_process(run_config=request.run_config, instance=DagsterInstance.ephemeral())
+    assert second.success
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.rglob("*") if p.is_file()} == files
+    meta = next(m for m in second.get_asset_materialization_events()
+            if m.asset_key.path == ["site", "monthly_publication"]).materialization.metadata
+    assert str(folder) in meta["left_untouched"].value
+    assert meta["published"].value == []
