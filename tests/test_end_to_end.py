@@ -23,12 +23,14 @@ def _target(home: Path) -> IngestTarget:
 
 
 def _fingerprint(warehouse: Path) -> dict[str, str]:
-    """A hash of every raw and meta table's rows (order-free; the ingestion time excluded)."""
+    """A hash of every raw and meta table's rows (order-free; the ingestion time and the scorecard
+    configuration, which `build` writes, excluded)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = [t for (t,) in con.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_schema in ('raw', 'meta') and table_type = 'BASE TABLE' order by 1").fetchall()]
+            "where table_schema in ('raw', 'meta') and table_type = 'BASE TABLE' "
+            "and table_name <> 'scorecard_config' order by 1").fetchall()]  # written by build, not ingest
         out = {}
         for t in tables:
             rows = con.execute(f"select * exclude (ingested_at) from {t}" if t == "meta.files"

@@ -36,9 +36,21 @@ def test_code_location_loads_with_expected_graph(defs):
     assert "intermediate/int_unit_names_resolved_to_member_units" in keys
     graph = repo.asset_graph
     assert AssetKey(["raw", "penalty_ledger"]) in graph.get(AssetKey(["staging", "stg_penalty__decisions"])).parent_keys
-    assert {j.name for j in repo.get_all_jobs() if not j.name.startswith("__")} == {"warehouse_job"}
-    assert [s.name for s in repo.schedule_defs] == ["daily_warehouse"]
+    assert {j.name for j in repo.get_all_jobs() if not j.name.startswith("__")} == {
+        "warehouse_job", "monthly_publication_job", "annual_scorecard_job"}
+    assert sorted(s.name for s in repo.schedule_defs) == ["annual_scorecard", "daily_warehouse", "monthly_publication"]
     assert repo.get_schedule_def("daily_warehouse").cron_schedule == "0 2 * * *"
+    assert repo.get_schedule_def("monthly_publication").cron_schedule == "0 6 1 * *"
+    assert repo.get_schedule_def("annual_scorecard").cron_schedule == "0 6 15 1 *"
+    for mart in ("fct_unit_scorecard", "agg_unit_scorecard_ranking", "fct_overdue_items"):
+        assert AssetKey(["marts", mart]) in graph.get(AssetKey(["site", "monthly_publication"])).parent_keys
+    assert AssetKey(["meta", "scorecard_config"]) in graph.get(
+        AssetKey(["staging", "stg_meta__scorecard_config"])).parent_keys
+    nightly = {k.to_user_string() for k in repo.get_job("warehouse_job").asset_layer.selected_asset_keys}
+    assert "site/monthly_publication" not in nightly and "raw/penalty_ledger" in nightly
+    monthly = {k.to_user_string() for k in repo.get_job("monthly_publication_job").asset_layer.selected_asset_keys}
+    assert "site/monthly_publication" in monthly and "raw/penalty_ledger" not in monthly
+    assert "site/annual_scorecard" not in monthly
     assert [s.name for s in repo.sensor_defs] == ["inbox_sensor"]
     checks = {c.name for c in graph.asset_check_keys} if hasattr(graph, "asset_check_keys") else set()
     assert "exchange_standard" in checks
