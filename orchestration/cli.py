@@ -176,16 +176,21 @@ def validate(files: list[Path] = typer.Argument(..., help="文件或目录 / fil
         raise typer.Exit(1)
     console.print("[green]全部文件符合数据交换标准[/green] / all files pass the exchange standard")
 
-def build_warehouse(settings: Any, as_of: date | None) -> None:
+def build_warehouse(settings: Any, as_of: date | None, target: str = "duckdb") -> None:
     from ingest.warehouse import connect, writer_lock
     from orchestration.dbt_runner import run_dbt
     from orchestration.scorecard_config import load_all, write_config
 
     configs = load_all(settings.scorecard_config_dir)
-    with writer_lock(settings.lock, on_wait=_wait_message), console.status("dbt build …"):
+    with writer_lock(settings.lock, on_wait=_wait_message), console.status(f"dbt build ({target}) …"):
         with connect(settings.warehouse) as con:
             write_config(con, configs)
-        result = run_dbt(settings, ["build"], as_of=as_of)
+        if target == "spark":  # raw tables exported as parquet, registered in Spark, then dbt (docs/spark.md)
+            from orchestration.spark import build_on_spark
+
+            result = build_on_spark(settings, as_of)
+        else:
+            result = run_dbt(settings, ["build"], as_of=as_of)
     lines = [ln for ln in result.stdout.splitlines() if "Done." in ln or "ERROR" in ln or "FAIL" in ln
              or ("WARN" in ln and "test" in ln)]
     for ln in lines[-30:]:
@@ -224,10 +229,13 @@ def _build_docs(settings: Any) -> Path | None:
 @app.command()
 @friendly
 def build(as_of: str | None = typer.Option(None, "--as-of", help="统计截止日期 / as-of date YYYY-MM-DD"),
+          target: str = typer.Option("duckdb", "--target", help="duckdb|spark（spark 需 .[spark] 与 Java 17）"),
           home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
     """运行 dbt 构建与检查 / dbt build and tests, as of a date (default today)."""
+    if target not in ("duckdb", "spark"):
+        raise UserError("--target 只能是 duckdb|spark", "--target must be duckdb or spark")
     settings = _settings(home)
-    build_warehouse(settings, _as_of(as_of))
+    build_warehouse(settings, _as_of(as_of), target)
     console.print("[green]构建完成[/green] / build finished")
 
 @app.command()

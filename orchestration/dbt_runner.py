@@ -17,13 +17,17 @@ from orchestration.settings import DBT_PROJECT_DIR, Settings
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 
-def dbt_env(settings: Settings) -> dict[str, str]:
+def dbt_env(settings: Settings, target: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["LIANDONG_WAREHOUSE"] = str(settings.warehouse)
     env["LIANDONG_HOME"] = str(settings.home)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     env["DBT_USE_COLORS"] = "false"  # our terminal output quotes dbt lines
     env["DBT_PROFILES_DIR"] = str(DBT_PROJECT_DIR)
+    if target == "spark":
+        from orchestration.spark import spark_env
+
+        env.update(spark_env(env))
     return env
 
 
@@ -47,11 +51,18 @@ def _die_with_parent() -> None:
         pass
 
 
-def run_dbt(settings: Settings, args: list[str], *, as_of: date | None = None) -> subprocess.CompletedProcess[str]:
+def run_dbt(settings: Settings, args: list[str], *, as_of: date | None = None,
+            target: str | None = None) -> subprocess.CompletedProcess[str]:
+    """dbt with the profile's default target (DuckDB), or another output of profiles.yml, e.g. `spark`.
+
+    Another target writes its artifacts to target/<name>/, so the DuckDB manifest Dagster reads stays put.
+    """
     cmd = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     if args and args[0] in ("build", "run", "test", "seed"):
         cmd += dbt_vars(as_of)
-    return subprocess.run(cmd, cwd=DBT_PROJECT_DIR, env=dbt_env(settings), capture_output=True, text=True,
+    if target:
+        cmd += ["--target", target, "--target-path", str(DBT_PROJECT_DIR / "target" / target)]
+    return subprocess.run(cmd, cwd=DBT_PROJECT_DIR, env=dbt_env(settings, target), capture_output=True, text=True,
                           preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
 
 
