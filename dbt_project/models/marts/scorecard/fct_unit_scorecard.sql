@@ -33,7 +33,7 @@ input_files as (
 input_fingerprint as (
 
     select
-        {{ dbt.hash(dbt.listagg('file_sha256', "','", 'order by file_sha256')) }} as input_fingerprint,
+        {{ dbt.hash(sorted_listagg('file_sha256')) }} as input_fingerprint,
         count(*) as input_files
     from input_files
 
