@@ -24,7 +24,8 @@ def test_the_export_covers_every_source_with_its_columns(settings):
         pass  # a new warehouse: every raw table exists, empty
     tables = source_tables(ensure_manifest(settings))
     assert ("raw", "penalty_ledger") in tables and ("raw", "member_units") in tables
-    assert all(schema == "raw" for schema, _ in tables)
+    assert ("meta", "scorecard_config") in tables  # bookkeeping the scorecard and data-quality marts read
+    assert {schema for schema, _ in tables} == {"raw", "meta"}
 
     out = raw_export_dir(settings)
     written = export_sources(settings, tables, out)
@@ -38,7 +39,8 @@ def test_the_export_covers_every_source_with_its_columns(settings):
     finally:
         con.close()
     export_sources(settings, tables, out)  # again: replaced, no leftovers
-    assert sorted(p.name for p in (out / "raw").iterdir()) == sorted(t for _, t in tables)
+    for schema in ("raw", "meta"):
+        assert sorted(p.name for p in (out / schema).iterdir()) == sorted(t for s, t in tables if s == schema)
 
 
 def test_the_local_session_keeps_its_state_under_the_home(tmp_path):
