@@ -294,7 +294,7 @@ def timeliness(data: PublicationData) -> Page:
         Column("事由", "subject_summary"), Column("起算日期", "anchor_date", day),
         Column("截止日期", "due_date", day), Column("答复日期", "replied_date", day),
         Column("状态", "status"), Column("逾期天数", "days_past_due", count, True),
-        Column("期限依据", "due_date_rule"),
+        Column("期限依据", "due_date_basis"),
     ], overdue, empty="无逾期事项", css="wide"),
         intro="逾期未回复在前，按逾期天数由多到少排列。本清单亦以 Excel 文件随本期发布：overdue.xlsx。"))
     return page

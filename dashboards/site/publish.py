@@ -106,7 +106,7 @@ def _write_exports(pub: site_data.PublicationData, out: Path) -> list[str]:
         XColumn("文书/工单编号", "source_key", "text", 24), XColumn("事由", "subject_summary", "text", 40),
         XColumn("起算日期", "anchor_date", "date", 12), XColumn("截止日期", "due_date", "date", 12),
         XColumn("答复日期", "replied_date", "date", 12), XColumn("状态", "status", "text", 12),
-        XColumn("逾期天数", "days_past_due", "int", 10), XColumn("期限依据", "due_date_rule", "text", 30)], overdue)],
+        XColumn("逾期天数", "days_past_due", "int", 10), XColumn("期限依据", "due_date_basis", "text", 40)], overdue)],
         notes=[("行政区划", f"{region_name(pub.region_code)}（{pub.region_code}）"),
                ("统计截止日期", pub.as_of.isoformat())])
     return ["scorecard.xlsx", "overdue.xlsx"]

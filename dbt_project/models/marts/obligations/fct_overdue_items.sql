@@ -16,6 +16,12 @@ hotline_tickets as (
 
 ),
 
+deadline_rules as (
+
+    select * from {{ ref('deadline_rules') }}
+
+),
+
 final as (
 
     select
@@ -31,6 +37,11 @@ final as (
         obligations.status,
         obligations.days_past_due,
         obligations.due_date_rule,
+        case
+            when obligations.due_date_rule = 'override:reply_due_date' then '文书载明的回复期限'
+            when obligations.due_date_rule = 'override:due_at' then '工单载明的办理时限'
+            else deadline_rules.legal_source
+        end as due_date_basis,
         obligations.as_of_date,
         coalesce(obligations.responsible_unit_name, obligations.responsible_name_as_written)
             as responsible_unit_name,
@@ -45,6 +56,8 @@ final as (
             and obligations.source_key = hotline_tickets.ticket_no
             and obligations.region_code = hotline_tickets.region_code
             and obligations.source_scope = hotline_tickets.channel
+    left join deadline_rules
+        on obligations.due_date_rule = deadline_rules.rule_id
     where obligations.status in ('逾期未回复', '逾期回复')
 
 )
