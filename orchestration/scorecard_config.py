@@ -93,7 +93,7 @@ def load_config(path: Path, region_code: str) -> ScorecardConfig:
     return ScorecardConfig(
         region_code=region_code, name=str(raw.get("name") or path.stem), version=str(raw.get("version") or ""),
         source=path.name if path == DEFAULT_CONFIG else str(path),
-        fingerprint=hashlib.sha256(canonical.encode()).hexdigest()[:16],
+        fingerprint=hashlib.sha256(canonical.encode()).hexdigest()[:32],  # 32 hex: never read as a number
         indicators=tuple(raw["indicators"]),
     )
 

@@ -102,3 +102,18 @@ def test_every_kind_of_personal_data_is_gone_after_ingest(tmp_path, target, sett
                     "银行卡【银行卡号】，邮箱【邮箱】，于2024年3月销售伪劣产品，销售金额共计人民币6.8万元。")
     assert remarks == "电话【手机号】 【银行卡号】"
     assert name.startswith("name_") and "张三" not in name
+
+
+def test_hash_prefixes_shown_in_reports_are_not_findings(tmp_path):
+    """Seen at bench scale: a 12-character prefix of a file hash (a0208875387b) read as a landline and failed
+    the gate. Reports show 8 characters, which can never hold a phone, card or ID number."""
+    from data_contracts.docs import build_data_docs
+    from ingest.pii_audit import scan_files
+
+    shas = ["a0208875387bc572ae645ebabd427b88921fb929b2ace94f17d33c75647d3908",
+            "d17212207633777464a8c6f4c7afd1f1e68133b734e9c866ff4f608472d24e24"]
+    files = [{"file_sha256": s, "file_name": f"f{i}.xlsx", "feed": "penalty_ledger", "status": "loaded",
+              "rows_read": 1, "rows_loaded": 1, "rows_quarantined": 0, "rows_non_data": 0} for i, s in enumerate(shas)]
+    build_data_docs(tmp_path / "docs", [], files)
+    assert "a0208875" in (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
+    assert list(scan_files(tmp_path / "docs")) == []

@@ -22,7 +22,7 @@ def test_default_is_domain_section_5():
     cfg = load_config(DEFAULT_CONFIG, "*")
     assert {i["code"]: i["points"] for i in cfg.indicators} == DOMAIN_DEFAULT
     assert sum(DOMAIN_DEFAULT.values()) == 100
-    assert len(cfg.fingerprint) == 16
+    assert len(cfg.fingerprint) == 32
 
 
 def _write(folder: Path, name: str, text: str) -> Path:

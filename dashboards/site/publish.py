@@ -130,7 +130,7 @@ def render(pub: site_data.PublicationData, out: Path, built_at: datetime) -> Non
         html = template.render(
             page=page, pages=pages, page_number=number, region_code=pub.region_code,
             region_name=region_name(pub.region_code), as_of_long=long_date(pub.as_of),
-            built_at=f"{built_at:%Y-%m-%d %H:%M}", version=versions()["liandong"], fingerprint=fingerprint[:16])
+            built_at=f"{built_at:%Y-%m-%d %H:%M}", version=versions()["liandong"], fingerprint=fingerprint[:8])
         (out / page.file_name).write_text(html, encoding="utf-8")
     _write_exports(pub, out)
 
