@@ -37,12 +37,12 @@ final as (
         obligations.status,
         obligations.days_past_due,
         obligations.due_date_rule,
+        obligations.as_of_date,
         case
             when obligations.due_date_rule = 'override:reply_due_date' then '文书载明的回复期限'
             when obligations.due_date_rule = 'override:due_at' then '工单载明的办理时限'
             else deadline_rules.legal_source
         end as due_date_basis,
-        obligations.as_of_date,
         coalesce(obligations.responsible_unit_name, obligations.responsible_name_as_written)
             as responsible_unit_name,
         case
