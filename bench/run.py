@@ -7,8 +7,8 @@ In a fresh `$LIANDONG_HOME`, each stage runs the real CLI in its own process:
   ingest        `liandong ingest units penalty hotline supervision` (read, type, validate with GX, load)
   build         `liandong build` (dbt build with tests, contract report, PII gate)
   publish       `liandong publish`, only when the CLI has that verb (else recorded as skipped)
-  incremental   `liandong ingest` of one new 10,000-row penalty file, then `liandong build`
   reference     bench/reference.py: DuckDB `read_csv` / `read_xlsx` of the same files into tables
+  incremental   `liandong ingest` of one new 10,000-row penalty file, then `liandong build`
 Wall seconds and peak resident memory (the stage's whole process tree, sampled) are measured per stage;
 the JSON has rows, seconds, rows per second, peak RSS, the ratio of pipeline to reference and the targets.
 """
@@ -244,6 +244,8 @@ def benchmark(data: Path, home: Path, *, reference_python: str | None, skip_refe
         print(f"[bench] {name}: {s.status} in {s.seconds:.1f} s, peak {s.peak_rss_mb:.0f} MB", file=sys.stderr,
               flush=True)
         stages.append(s)
+        # what has run so far, so a run stopped before its end still leaves its measurements
+        (log_dir / "stages.json").write_text(json.dumps([asdict(x) for x in stages], ensure_ascii=False, indent=1))
         return s
 
     ingest = stage("ingest", [*cli, "ingest", *dirs], data_rows)
@@ -259,12 +261,6 @@ def benchmark(data: Path, home: Path, *, reference_python: str | None, skip_refe
     else:
         stages.append(Stage("publish", [*cli, "publish"], status="skipped",
                             note="the CLI has no `publish` verb on this branch"))
-    inc = manifest.get("incremental") if incremental else None
-    if inc:
-        stage("incremental_ingest", [*cli, "ingest", str(data / inc["path"])], inc["data_rows"])
-        inc_build = stage("incremental_build", [*cli, *build_args], None)
-        inc_build.extra["dbt"] = dbt_timings()
-        _gate_only(inc_build, log_dir)
     if skip_reference:
         stages.append(Stage("reference", [], status="skipped", note="--skip-reference"))
     else:
@@ -278,6 +274,12 @@ def benchmark(data: Path, home: Path, *, reference_python: str | None, skip_refe
             if result["skipped_files"]:
                 ref.note = f"incomplete: files DuckDB could not read here: {result['skipped_files']}"
         (home / "reference.duckdb").unlink(missing_ok=True)
+    inc = manifest.get("incremental") if incremental else None
+    if inc:
+        stage("incremental_ingest", [*cli, "ingest", str(data / inc["path"])], inc["data_rows"])
+        inc_build = stage("incremental_build", [*cli, *build_args], None)
+        inc_build.extra["dbt"] = dbt_timings()
+        _gate_only(inc_build, log_dir)
     return summarise(manifest, stages, counts, data)
 
 
