@@ -314,14 +314,16 @@ def load_facts(con: Any, batch: pa.Table) -> None:
     """
     schema = pa.schema([(n, ARROW_TYPES[t]) for n, t in FACT_COLUMNS])
     seen: set[tuple[Any, Any, Any]] = set()
-    rows: list[dict[str, Any]] = []
-    for record_batch in batch.to_batches(max_chunksize=10_000):
+    parts = [schema.empty_table()]
+    for record_batch in batch.to_batches(max_chunksize=10_000):  # a chunk's rows as dicts, a slice at a time
+        rows: list[dict[str, Any]] = []
         for values in record_batch.to_pylist():
             version = (values.get("agency_uscc"), values.get("decision_no"), values.get("_row_hash"))
             if version not in seen:
                 seen.add(version)
                 rows.extend(fact_rows(values))
-    facts = pa.Table.from_pylist(rows, schema=schema)
+        parts.append(pa.Table.from_pylist(rows, schema=schema))
+    facts = pa.concat_tables(parts)
     con.register("fact_batch", facts)
     con.register("fact_keys", pa.Table.from_pylist(
         [{"agency_uscc": a, "decision_no": d, "_row_hash": h} for a, d, h in seen],
