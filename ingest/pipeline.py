@@ -505,18 +505,33 @@ def _record(con: Any, inspection: Inspection, stored: Path) -> None:
     )
     q = _quarantine_rows(inspection)
     if q:
-        con.executemany(
-            "insert into meta.quarantine values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[outcome.sha256, outcome.name, outcome.feed, r["sheet"], r["row_number"], r["column_name"],
-              r["rule_id"], r["message_zh"], r["message_en"], r["value_masked"], r["unit_name"]] for r in q],
-        )
+        _insert(con, "meta.quarantine", {
+            "file_sha256": [outcome.sha256] * len(q), "file_name": [outcome.name] * len(q),
+            "feed": [outcome.feed] * len(q), **{c: [r[c] for r in q] for c in QUARANTINE_COLUMNS}})
     if outcome.contract_results:
-        con.executemany(
-            "insert into meta.contract_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[outcome.sha256, outcome.name, r["feed"], r["rule_id"], r["field"], r["severity"], r["unit_name"],
-              r["element_count"], r["unexpected_count"], r["failed_rows"], r["message_zh"], r["message_en"]]
-             for r in outcome.contract_results],
-        )
+        results = outcome.contract_results
+        _insert(con, "meta.contract_results", {
+            "file_sha256": [outcome.sha256] * len(results), "file_name": [outcome.name] * len(results),
+            **{c: [r[c] for r in results] for c in RESULT_COLUMNS}})
+
+
+QUARANTINE_COLUMNS = ["sheet", "row_number", "column_name", "rule_id", "message_zh", "message_en", "value_masked",
+                      "unit_name"]
+RESULT_COLUMNS = ["feed", "rule_id", "field", "severity", "unit_name", "element_count", "unexpected_count",
+                  "failed_rows", "message_zh", "message_en"]
+
+
+def _insert(con: Any, table: str, data: dict[str, list[Any]]) -> None:
+    """Many rows in one statement (an Arrow scan): executemany costs a statement per row."""
+    con.register("record_rows", pa.table({c: pa.array(v, _META_TYPES.get(c, pa.string())) for c, v in data.items()}))
+    try:
+        names = ", ".join(data)
+        con.execute(f"insert into {table} ({names}) select {names} from record_rows")
+    finally:
+        con.unregister("record_rows")
+
+
+_META_TYPES = {"row_number": pa.int32(), "element_count": pa.int64(), "unexpected_count": pa.int64()}
 
 
 def _write_quarantine_csv(folder: Path, inspection: Inspection) -> Path:
