@@ -25,10 +25,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+LOAD = "_load_chunk (one transaction per chunk)"
 # (module, attribute, label, parent label or None)
 STEPS = [
     ("ingest.pipeline", "sha256_of", "hash file (sha256)", None),
-    ("ingest.pipeline", "already_ingested", "already-ingested lookup (connect + DDL per file)", None),
+    ("ingest.pipeline", "ingested_hashes", "already-ingested lookup (one query)", None),
     ("ingest.pipeline", "archive", "archive copy to landing/", None),
     ("ingest.pipeline", "prepare_file", "prepare_file (read + headers + typing)", None),
     ("ingest.pipeline", "read_grids", "read (csv decode / calamine)", "prepare_file (read + headers + typing)"),
@@ -40,15 +41,15 @@ STEPS = [
      "validate_inspections (GX and results)"),
     ("data_contracts.report", "results_by_unit", "results per unit", "validate_inspections (GX and results)"),
     ("ingest.pipeline", "_apply_failures", "apply failures to rows", "validate_inspections (GX and results)"),
-    ("ingest.pipeline", "_load", "_load (one transaction per file)", None),
-    ("ingest.pipeline", "load_table", "load_table (protect + hash + arrow)", "_load (one transaction per file)"),
+    ("ingest.pipeline", "_load_chunk", LOAD, None),
+    ("ingest.pipeline", "load_table", "load_table (protect + hash + arrow)", LOAD),
     ("ingest.pipeline", "protect_row", "pseudonymise + mask free text", "load_table (protect + hash + arrow)"),
     ("ingest.pipeline", "row_hash", "row hash (json + sha256)", "load_table (protect + hash + arrow)"),
-    ("ingest.pipeline", "load_rows", "DuckDB insert + current versions", "_load (one transaction per file)"),
-    ("ingest.pipeline", "load_facts", "facts: extract + insert", "_load (one transaction per file)"),
+    ("ingest.pipeline", "load_rows", "DuckDB insert + current versions", LOAD),
+    ("ingest.pipeline", "load_facts", "facts: extract + insert", LOAD),
     ("ingest.pipeline", "fact_rows", "facts extraction (facts.py)", "facts: extract + insert"),
-    ("ingest.pipeline", "_record", "file record + quarantine + contract results", "_load (one transaction per file)"),
-    ("ingest.pipeline", "_write_quarantine_csv", "quarantine csv", "_load (one transaction per file)"),
+    ("ingest.pipeline", "_record", "file record + quarantine + contract results", LOAD),
+    ("ingest.pipeline", "_write_quarantine_csv", "quarantine csv", LOAD),
 ]
 
 

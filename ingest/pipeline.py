@@ -1,7 +1,9 @@
 """One file end to end: archive → read → match headers → type → validate (GX) → protect → load.
 
 Every row read is loaded, quarantined with a reason, or counted as a non-data row (blank, 合计);
-the same file (by content hash) is never loaded twice; the load is one DuckDB transaction.
+the same file (by content hash) is never loaded twice. Files stream through in bounded chunks
+(`ingest.chunks`): prepared lazily, validated per feed chunk, loaded in one DuckDB transaction per
+chunk, then freed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from data_contracts.model import FEEDS, Contract, load_contract
+from ingest.chunks import ChunkBuffer, Pending, chunk_rows
 from ingest.errors import FileRejected, Problem
 from ingest.facts import FACT_COLUMNS, fact_rows
 from ingest.headers import HeaderMatch, find_header, missing_required
@@ -305,16 +308,30 @@ def load_table(contract: Contract, inspection: Inspection, key: bytes) -> pa.Tab
 
 
 def load_facts(con: Any, batch: pa.Table) -> None:
-    """Replace the measured facts of the batch's row versions (idempotent; inside the caller's transaction)."""
+    """Replace the measured facts of the batch's row versions (idempotent; inside the caller's transaction).
+
+    A version (key and content) seen in several files of the batch has one set of facts.
+    """
     schema = pa.schema([(n, ARROW_TYPES[t]) for n, t in FACT_COLUMNS])
-    facts = pa.Table.from_pylist([r for values in batch.to_pylist() for r in fact_rows(values)], schema=schema)
+    seen: set[tuple[Any, Any, Any]] = set()
+    parts = [schema.empty_table()]
+    for record_batch in batch.to_batches(max_chunksize=10_000):  # a chunk's rows as dicts, a slice at a time
+        rows: list[dict[str, Any]] = []
+        for values in record_batch.to_pylist():
+            version = (values.get("agency_uscc"), values.get("decision_no"), values.get("_row_hash"))
+            if version not in seen:
+                seen.add(version)
+                rows.extend(fact_rows(values))
+        parts.append(pa.Table.from_pylist(rows, schema=schema))
+    facts = pa.concat_tables(parts)
     con.register("fact_batch", facts)
-    con.register("fact_keys", batch.select(["agency_uscc", "decision_no", "_row_hash"]))
+    con.register("fact_keys", pa.Table.from_pylist(
+        [{"agency_uscc": a, "decision_no": d, "_row_hash": h} for a, d, h in seen],
+        schema=pa.schema([("agency_uscc", pa.string()), ("decision_no", pa.string()), ("_row_hash", pa.string())])))
     try:
         con.execute("""
-            delete from raw.penalty_facts f where exists (
-                select 1 from fact_keys k where k.agency_uscc = f.agency_uscc and k.decision_no = f.decision_no
-                and k._row_hash = f._row_hash)""")
+            delete from raw.penalty_facts f using fact_keys k
+            where k.agency_uscc = f.agency_uscc and k.decision_no = f.decision_no and k._row_hash = f._row_hash""")
         names = ", ".join(n for n, _ in FACT_COLUMNS)
         con.execute(f"insert into raw.penalty_facts ({names}) select {names} from fact_batch")
     finally:
@@ -337,11 +354,24 @@ def archive(path: Path, sha: str, landing: Path) -> Path:
 
 
 def already_ingested(warehouse: Path, sha: str) -> tuple[str, datetime] | None:
+    """One file's earlier record (status, when), if any."""
     if not warehouse.exists():
         return None
     with connect(warehouse) as con:
-        hit = con.execute("select status, ingested_at from meta.files where file_sha256 = ?", [sha]).fetchone()
-    return (hit[0], hit[1]) if hit else None
+        return ingested_hashes(con, [sha]).get(sha)
+
+
+def ingested_hashes(con: Any, shas: list[str]) -> dict[str, tuple[str, datetime]]:
+    """The earlier records (status, when) of the given hashes, in one query on an open connection."""
+    if not shas:
+        return {}
+    con.register("wanted_hashes", pa.table({"sha": pa.array(sorted(set(shas)), pa.string())}))
+    try:
+        hits = con.execute("select f.file_sha256, f.status, f.ingested_at from meta.files f "
+                           "semi join wanted_hashes w on f.file_sha256 = w.sha").fetchall()
+    finally:
+        con.unregister("wanted_hashes")
+    return {sha: (status, when) for sha, status, when in hits}
 
 
 def ingest_file(path: Path, target: IngestTarget, feed: str | None = None, today: date | None = None) -> FileOutcome:
@@ -349,57 +379,86 @@ def ingest_file(path: Path, target: IngestTarget, feed: str | None = None, today
     return ingest_files([path], target, feed, today)[0]
 
 
+def _skipped(path: Path, sha: str, seen: tuple[str, datetime] | None) -> FileOutcome:
+    outcome = FileOutcome(path=path, sha256=sha, status="skipped")
+    when = f"{seen[1]:%Y-%m-%d %H:%M}" if seen else "本次 / this run"
+    outcome.notes.append(f"同一文件已于 {when} 处理，未重复载入 / "
+                         f"the same file was already processed ({when}); nothing changed")
+    return outcome
+
+
 def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = None, today: date | None = None,
                  on_file: Any = None) -> list[FileOutcome]:
-    """Load files; the caller holds the writer lock. Each file is loaded in its own transaction.
+    """Load files in bounded chunks; the caller holds the writer lock. Outcomes come back in input order.
 
-    Files already ingested (by content hash, also twice in one call) are skipped; the rest are read,
-    validated together per feed (one Great Expectations call per chunk) and loaded in order.
+    Files already ingested (by content hash, also twice in one call) are skipped; the rest are archived
+    and read one by one, buffered per feed up to `chunk_rows()` rows, then each feed chunk is validated
+    (one Great Expectations call), loaded in one transaction and freed. `on_file` is called once per
+    file as soon as its outcome is final (skipped files at once, the others when their chunk commits).
     """
+    if not paths:
+        return []
     today = today or date.today()
-    outcomes: list[FileOutcome | None] = []
-    pending: list[tuple[int, Inspection, Path]] = []
-    seen_now: set[str] = set()
-    for path in paths:
-        sha = sha256_of(path)
-        seen = already_ingested(target.warehouse, sha)
-        if seen or sha in seen_now:
-            outcome = FileOutcome(path=path, sha256=sha, status="skipped")
-            when = f"{seen[1]:%Y-%m-%d %H:%M}" if seen else "本次 / this run"
-            outcome.notes.append(f"同一文件已于 {when} 处理，未重复载入 / "
-                                 f"the same file was already processed ({when}); nothing changed")
-            outcomes.append(outcome)
-            continue
-        seen_now.add(sha)
-        stored = archive(path, sha, target.landing)
-        pending.append((len(outcomes), prepare_file(path, feed, sha), stored))
-        outcomes.append(None)
-    validate_inspections([ins for _, ins, _ in pending], today)
-    if pending:
-        with connect(target.warehouse) as con:
-            for pos, inspection, stored in pending:
-                _load(con, inspection, stored, target)
-                outcomes[pos] = inspection.outcome
-                if on_file:
-                    on_file(inspection.outcome)
+    outcomes: list[FileOutcome | None] = [None] * len(paths)
+    shas = [sha256_of(p) for p in paths]
+    buffer = ChunkBuffer(chunk_rows())
+
+    def finish(pos: int, outcome: FileOutcome) -> None:
+        outcomes[pos] = outcome
+        if on_file:
+            on_file(outcome)
+
+    with connect(target.warehouse) as con:
+        known = ingested_hashes(con, shas)
+        seen_now: set[str] = set()
+
+        def flush(chunk: list[Pending]) -> None:
+            validate_inspections([p.inspection for p in chunk], today)
+            _load_chunk(con, chunk, target)
+            for p in chunk:
+                finish(p.position, p.inspection.outcome)
+                p.inspection.parsed, p.inspection.good = [], []  # free the chunk's rows now
+
+        for pos, (path, sha) in enumerate(zip(paths, shas, strict=True)):
+            if sha in known or sha in seen_now:
+                finish(pos, _skipped(path, sha, known.get(sha)))
+                continue
+            seen_now.add(sha)
+            stored = archive(path, sha, target.landing)
+            for chunk in buffer.add(Pending(pos, prepare_file(path, feed, sha), stored)):
+                flush(chunk)
+        for chunk in buffer.drain():
+            flush(chunk)
     return [o for o in outcomes if o is not None]
 
 
-def _load(con: Any, inspection: Inspection, stored: Path, target: IngestTarget) -> None:
-    """One file, one transaction: new row versions, current versions, the file record and its reasons."""
-    outcome, contract = inspection.outcome, inspection.contract
+def _load_chunk(con: Any, chunk: list[Pending], target: IngestTarget) -> None:
+    """One chunk, one transaction: its new row versions, current versions, and a record per file.
+
+    Each file keeps its own lineage, `meta.files` row (exact per-file counts), quarantine rows and
+    contract results; its quarantine CSV is written before the commit (atomically, same name on a rerun),
+    so a crash at any point leaves either no record, which the rerun redoes, or a record with its report.
+    """
+    loaded = [p for p in chunk if p.inspection.contract is not None and p.inspection.good]
     con.execute("begin transaction")
     try:
-        if contract is not None and inspection.good:
-            batch = load_table(contract, inspection, target.secret_key)
-            outcome.rows_new, outcome.rows_unchanged = load_rows(con, contract, batch)
+        if loaded:
+            contract = loaded[0].inspection.contract
+            batch = pa.concat_tables([
+                load_table(contract, p.inspection, target.secret_key).append_column(
+                    "_pos", pa.array([p.position] * len(p.inspection.good), pa.int32()))
+                for p in loaded])
+            counts = load_rows(con, contract, batch)
+            for p in loaded:
+                p.inspection.outcome.rows_new, p.inspection.outcome.rows_unchanged = counts[p.position]
             if contract.id == "penalty_ledger":
                 load_facts(con, batch)
-        _record(con, inspection, stored)
-        if outcome.problems and contract is not None:
-            # Written before the commit (atomically, same name on a rerun): a crash at any point leaves
-            # either no record, which the rerun redoes, or a record with its report beside it.
-            _write_quarantine_csv(target.quarantine, inspection)
+            del batch
+        for p in chunk:
+            inspection = p.inspection
+            _record(con, inspection, p.stored)
+            if inspection.outcome.problems and inspection.contract is not None:
+                _write_quarantine_csv(target.quarantine, inspection)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -446,18 +505,33 @@ def _record(con: Any, inspection: Inspection, stored: Path) -> None:
     )
     q = _quarantine_rows(inspection)
     if q:
-        con.executemany(
-            "insert into meta.quarantine values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[outcome.sha256, outcome.name, outcome.feed, r["sheet"], r["row_number"], r["column_name"],
-              r["rule_id"], r["message_zh"], r["message_en"], r["value_masked"], r["unit_name"]] for r in q],
-        )
+        _insert(con, "meta.quarantine", {
+            "file_sha256": [outcome.sha256] * len(q), "file_name": [outcome.name] * len(q),
+            "feed": [outcome.feed] * len(q), **{c: [r[c] for r in q] for c in QUARANTINE_COLUMNS}})
     if outcome.contract_results:
-        con.executemany(
-            "insert into meta.contract_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[outcome.sha256, outcome.name, r["feed"], r["rule_id"], r["field"], r["severity"], r["unit_name"],
-              r["element_count"], r["unexpected_count"], r["failed_rows"], r["message_zh"], r["message_en"]]
-             for r in outcome.contract_results],
-        )
+        results = outcome.contract_results
+        _insert(con, "meta.contract_results", {
+            "file_sha256": [outcome.sha256] * len(results), "file_name": [outcome.name] * len(results),
+            **{c: [r[c] for r in results] for c in RESULT_COLUMNS}})
+
+
+QUARANTINE_COLUMNS = ["sheet", "row_number", "column_name", "rule_id", "message_zh", "message_en", "value_masked",
+                      "unit_name"]
+RESULT_COLUMNS = ["feed", "rule_id", "field", "severity", "unit_name", "element_count", "unexpected_count",
+                  "failed_rows", "message_zh", "message_en"]
+
+
+def _insert(con: Any, table: str, data: dict[str, list[Any]]) -> None:
+    """Many rows in one statement (an Arrow scan): executemany costs a statement per row."""
+    con.register("record_rows", pa.table({c: pa.array(v, _META_TYPES.get(c, pa.string())) for c, v in data.items()}))
+    try:
+        names = ", ".join(data)
+        con.execute(f"insert into {table} ({names}) select {names} from record_rows")
+    finally:
+        con.unregister("record_rows")
+
+
+_META_TYPES = {"row_number": pa.int32(), "element_count": pa.int64(), "unexpected_count": pa.int64()}
 
 
 def _write_quarantine_csv(folder: Path, inspection: Inspection) -> Path:

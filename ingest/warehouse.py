@@ -152,39 +152,62 @@ def _key_join(contract: Contract, left: str, right: str) -> str:
     return " and ".join(f"{left}.{k} = {right}.{k}" for k in contract.key)
 
 
-def load_rows(con: duckdb.DuckDBPyConnection, contract: Contract, batch: pa.Table) -> tuple[int, int]:
-    """Insert new row versions and recompute the current version of every touched key.
+def load_rows(con: duckdb.DuckDBPyConnection, contract: Contract, batch: pa.Table) -> dict[int, tuple[int, int]]:
+    """Insert a chunk's new row versions and recompute the current version of every touched key, set-based.
 
-    Returns (new versions, unchanged rows). Must run inside the caller's transaction. The current
-    version does not depend on load order: latest `version_order` fields, then file name, then hash;
-    identical content seen in several files keeps the lineage of the smallest file hash.
+    `batch` holds the good rows of several files of one feed, each row tagged with its file's place in
+    the input (`_pos`). Returns (new versions, unchanged rows) per `_pos`: a row is unchanged when the
+    table or an earlier file of the chunk already holds the same key and content, exactly as loading
+    the files one by one in input order would count. Must run inside the caller's transaction.
+
+    The table is joined a fixed number of times per chunk (hash joins on the key columns), never per
+    file, so the cost per file does not grow with the table. The current version does not depend on
+    load order: latest `version_order` fields, then file name, then hash; identical content seen in
+    several files (also within the chunk) keeps the lineage of the smallest file hash.
     """
     feed = contract.id
-    con.register("batch", batch)
+    keys = list(contract.key)
+    key_cols = ", ".join(keys)
+    names = ", ".join(n for n, _ in columns(contract))
+    lineage = [n for n, _ in LINEAGE_COLUMNS if n != "_row_hash"]
+    same = lambda a, b: _key_join(contract, a, b) + f" and {a}._row_hash = {b}._row_hash"  # noqa: E731
+    con.register("chunk_batch", batch)
     try:
-        key_cols = ", ".join(contract.key)
-        same = _key_join(contract, "t", "b") + " and t._row_hash = b._row_hash"
-        unchanged = con.execute(
-            f"select count(*) from batch b where exists (select 1 from raw.{feed} t where {same})").fetchone()[0]
+        con.execute("create or replace temp table _chunk as select * from chunk_batch")
+    finally:
+        con.unregister("chunk_batch")
+    try:
+        # one row per (key, content) of the chunk: its smallest file hash, first file, and the table's copy
         con.execute(f"""
-            update raw.{feed} t set _file_sha256 = b._file_sha256, _file_name = b._file_name,
-                   _sheet = b._sheet, _row_number = b._row_number
-            from batch b where {same} and b._file_sha256 < t._file_sha256""")
-        names = ", ".join(n for n, _ in columns(contract))
+            create or replace temp table _chunk_versions as
+            select g.*, t._row_hash is not null as _hit, t._file_sha256 as _table_sha
+            from (select {key_cols}, _row_hash, min(_file_sha256) as _min_sha, min(_pos) as _first_pos
+                  from _chunk group by all) g
+            left join raw.{feed} t on {same('t', 'g')}""")
+        counts = {pos: (total - unchanged, unchanged) for pos, total, unchanged in con.execute(f"""
+            select b._pos, count(*), count(*) filter (where v._hit or v._first_pos < b._pos)
+            from _chunk b join _chunk_versions v on {same('b', 'v')} group by b._pos""").fetchall()}
+        chosen = f"_chunk b join _chunk_versions v on {same('b', 'v')} and b._file_sha256 = v._min_sha"
+        sets = ", ".join(f"{c} = s.{c}" for c in lineage)
+        con.execute(f"""
+            update raw.{feed} t set {sets}
+            from (select b.* from {chosen} where v._hit and v._min_sha < v._table_sha) s
+            where {same('t', 's')}""")
         con.execute(f"""
             insert into raw.{feed} ({names}, _is_current)
-            select {names}, false from batch b where not exists (select 1 from raw.{feed} t where {same})""")
+            select {", ".join(f"b.{n}" for n, _ in columns(contract))}, false from {chosen} where not v._hit""")
         order = ", ".join([f"{c} desc nulls last" for c in contract.version_order]
                           + ["_file_name desc", "_row_hash desc"])
         con.execute(f"""
             update raw.{feed} t set _is_current = (r.rn = 1)
             from (
-                select {key_cols}, _row_hash,
-                       row_number() over (partition by {key_cols} order by {order}) as rn
+                select v.{", v.".join(keys)}, v._row_hash,
+                       row_number() over (partition by {", ".join(f"v.{k}" for k in keys)} order by {order}) as rn
                 from raw.{feed} v
-                where exists (select 1 from batch b where {_key_join(contract, 'v', 'b')})
+                semi join (select distinct {key_cols} from _chunk_versions) k on {_key_join(contract, 'v', 'k')}
             ) r
-            where {_key_join(contract, 't', 'r')} and t._row_hash = r._row_hash""")
+            where {same('t', 'r')} and t._is_current is distinct from (r.rn = 1)""")
     finally:
-        con.unregister("batch")
-    return batch.num_rows - unchanged, unchanged
+        con.execute("drop table if exists _chunk_versions")
+        con.execute("drop table if exists _chunk")
+    return counts

@@ -3,7 +3,9 @@
 Every run here is `python -m orchestration.cli …` in its own process group with `LIANDONG_HOME` set:
 - marts are idempotent: the sample loaded twice, or in reversed order, builds identical marts;
 - `liandong ingest` killed (SIGKILL) at measured moments and at injected points (while archiving, inside a
-  file's transaction, right after a commit) and then run again leaves the warehouse of an uninterrupted run;
+  chunk's transaction after a file's record, right after a chunk's commit) and then run again leaves the
+  warehouse of an uninterrupted run — the crashed runs load in small chunks (`LIANDONG_INGEST_CHUNK_ROWS`),
+  the uninterrupted one in the default chunk, so the result does not depend on the chunking either;
 - `liandong build` killed mid-run and run again builds the marts of an uninterrupted build;
 - a second writer started while the first runs waits with a sentence and both finish cleanly.
 """
@@ -67,7 +69,7 @@ if mode == "while_archiving":  # the n-th file half copied to its .part file, ea
         return real_archive(path, sha, landing)
 
     p.archive = archive
-elif mode == "in_transaction":  # rows and the file record of the n-th file written, not committed
+elif mode == "in_transaction":  # rows of its chunk and the file record of the n-th file written, not committed
     real_record = p._record
 
     def _record(*args):
@@ -76,15 +78,15 @@ elif mode == "in_transaction":  # rows and the file record of the n-th file writ
             die()
 
     p._record = _record
-elif mode == "after_commit":  # the n-th file committed, its quarantine report not yet written
-    real_load = p._load
+elif mode == "after_commit":  # the n-th chunk committed (quarantine reports written), later chunks not begun
+    real_load = p._load_chunk
 
-    def _load(*args):
+    def _load_chunk(*args):
         real_load(*args)
         if nth():
             die()
 
-    p._load = _load
+    p._load_chunk = _load_chunk
 else:
     raise SystemExit(f"unknown mode {mode}")
 
@@ -102,23 +104,29 @@ class Run:
     seconds: float
 
 
-def _env(home: Path) -> dict[str, str]:
+SMALL_CHUNK_ROWS = 200  # the sample's ~3,800 rows in ~25 chunks (the default chunk holds a feed whole)
+
+
+def _env(home: Path, chunk_rows: int | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(LIANDONG_HOME=str(home), LIANDONG_SECRET_KEY=TEST_KEY, GX_ANALYTICS_ENABLED="false",
                DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    for name in ("LIANDONG_SECRET_KEY_FILE", "LIANDONG_DEBUG", "DAGSTER_HOME"):
+    for name in ("LIANDONG_SECRET_KEY_FILE", "LIANDONG_DEBUG", "DAGSTER_HOME", "LIANDONG_INGEST_CHUNK_ROWS"):
         env.pop(name, None)
+    if chunk_rows is not None:
+        env["LIANDONG_INGEST_CHUNK_ROWS"] = str(chunk_rows)
     return env
 
 
-def _start(home: Path, args: list[str], log: Path, inject: tuple[str, int] | None = None) -> subprocess.Popen:
+def _start(home: Path, args: list[str], log: Path, inject: tuple[str, int] | None = None,
+           chunk_rows: int | None = None) -> subprocess.Popen:
     """The CLI in its own process group (so a kill can take its dbt child too); output to a log file."""
     if inject:
         cmd = [sys.executable, "-c", INJECTED, inject[0], str(inject[1]), *args]
     else:
         cmd = [sys.executable, "-m", "orchestration.cli", *args]
     with log.open("w", encoding="utf-8") as fh:
-        return subprocess.Popen(cmd, cwd=ROOT, env=_env(home), stdout=fh, stderr=subprocess.STDOUT,
+        return subprocess.Popen(cmd, cwd=ROOT, env=_env(home, chunk_rows), stdout=fh, stderr=subprocess.STDOUT,
                                 start_new_session=True)
 
 
@@ -140,11 +148,12 @@ def _finish(proc: subprocess.Popen, log: Path, start: float, *, kill_after: floa
     return Run(proc.returncode, log.read_text(encoding="utf-8", errors="replace"), time.monotonic() - start)
 
 
-def _cli(home: Path, *args: str, kill_after: float | None = None, inject: tuple[str, int] | None = None) -> Run:
+def _cli(home: Path, *args: str, kill_after: float | None = None, inject: tuple[str, int] | None = None,
+         chunk_rows: int | None = None) -> Run:
     log = home.parent / f"{home.name}-{time.monotonic_ns()}.log"
     home.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
-    return _finish(_start(home, list(args), log, inject), log, start, kill_after=kill_after)
+    return _finish(_start(home, list(args), log, inject, chunk_rows), log, start, kill_after=kill_after)
 
 
 def _clean(run: Run) -> None:
@@ -279,20 +288,23 @@ def test_marts_are_the_same_when_the_sample_is_loaded_twice_or_in_reversed_order
 def crashed(reference, tmp_path_factory) -> tuple[Path, list[int]]:
     """One home through five crashes, then a complete run; returns the home and the measured kills' exit codes.
 
-    In order: injected, the 12th file half copied into landing; the 3rd file's rows and record written but not
-    committed; the 20th file just committed; then measured, SIGKILL at 45 % and 80 % of the uninterrupted
+    Every run loads in chunks of SMALL_CHUNK_ROWS rows. In order: injected, the 12th file half copied into
+    landing (earlier chunks may have committed); the 3rd file's record written inside its chunk's transaction,
+    not committed; the 3rd chunk just committed; then measured, SIGKILL at 45 % and 80 % of the uninterrupted
     ingest's duration (whatever phase that is in).
     """
     home = tmp_path_factory.mktemp("crashed") / "home"
     sample = str(reference.sample)
-    archive = _cli(home, "ingest", sample, inject=("while_archiving", 12))
+    small = SMALL_CHUNK_ROWS
+    archive = _cli(home, "ingest", sample, inject=("while_archiving", 12), chunk_rows=small)
     assert archive.returncode == -signal.SIGKILL, archive.output[-3000:]
     assert any(p.suffix == ".part" for p in (home / "landing").rglob("*"))
-    for point in (("in_transaction", 3), ("after_commit", 20)):
-        run = _cli(home, "ingest", sample, inject=point)
+    for point in (("in_transaction", 3), ("after_commit", 3)):
+        run = _cli(home, "ingest", sample, inject=point, chunk_rows=small)
         assert run.returncode == -signal.SIGKILL, (point, run.output[-3000:])
-    timed = [_cli(home, "ingest", sample, kill_after=f * reference.first.seconds).returncode for f in (0.45, 0.8)]
-    final = _cli(home, "ingest", sample)
+    timed = [_cli(home, "ingest", sample, kill_after=f * reference.first.seconds, chunk_rows=small).returncode
+             for f in (0.45, 0.8)]
+    final = _cli(home, "ingest", sample, chunk_rows=small)
     _clean(final)
     assert final.returncode in (0, 1), final.output[-3000:]
     return home, timed
