@@ -47,15 +47,23 @@ cases as (
 
 ),
 
+keyword_patterns as (
+
+    -- matching depends on the pattern only: rules sharing their keywords are matched once
+    select distinct violation_keywords
+    from threshold_rules
+    where violation_keywords is not null
+
+),
+
 keyword_pieces as (
 
-    -- each alternative of a rule's violation_keywords, as written (split on every '|', even one that
-    -- sits inside a group or a class: each real alternative still begins a piece, which is all the
-    -- literal pre-filter below relies on)
+    -- each alternative of a pattern, as written (split on every '|', even one that sits inside a group
+    -- or a class: each real alternative still begins a piece, which is all the pre-filter relies on)
     select
-        rule_id,
+        violation_keywords,
         {{ split_to_rows('violation_keywords', "'|'") }} as keyword_piece
-    from threshold_rules
+    from keyword_patterns
 
 ),
 
@@ -63,7 +71,7 @@ keyword_pieces_measured as (
 
     -- position of the first regular-expression metacharacter in each piece (length + 1 when none)
     select
-        rule_id,
+        violation_keywords,
         keyword_piece,
         least(
             {%- for metacharacter in ["'.'", "'^'", "'$'", "'*'", "'+'", "'?'", "'('", "')'",
@@ -84,7 +92,7 @@ keyword_literals_per_piece as (
     -- metacharacter, less the last character when that metacharacter is a quantifier that allows zero
     -- repetitions (ab?c → a); a piece made only of literal characters is its own prefix
     select
-        rule_id,
+        violation_keywords,
         first_metacharacter_at > {{ dbt.length('keyword_piece') }} as is_literal_piece,
         substring(
             keyword_piece,
@@ -102,34 +110,34 @@ keyword_literals_per_piece as (
 
 ),
 
-rules_prefiltered as (
+keyword_patterns_prefiltered as (
 
-    -- a rule is pre-filtered when every piece has a non-empty literal prefix; it is matched by the
+    -- a pattern is pre-filtered when every piece has a non-empty literal prefix; it is matched by the
     -- literals alone (no regular expression) when every piece is a plain literal
     select
-        rule_id,
+        violation_keywords,
         min({{ dbt.length('keyword_literal') }}) > 0 as has_keyword_literals,
-        sum(case when is_literal_piece then 0 else 1 end) = 0 as is_literal_rule
+        sum(case when is_literal_piece then 0 else 1 end) = 0 as is_literal_pattern
     from keyword_literals_per_piece
-    group by rule_id
+    group by violation_keywords
 
 ),
 
-rule_keyword_literals as (
+pattern_keyword_literals as (
 
     select distinct
-        keyword_literals_per_piece.rule_id,
+        keyword_literals_per_piece.violation_keywords,
         keyword_literals_per_piece.keyword_literal
     from keyword_literals_per_piece
-    inner join rules_prefiltered
-        on keyword_literals_per_piece.rule_id = rules_prefiltered.rule_id
-    where rules_prefiltered.has_keyword_literals
+    inner join keyword_patterns_prefiltered
+        on keyword_literals_per_piece.violation_keywords = keyword_patterns_prefiltered.violation_keywords
+    where keyword_patterns_prefiltered.has_keyword_literals
 
 ),
 
 keyword_literals as (
 
-    select distinct keyword_literal from rule_keyword_literals
+    select distinct keyword_literal from pattern_keyword_literals
 
 ),
 
@@ -146,33 +154,57 @@ cases_containing_keyword_literals as (
 
 ),
 
-case_rule_candidates as (
+case_pattern_candidates as (
 
     select distinct
         cases_containing_keyword_literals.agency_uscc,
         cases_containing_keyword_literals.decision_no,
-        rule_keyword_literals.rule_id
+        pattern_keyword_literals.violation_keywords
     from cases_containing_keyword_literals
-    inner join rule_keyword_literals
-        on cases_containing_keyword_literals.keyword_literal = rule_keyword_literals.keyword_literal
+    inner join pattern_keyword_literals
+        on cases_containing_keyword_literals.keyword_literal = pattern_keyword_literals.keyword_literal
 
     union all
 
-    -- rules whose keywords give no literal to search for: every case is a candidate
+    -- patterns that give no literal to search for: every case is a candidate
     select
         cases.agency_uscc,
         cases.decision_no,
-        rules_prefiltered.rule_id
+        keyword_patterns_prefiltered.violation_keywords
     from cases
-    cross join rules_prefiltered
-    where not rules_prefiltered.has_keyword_literals
+    cross join keyword_patterns_prefiltered
+    where not keyword_patterns_prefiltered.has_keyword_literals
+
+),
+
+case_pattern_matches as (
+
+    -- the regular expression itself is the final check, on the candidates only
+    select
+        case_pattern_candidates.agency_uscc,
+        case_pattern_candidates.decision_no,
+        case_pattern_candidates.violation_keywords
+    from case_pattern_candidates
+    inner join cases
+        on
+            case_pattern_candidates.agency_uscc = cases.agency_uscc
+            and case_pattern_candidates.decision_no = cases.decision_no
+    inner join keyword_patterns_prefiltered
+        on case_pattern_candidates.violation_keywords = keyword_patterns_prefiltered.violation_keywords
+    where
+        case
+            when
+                keyword_patterns_prefiltered.is_literal_pattern
+                and keyword_patterns_prefiltered.has_keyword_literals
+                then true
+            else {{ regex_contains('cases.case_text', 'case_pattern_candidates.violation_keywords') }}
+        end
 
 ),
 
 keyword_matches as (
 
-    -- every case whose text matches a rule's violation_keywords (whatever the date or party): the
-    -- regular expression itself is the final check, on the candidates only
+    -- every case whose text matches a rule's violation_keywords, whatever the date or party
     select
         cases.agency_uscc,
         cases.decision_no,
@@ -182,20 +214,13 @@ keyword_matches as (
         cases.party_type,
         cases.case_text,
         threshold_rules.rule_id
-    from case_rule_candidates
+    from case_pattern_matches
     inner join cases
         on
-            case_rule_candidates.agency_uscc = cases.agency_uscc
-            and case_rule_candidates.decision_no = cases.decision_no
-    inner join rules_prefiltered
-        on case_rule_candidates.rule_id = rules_prefiltered.rule_id
+            case_pattern_matches.agency_uscc = cases.agency_uscc
+            and case_pattern_matches.decision_no = cases.decision_no
     inner join threshold_rules
-        on case_rule_candidates.rule_id = threshold_rules.rule_id
-    where
-        case
-            when rules_prefiltered.is_literal_rule and rules_prefiltered.has_keyword_literals then true
-            else {{ regex_contains('cases.case_text', 'threshold_rules.violation_keywords') }}
-        end
+        on case_pattern_matches.violation_keywords = threshold_rules.violation_keywords
 
 ),
 
