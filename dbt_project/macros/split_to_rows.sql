@@ -15,9 +15,10 @@
     unnest(string_split({{ column }}, {{ delimiter }}))
 {%- endmacro %}
 
-{#- Spark's split() takes a regular expression: pass delimiters that are not regex metacharacters. -#}
+{#- Spark's split() takes a regular expression: the delimiter is quoted (\\Q … \\E in a Spark SQL string
+    literal is the regex quote \Q … \E), so '|' or '.' split literally like everywhere else. -#}
 {% macro spark__split_to_rows(column, delimiter) -%}
-    explode(split({{ column }}, {{ delimiter }}))
+    explode(split({{ column }}, concat('\\Q', {{ delimiter }}, '\\E')))
 {%- endmacro %}
 
 {#- PostgreSQL and the many engines that follow it. -#}

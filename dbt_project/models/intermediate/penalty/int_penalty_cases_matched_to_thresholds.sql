@@ -47,14 +47,191 @@ cases as (
 
 ),
 
-rules_applicable as (
+keyword_patterns as (
 
+    -- matching depends on the pattern only: rules sharing their keywords are matched once
+    select distinct violation_keywords
+    from threshold_rules
+    where violation_keywords is not null
+
+),
+
+keyword_pieces as (
+
+    -- each alternative of a pattern, as written (split on every '|', even one that sits inside a group
+    -- or a class: each real alternative still begins a piece, which is all the pre-filter relies on)
+    select
+        violation_keywords,
+        {{ split_to_rows('violation_keywords', "'|'") }} as keyword_piece
+    from keyword_patterns
+
+),
+
+keyword_pieces_measured as (
+
+    -- position of the first regular-expression metacharacter in each piece (length + 1 when none)
+    select
+        violation_keywords,
+        keyword_piece,
+        least(
+            {%- for metacharacter in ["'.'", "'^'", "'$'", "'*'", "'+'", "'?'", "'('", "')'",
+                                      "'['", "']'", "'{'", "'}'", "chr(92)"] %}
+                coalesce(
+                    nullif({{ dbt.position(metacharacter, 'keyword_piece') }}, 0),
+                    {{ dbt.length('keyword_piece') }} + 1
+                ){{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as first_metacharacter_at
+    from keyword_pieces
+
+),
+
+keyword_literals_per_piece as (
+
+    -- the piece's literal prefix, which every match of the piece contains: the text before its first
+    -- metacharacter, less the last character when that metacharacter is a quantifier that allows zero
+    -- repetitions (ab?c → a); a piece made only of literal characters is its own prefix
+    select
+        violation_keywords,
+        first_metacharacter_at > {{ dbt.length('keyword_piece') }} as is_literal_piece,
+        substring(
+            keyword_piece,
+            1,
+            greatest(
+                first_metacharacter_at
+                - case
+                    when substring(keyword_piece, first_metacharacter_at, 1) in ('*', '?', '{') then 2
+                    else 1
+                end,
+                0
+            )
+        ) as keyword_literal
+    from keyword_pieces_measured
+
+),
+
+keyword_patterns_prefiltered as (
+
+    -- a pattern is pre-filtered when every piece has a non-empty literal prefix; it is matched by the
+    -- literals alone (no regular expression) when every piece is a plain literal
+    select
+        violation_keywords,
+        min({{ dbt.length('keyword_literal') }}) > 0 as has_keyword_literals,
+        sum(case when is_literal_piece then 0 else 1 end) = 0 as is_literal_pattern
+    from keyword_literals_per_piece
+    group by violation_keywords
+
+),
+
+pattern_keyword_literals as (
+
+    select distinct
+        keyword_literals_per_piece.violation_keywords,
+        keyword_literals_per_piece.keyword_literal
+    from keyword_literals_per_piece
+    inner join keyword_patterns_prefiltered
+        on keyword_literals_per_piece.violation_keywords = keyword_patterns_prefiltered.violation_keywords
+    where keyword_patterns_prefiltered.has_keyword_literals
+
+),
+
+keyword_literals as (
+
+    select distinct keyword_literal from pattern_keyword_literals
+
+),
+
+cases_containing_keyword_literals as (
+
+    -- the cheap test: a substring search per (case, distinct literal)
+    select
+        cases.agency_uscc,
+        cases.decision_no,
+        keyword_literals.keyword_literal
+    from cases
+    inner join keyword_literals
+        on {{ dbt.position('keyword_literals.keyword_literal', 'cases.case_text') }} > 0
+
+),
+
+case_pattern_candidates as (
+
+    select distinct
+        cases_containing_keyword_literals.agency_uscc,
+        cases_containing_keyword_literals.decision_no,
+        pattern_keyword_literals.violation_keywords
+    from cases_containing_keyword_literals
+    inner join pattern_keyword_literals
+        on cases_containing_keyword_literals.keyword_literal = pattern_keyword_literals.keyword_literal
+
+    union all
+
+    -- patterns that give no literal to search for: every case is a candidate
+    select
+        cases.agency_uscc,
+        cases.decision_no,
+        keyword_patterns_prefiltered.violation_keywords
+    from cases
+    cross join keyword_patterns_prefiltered
+    where not keyword_patterns_prefiltered.has_keyword_literals
+
+),
+
+case_pattern_matches as (
+
+    -- the regular expression itself is the final check, on the candidates only
+    select
+        case_pattern_candidates.agency_uscc,
+        case_pattern_candidates.decision_no,
+        case_pattern_candidates.violation_keywords
+    from case_pattern_candidates
+    inner join cases
+        on
+            case_pattern_candidates.agency_uscc = cases.agency_uscc
+            and case_pattern_candidates.decision_no = cases.decision_no
+    inner join keyword_patterns_prefiltered
+        on case_pattern_candidates.violation_keywords = keyword_patterns_prefiltered.violation_keywords
+    where
+        case
+            when
+                keyword_patterns_prefiltered.is_literal_pattern
+                and keyword_patterns_prefiltered.has_keyword_literals
+                then true
+            else {{ regex_contains('cases.case_text', 'case_pattern_candidates.violation_keywords') }}
+        end
+
+),
+
+keyword_matches as (
+
+    -- every case whose text matches a rule's violation_keywords, whatever the date or party
     select
         cases.agency_uscc,
         cases.decision_no,
         cases.source_row_hash,
         cases.decision_date,
         cases.party_key,
+        cases.party_type,
+        cases.case_text,
+        threshold_rules.rule_id
+    from case_pattern_matches
+    inner join cases
+        on
+            case_pattern_matches.agency_uscc = cases.agency_uscc
+            and case_pattern_matches.decision_no = cases.decision_no
+    inner join threshold_rules
+        on case_pattern_matches.violation_keywords = threshold_rules.violation_keywords
+
+),
+
+rules_applicable as (
+
+    select
+        keyword_matches.agency_uscc,
+        keyword_matches.decision_no,
+        keyword_matches.source_row_hash,
+        keyword_matches.decision_date,
+        keyword_matches.party_key,
         threshold_rules.rule_id,
         threshold_rules.offence,
         threshold_rules.rule_kind,
@@ -65,16 +242,19 @@ rules_applicable as (
         threshold_rules.repeat_window_years,
         threshold_rules.repeat_min_prior_penalties,
         threshold_rules.legal_source
-    from cases
+    from keyword_matches
     inner join threshold_rules
         on
-            cases.decision_date >= threshold_rules.effective_from
-            and (threshold_rules.effective_to is null or cases.decision_date <= threshold_rules.effective_to)
-            and threshold_rules.party_type in ('any', cases.party_type)
-            and {{ regex_contains('cases.case_text', 'threshold_rules.violation_keywords') }}
+            keyword_matches.rule_id = threshold_rules.rule_id
+            and keyword_matches.decision_date >= threshold_rules.effective_from
+            and (
+                threshold_rules.effective_to is null
+                or keyword_matches.decision_date <= threshold_rules.effective_to
+            )
+            and threshold_rules.party_type in ('any', keyword_matches.party_type)
             and (
                 threshold_rules.condition_pattern is null
-                or {{ regex_contains('cases.case_text', 'threshold_rules.condition_pattern') }}
+                or {{ regex_contains('keyword_matches.case_text', 'threshold_rules.condition_pattern') }}
             )
 
 ),
@@ -145,9 +325,10 @@ earlier_penalties as (
         rules_applicable.rule_id,
         count(*) as prior_penalties
     from rules_applicable
-    inner join cases as earlier
+    inner join keyword_matches as earlier
         on
-            rules_applicable.party_key = earlier.party_key
+            rules_applicable.rule_id = earlier.rule_id
+            and rules_applicable.party_key = earlier.party_key
             and rules_applicable.decision_date > earlier.decision_date
             and (
                 rules_applicable.repeat_window_years is null
@@ -155,7 +336,6 @@ earlier_penalties as (
                     'month', '-12 * rules_applicable.repeat_window_years', 'rules_applicable.decision_date'
                 ) }} <= earlier.decision_date
             )
-            and {{ regex_contains('earlier.case_text', 'rules_applicable.violation_keywords') }}
     where rules_applicable.rule_kind = 'repeat'
     group by
         rules_applicable.agency_uscc,
