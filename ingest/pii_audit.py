@@ -21,8 +21,11 @@ import duckdb
 from ingest.mask import find_personal_data
 
 # Values with a run of 7+ digits, an 'X'-terminated ID or an '@' are the only candidates: DuckDB filters
-# them before Python validates check digits, so large tables stay cheap to scan.
-_CANDIDATE_SQL = r"regexp_matches({col}, '\d{{7,}}|\d{{17}}[Xx]|@')"
+# them before Python validates check digits, so large tables stay cheap to scan. A value that is wholly a
+# pseudonym or a content hash is never a finding (mask._SAFE_TOKENS covers all of it), so it is not fetched;
+# each distinct value is checked once, reported with its first row and how many rows hold it.
+_CANDIDATE_SQL = (r"regexp_matches({col}, '\d{{7,}}|\d{{17}}[Xx]|@')"
+                  r" and not regexp_matches({col}, '^(?:(?:id|name|tel)_[0-9a-f]{{24}}|[0-9a-f]{{32,64}})$')")
 TEXT_SUFFIXES = {".html", ".htm", ".csv", ".json", ".txt", ".md", ".js", ".svg", ".xml", ".tsv"}
 MAX_FINDINGS = 1000
 
@@ -57,11 +60,13 @@ def scan_warehouse(path: Path) -> Iterator[PiiFinding]:
         for schema, table, column in columns:
             col = f'"{column}"'
             rows = con.execute(
-                f'select rowid, {col} from "{schema}"."{table}" where {_CANDIDATE_SQL.format(col=col)}'
+                f'select min(rowid), count(*), {col} from "{schema}"."{table}" '
+                f'where {_CANDIDATE_SQL.format(col=col)} group by {col} order by 1'
             ).fetchall()
-            for rowid, value in rows:
+            for rowid, n, value in rows:
+                where = f"rowid {rowid}" + (f"（共 {n} 行 / {n} rows）" if n > 1 else "")
                 for f in find_personal_data(str(value)):
-                    yield PiiFinding(f"{schema}.{table}.{column}", f"rowid {rowid}", f.kind, _hide(f.text))
+                    yield PiiFinding(f"{schema}.{table}.{column}", where, f.kind, _hide(f.text))
     finally:
         con.close()
 

@@ -117,3 +117,35 @@ def test_hash_prefixes_shown_in_reports_are_not_findings(tmp_path):
     build_data_docs(tmp_path / "docs", [], files)
     assert "a0208875" in (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
     assert list(scan_files(tmp_path / "docs")) == []
+
+
+def test_a_value_held_by_many_rows_is_one_finding_with_its_count(tmp_path, target, settings):
+    """Each distinct value is checked once (bench scale: millions of USCCs and hashes); the report says how many
+    rows hold it and where the first one is. Values that are wholly a pseudonym or a hash are no finding."""
+    _ingest_person(tmp_path, target)
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("create schema if not exists marts")
+    con.execute("create table marts.fct_planted (note varchar)")
+    con.executemany("insert into marts.fct_planted values (?)",
+                    [[f"证件{PERSON_ID}"]] * 3 + [["id_0123456789abcdef01234567"], ["0" * 40 + "abc"], ["ok"]])
+    con.close()
+    findings = [f for f in audit(settings.warehouse, []) if f.location == "marts.fct_planted.note"]
+    assert [(f.kind, f.where) for f in findings] == [("id_number", "rowid 0（共 3 行 / 3 rows）")]
+
+
+def test_the_fraction_of_a_decimal_number_is_not_a_card_number():
+    """Seen at bench scale: a score written at full precision in scorecard.xlsx (<v>0.9371234567890129</v>) has a
+    16-digit fraction that passed the Luhn check and stopped the publication. The same digits alone still count."""
+    from ingest.mask import find_personal_data
+
+    digits = "937123456789012"
+    digits += next(str(d) for d in range(10) if _luhn_ok(digits + str(d)))
+    assert [f.kind for f in find_personal_data(f"卡号 {digits}")] == ["bank_card"]
+    for text in (f"<v>0.{digits}</v>", f'"y":[93.{digits}]', f"得分 1.{digits}E-2"):
+        assert list(find_personal_data(text)) == [], text
+
+
+def _luhn_ok(digits: str) -> bool:
+    from ingest.mask import _luhn
+
+    return _luhn(digits)
