@@ -86,10 +86,23 @@ def run(data: Path, db: str = ":memory:", threads: int | None = None) -> dict:
             con.execute(f"create table {table} as select * from {read}", [paths])
         except duckdb.Error:
             # DuckDB's multi-file sniffer gives up on some groups ("Error when sniffing file"): read the
-            # group's files one by one into the same table, as a user of DuckDB would
-            con.execute(f"create table {table} as select * from {read} limit 0", [paths[:1]])
-            for path in paths:
-                con.execute(f"insert into {table} by name select * from {read}", [[path]])
+            # group's files one by one and union them by name, as a user of DuckDB would
+            parts = []
+            for j, path in enumerate(paths):
+                try:
+                    con.execute(f"create temp table {table}_{j} as select * from {read}", [[path]])
+                    parts.append(f"{table}_{j}")
+                except duckdb.Error:  # a file DuckDB cannot sniff alone either: counted as skipped
+                    skipped[f"csv/{enc} (DuckDB sniffer)"] = skipped.get(f"csv/{enc} (DuckDB sniffer)", 0) + 1
+            con.execute(f"create table {table} as select * from {parts[0]}")
+            for part in parts:
+                have = {r[0] for r in con.execute(f"describe {table}").fetchall()}
+                for (col,) in con.execute(f"select column_name from (describe {part})").fetchall():
+                    if col not in have:
+                        con.execute(f'alter table {table} add column "{col}" varchar')
+                if part != parts[0]:
+                    con.execute(f"insert into {table} by name select * from {part}")
+                con.execute(f"drop table {part}")
         n = con.execute(f"select count(*) from {table}").fetchone()[0]
         key = f"csv/{enc}"
         timings[key] = timings.get(key, 0.0) + time.perf_counter() - t
