@@ -94,6 +94,8 @@ def run(data: Path, db: str = ":memory:", threads: int | None = None) -> dict:
                     parts.append(f"{table}_{j}")
                 except duckdb.Error:  # a file DuckDB cannot sniff alone either: counted as skipped
                     skipped[f"csv/{enc} (DuckDB sniffer)"] = skipped.get(f"csv/{enc} (DuckDB sniffer)", 0) + 1
+            if not parts:
+                continue
             con.execute(f"create table {table} as select * from {parts[0]}")
             for part in parts:
                 have = {r[0] for r in con.execute(f"describe {table}").fetchall()}

@@ -31,8 +31,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # Pseudonyms and content hashes are hex: digit runs inside them are not phone numbers. A decimal number's
 # fraction is not an identifier either: scores and rates written at full precision (0.9371234567890129 in a
 # workbook's XML or a figure's JSON) would otherwise pass the Luhn check one time in ten (seen at bench scale).
-_SAFE_TOKENS = re.compile(r"(?:id|name|tel)_[0-9a-f]{24}|(?<![0-9a-f])[0-9a-f]{32,64}(?![0-9a-f])"
+_PSEUDONYM = r"(?:id|name|tel)_[0-9a-f]{24}"
+_HEX_HASH = r"[0-9a-f]{32,64}"
+_SAFE_TOKENS = re.compile(rf"{_PSEUDONYM}|(?<![0-9a-f]){_HEX_HASH}(?![0-9a-f])"
                           r"|(?<![\d.])\d+\.\d+(?:[eE][+-]?\d+)?(?![\d.])")
+# A value that is wholly a pseudonym or a hash (RE2 syntax, for a SQL pre-filter): never a finding.
+SAFE_WHOLE_VALUE = rf"^(?:{_PSEUDONYM}|{_HEX_HASH})$"
 # 统一社会信用代码 are public (双公示): a valid one is never read as a card, phone or ID number.
 _USCC_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{18}(?![0-9A-Za-z])")
 

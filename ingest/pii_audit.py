@@ -18,14 +18,14 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.mask import find_personal_data
+from ingest.mask import SAFE_WHOLE_VALUE, find_personal_data
 
 # Values with a run of 7+ digits, an 'X'-terminated ID or an '@' are the only candidates: DuckDB filters
 # them before Python validates check digits, so large tables stay cheap to scan. A value that is wholly a
-# pseudonym or a content hash is never a finding (mask._SAFE_TOKENS covers all of it), so it is not fetched;
+# pseudonym or a content hash is never a finding (mask.SAFE_WHOLE_VALUE), so it is not fetched;
 # each distinct value is checked once, reported with its first row and how many rows hold it.
 _CANDIDATE_SQL = (r"regexp_matches({col}, '\d{{7,}}|\d{{17}}[Xx]|@')"
-                  r" and not regexp_matches({col}, '^(?:(?:id|name|tel)_[0-9a-f]{{24}}|[0-9a-f]{{32,64}})$')")
+                  " and not regexp_matches({col}, '" + SAFE_WHOLE_VALUE.replace("{", "{{").replace("}", "}}") + "')")
 TEXT_SUFFIXES = {".html", ".htm", ".csv", ".json", ".txt", ".md", ".js", ".svg", ".xml", ".tsv"}
 MAX_FINDINGS = 1000
 

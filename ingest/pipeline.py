@@ -353,14 +353,6 @@ def archive(path: Path, sha: str, landing: Path) -> Path:
     return target
 
 
-def already_ingested(warehouse: Path, sha: str) -> tuple[str, datetime] | None:
-    """One file's earlier record (status, when), if any."""
-    if not warehouse.exists():
-        return None
-    with connect(warehouse) as con:
-        return ingested_hashes(con, [sha]).get(sha)
-
-
 def ingested_hashes(con: Any, shas: list[str]) -> dict[str, tuple[str, datetime]]:
     """The earlier records (status, when) of the given hashes, in one query on an open connection."""
     if not shas:
