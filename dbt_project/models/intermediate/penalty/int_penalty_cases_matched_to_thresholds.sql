@@ -181,8 +181,13 @@ case_pattern_matches as (
 
     -- the regular expression itself is the final check, on the candidates only
     select
-        case_pattern_candidates.agency_uscc,
-        case_pattern_candidates.decision_no,
+        cases.agency_uscc,
+        cases.decision_no,
+        cases.source_row_hash,
+        cases.decision_date,
+        cases.party_key,
+        cases.party_type,
+        cases.case_text,
         case_pattern_candidates.violation_keywords
     from case_pattern_candidates
     inner join cases
@@ -206,19 +211,15 @@ keyword_matches as (
 
     -- every case whose text matches a rule's violation_keywords, whatever the date or party
     select
-        cases.agency_uscc,
-        cases.decision_no,
-        cases.source_row_hash,
-        cases.decision_date,
-        cases.party_key,
-        cases.party_type,
-        cases.case_text,
+        case_pattern_matches.agency_uscc,
+        case_pattern_matches.decision_no,
+        case_pattern_matches.source_row_hash,
+        case_pattern_matches.decision_date,
+        case_pattern_matches.party_key,
+        case_pattern_matches.party_type,
+        case_pattern_matches.case_text,
         threshold_rules.rule_id
     from case_pattern_matches
-    inner join cases
-        on
-            case_pattern_matches.agency_uscc = cases.agency_uscc
-            and case_pattern_matches.decision_no = cases.decision_no
     inner join threshold_rules
         on case_pattern_matches.violation_keywords = threshold_rules.violation_keywords
 
