@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
+from functools import lru_cache
 
 from data_contracts.identifiers import normalise_ric
 
@@ -29,7 +30,11 @@ def canonical(kind: str, value: str) -> str:
     return re.sub(r"\s+", "", v)
 
 
+# The same persons recur across a province's rows; the key is part of the cache key, so a different key
+# never sees another key's pseudonyms. Bounded: memory stays flat however many distinct values stream by.
+@lru_cache(maxsize=1 << 16)
 def pseudonym(key: bytes, kind: str, value: str) -> str:
+    """The keyed pseudonym of one identifier (memoised per key, kind and value)."""
     message = f"{kind}:{canonical(kind, value)}".encode()
     return PREFIX[kind] + hmac.new(key, message, hashlib.sha256).hexdigest()[:DIGEST_CHARS]
 
