@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from data_contracts.identifiers import is_valid_ric, is_valid_uscc
 
@@ -111,8 +112,10 @@ def _find_all(text: str) -> Iterator[Finding]:
             yield Finding(kind, m.start(), m.end(), m.group(0))
 
 
+# Ledgers repeat most short texts (违法行为类型, 处罚依据, addresses): mask each distinct one once. Bounded.
+@lru_cache(maxsize=1 << 14)
 def mask_identifiers(text: str) -> str:
-    """`text` with every identifier replaced by its tag."""
+    """`text` with every identifier replaced by its tag (memoised: it depends on the text alone)."""
     if not text or not _MAY_HOLD.search(text):
         return text
     out = text
