@@ -16,9 +16,11 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -179,16 +181,20 @@ def prepare_file(path: Path, feed: str | None = None, sha: str | None = None) ->
 
 def validation_frame(contract: Contract, rows: list[ParsedRow]) -> pd.DataFrame:
     """The typed frame Great Expectations validates (raw identifiers still present)."""
+    dicts = [r.values for r in rows]
+
+    def column(name: str, default: Any = None) -> list[Any]:  # dict.get mapped in C, not a comprehension
+        return list(map(dict.get, dicts, repeat(name), repeat(default)))
+
     data: dict[str, Any] = {}
     for f in contract.fields:
-        vals = [r.values.get(f.name) for r in rows]
+        vals = column(f.name)
         if f.type in ("date", "date_or_long_term", "datetime"):
             data[f.name] = pd.to_datetime(pd.Series(vals, dtype=object), errors="coerce")
             if f.type == "date_or_long_term":
-                data[f"{f.name}_long_term"] = pd.array([r.values.get(f"{f.name}_long_term", False) for r in rows],
-                                                       dtype="boolean")
+                data[f"{f.name}_long_term"] = pd.array(column(f"{f.name}_long_term", False), dtype="boolean")
         elif f.type in ("amount", "decimal"):
-            data[f.name] = pd.array([float(v) if v is not None else None for v in vals], dtype="Float64").astype(float)
+            data[f.name] = np.array([float(v) if v is not None else np.nan for v in vals], dtype=np.float64)
         elif f.type == "integer":
             data[f.name] = pd.array(vals, dtype="Int64")
         elif f.type == "boolean":
