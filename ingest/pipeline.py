@@ -328,13 +328,14 @@ def row_hash(contract: Contract, values: dict[str, Any]) -> str:
 
 
 def load_table(contract: Contract, inspection: Inspection, key: bytes) -> pa.Table:
-    outcome = inspection.outcome
+    """A file's good rows as stored: protected, hashed, with their lineage."""
+    sha, name = inspection.outcome.sha256, inspection.outcome.name
     records = []
     for row in inspection.good:
         values = protect_row(contract, row.values, key)
         values["_row_hash"] = row_hash(contract, values)
-        values.update(_file_sha256=outcome.sha256, _file_name=outcome.name, _sheet=row.sheet,
-                      _row_number=row.row_number, _flags=";".join(dict.fromkeys(row.flags)) or None)
+        values.update(_file_sha256=sha, _file_name=name, _sheet=row.sheet, _row_number=row.row_number,
+                      _flags=";".join(dict.fromkeys(row.flags)) or None)
         records.append(values)
     return pa.Table.from_pylist(records, schema=arrow_schema(contract))
 

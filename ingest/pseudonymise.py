@@ -17,6 +17,8 @@ from data_contracts.identifiers import normalise_ric
 
 PREFIX = {"id": "id_", "name": "name_", "phone": "tel_"}
 DIGEST_CHARS = 24
+_NON_DIGITS = re.compile(r"\D")
+_SPACES = re.compile(r"\s+")
 
 
 def canonical(kind: str, value: str) -> str:
@@ -25,9 +27,9 @@ def canonical(kind: str, value: str) -> str:
     if kind == "id":
         return normalise_ric(v)
     if kind == "phone":
-        digits = re.sub(r"\D", "", v)
+        digits = _NON_DIGITS.sub("", v)
         return digits[-11:] if digits.startswith("86") and len(digits) == 13 else digits
-    return re.sub(r"\s+", "", v)
+    return _SPACES.sub("", v)
 
 
 # The same persons recur across a province's rows; the key is part of the cache key, so a different key
