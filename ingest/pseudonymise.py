@@ -7,7 +7,6 @@ nobody can recompute or reverse them.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import unicodedata
@@ -38,7 +37,7 @@ def canonical(kind: str, value: str) -> str:
 def pseudonym(key: bytes, kind: str, value: str) -> str:
     """The keyed pseudonym of one identifier (memoised per key, kind and value)."""
     message = f"{kind}:{canonical(kind, value)}".encode()
-    return PREFIX[kind] + hmac.new(key, message, hashlib.sha256).hexdigest()[:DIGEST_CHARS]
+    return PREFIX[kind] + hmac.digest(key, message, "sha256").hex()[:DIGEST_CHARS]  # one C call, same HMAC
 
 
 def is_pseudonym(value: str) -> bool:

@@ -117,3 +117,10 @@ def test_pseudonyms_are_memoised_per_key() -> None:
     b = pseudonym(b"another-key-0123456", "id", PERSON_ID)
     assert a != b and pseudonym(KEY, "id", PERSON_ID) == a
     assert pseudonym(b"another-key-0123456", "id", PERSON_ID) == b
+
+
+def test_pseudonym_values_never_change() -> None:
+    """Stored pseudonyms link a person's rows across years: the value for a known key and input is pinned."""
+    assert pseudonym(KEY, "id", PERSON_ID) == "id_cb37a6e5fedcc33146d1b198"
+    assert pseudonym(KEY, "name", "张三") == "name_48c0aea8b309370df229a922"
+    assert pseudonym(KEY, "phone", "+86 139-1234-5678") == "tel_a92726e3a0bbd1285e1bcb29"
