@@ -21,6 +21,12 @@ FACT_COLUMNS = [
     ("evidence", "varchar"), ("qualifiers", "varchar"), ("extractor_version", "varchar"),
 ]
 
+# The row columns `fact_rows` reads (the loader hands it only these).
+FACT_INPUTS = frozenset({
+    "agency_uscc", "decision_no", "_row_hash", "violation_type", "violation_facts", "case_value", "illegal_gain",
+    "quantity", "quantity_unit", "deaths", "serious_injuries", "direct_loss",
+})
+
 
 @dataclass(frozen=True)
 class Fact:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from data_contracts.identifiers import is_valid_ric, is_valid_uscc
 
@@ -37,7 +38,13 @@ _SAFE_TOKENS = re.compile(rf"{_PSEUDONYM}|(?<![0-9a-f]){_HEX_HASH}(?![0-9a-f])"
                           r"|(?<![\d.])\d+\.\d+(?:[eE][+-]?\d+)?(?![\d.])")
 # A value that is wholly a pseudonym or a hash (RE2 syntax, for a SQL pre-filter): never a finding.
 SAFE_WHOLE_VALUE = rf"^(?:{_PSEUDONYM}|{_HEX_HASH})$"
+# Every pattern of _PATTERNS needs an "@" (email) or seven digits with at most one space or dash between
+# neighbours (landline [2-9]\d{6,7}; mobile 1[3-9]\d[- ]?\d{4}…; 身份证 15/18 digits; card 16–19 digits with
+# optional single separators). Text without either cannot hold a finding, so the detector skips it: most free
+# text does. A new pattern must keep this true (tests/test_personal_data.py compares both paths).
+_MAY_HOLD = re.compile(r"@|\d(?:[ -]?\d){6}")
 # 统一社会信用代码 are public (双公示): a valid one is never read as a card, phone or ID number.
+_NON_DIGITS = re.compile(r"\D")
 _USCC_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{18}(?![0-9A-Za-z])")
 
 
@@ -78,18 +85,23 @@ def _accept(kind: str, match: str) -> bool:
     if kind == "id_number" and len(match) == 18:
         return _looks_like_ric(match)
     if kind == "bank_card":
-        digits = re.sub(r"\D", "", match)
+        digits = _NON_DIGITS.sub("", match)
         return _luhn(digits) and not (len(digits) == 18 and is_valid_uscc(digits))  # organ codes are public
     if kind == "landline":  # an area code (0xx-) or a dashed number; amounts like 68000 are not phones
-        digits = re.sub(r"\D", "", match)
+        digits = _NON_DIGITS.sub("", match)
         return match.startswith(("0", "(0")) or (len(digits) >= 7 and "-" in match)
     return True
 
 
 def find_personal_data(text: str) -> Iterator[Finding]:
     """Every piece of personal data in `text`, earliest pattern first; spans never overlap."""
-    if not text:
+    if not text or not _MAY_HOLD.search(text):
         return
+    yield from _find_all(text)
+
+
+def _find_all(text: str) -> Iterator[Finding]:
+    """The detector without the pre-filter (tests check that the pre-filter never hides a finding)."""
     taken = [(m.start(), m.end()) for m in _SAFE_TOKENS.finditer(text)]
     taken += [(m.start(), m.end()) for m in _USCC_TOKEN.finditer(text)
               if is_valid_uscc(m.group(0)) and not _looks_like_ric(m.group(0))]
@@ -101,14 +113,32 @@ def find_personal_data(text: str) -> Iterator[Finding]:
             yield Finding(kind, m.start(), m.end(), m.group(0))
 
 
+# Ledgers repeat most short texts (违法行为类型, 处罚依据, addresses): mask each distinct one once. Bounded.
+@lru_cache(maxsize=1 << 14)
+def mask_identifiers(text: str) -> str:
+    """`text` with every identifier replaced by its tag (memoised: it depends on the text alone)."""
+    if not text or not _MAY_HOLD.search(text):
+        return text
+    out = text
+    for f in sorted(_find_all(text), key=lambda f: -f.start):
+        out = out[: f.start] + TAGS[f.kind] + out[f.end:]
+    return out
+
+
+def name_order(names: dict[str, str] | None) -> list[tuple[str, str]]:
+    """The names worth replacing (two characters or more), longest first so a longer name wins; once per row."""
+    return [(n, t) for n, t in sorted((names or {}).items(), key=lambda kv: -len(kv[0])) if n and len(n) >= 2]
+
+
+def replace_names(text: str, ordered: list[tuple[str, str]]) -> str:
+    """`text` with each name of `name_order(...)` replaced by its tag."""
+    for name, tag in ordered:
+        text = text.replace(name, tag)
+    return text
+
+
 def mask_text(text: str, names: dict[str, str] | None = None) -> str:
     """Mask identifiers and the given person names ({name: tag}) in `text`."""
     if not text:
         return text
-    out = text
-    for f in sorted(find_personal_data(text), key=lambda f: -f.start):
-        out = out[: f.start] + TAGS[f.kind] + out[f.end:]
-    for name, tag in sorted((names or {}).items(), key=lambda kv: -len(kv[0])):
-        if name and len(name) >= 2:
-            out = out.replace(name, tag)
-    return out
+    return replace_names(mask_identifiers(text), name_order(names))

@@ -16,16 +16,18 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from data_contracts.model import FEEDS, Contract, load_contract
 from ingest.chunks import ChunkBuffer, Pending, chunk_rows
 from ingest.errors import FileRejected, Problem
-from ingest.facts import FACT_COLUMNS, fact_rows
+from ingest.facts import FACT_COLUMNS, FACT_INPUTS, fact_rows
 from ingest.headers import HeaderMatch, find_header, missing_required
 from ingest.protect import masked_value, protect_row
 from ingest.readers import read_grids
@@ -179,16 +181,20 @@ def prepare_file(path: Path, feed: str | None = None, sha: str | None = None) ->
 
 def validation_frame(contract: Contract, rows: list[ParsedRow]) -> pd.DataFrame:
     """The typed frame Great Expectations validates (raw identifiers still present)."""
+    dicts = [r.values for r in rows]
+
+    def column(name: str, default: Any = None) -> list[Any]:  # dict.get mapped in C, not a comprehension
+        return list(map(dict.get, dicts, repeat(name), repeat(default)))
+
     data: dict[str, Any] = {}
     for f in contract.fields:
-        vals = [r.values.get(f.name) for r in rows]
+        vals = column(f.name)
         if f.type in ("date", "date_or_long_term", "datetime"):
             data[f.name] = pd.to_datetime(pd.Series(vals, dtype=object), errors="coerce")
             if f.type == "date_or_long_term":
-                data[f"{f.name}_long_term"] = pd.array([r.values.get(f"{f.name}_long_term", False) for r in rows],
-                                                       dtype="boolean")
+                data[f"{f.name}_long_term"] = pd.array(column(f"{f.name}_long_term", False), dtype="boolean")
         elif f.type in ("amount", "decimal"):
-            data[f.name] = pd.array([float(v) if v is not None else None for v in vals], dtype="Float64").astype(float)
+            data[f.name] = np.array([float(v) if v is not None else np.nan for v in vals], dtype=np.float64)
         elif f.type == "integer":
             data[f.name] = pd.array(vals, dtype="Int64")
         elif f.type == "boolean":
@@ -229,14 +235,7 @@ def validate_inspections(inspections: list[Inspection], today: date) -> None:
     for chunk in _chunks(inspections):
         contract = chunk[0].contract
         assert contract is not None
-        frames = []
-        for i, ins in enumerate(chunk):
-            frame = validation_frame(contract, ins.parsed)
-            units = frame[contract.unit_field].astype(object).where(frame[contract.unit_field].notna(), "")
-            frame["_group"] = [f"{i}\x1f{u}" for u in units]
-            frame["_file"] = i
-            frames.append(frame)
-        frame = pd.concat(frames, ignore_index=True)
+        frame = _chunk_frame(contract, chunk)
         report = validate_frame(contract, frame, today)
         failures = report.row_failures()
         for result in results_by_unit(report, frame, "_group"):
@@ -247,6 +246,20 @@ def validate_inspections(inspections: list[Inspection], today: date) -> None:
             _apply_failures(ins, {idx - offset: f for idx, f in failures.items()
                                   if offset <= idx < offset + len(ins.parsed)})
             offset += len(ins.parsed)
+
+
+def _chunk_frame(contract: Contract, chunk: list[Inspection]) -> pd.DataFrame:
+    """One validation frame for a whole chunk (one pandas conversion per column, not per file and column).
+
+    `_file` says which file of the chunk a row came from, `_group` its file and unit (for the per-unit results).
+    """
+    frame = validation_frame(contract, [r for ins in chunk for r in ins.parsed])
+    files = [i for i, ins in enumerate(chunk) for _ in range(len(ins.parsed))]
+    unit = frame[contract.unit_field]
+    units = unit.astype(object).where(unit.notna(), "")
+    frame["_group"] = [f"{i}\x1f{u}" for i, u in zip(files, units, strict=True)]
+    frame["_file"] = pd.Series(files, dtype="int64")
+    return frame
 
 
 def _apply_failures(inspection: Inspection, failures: dict[int, list[Any]]) -> None:
@@ -282,6 +295,7 @@ def _apply_failures(inspection: Inspection, failures: dict[int, list[Any]]) -> N
 
 
 def _plain(v: Any) -> Any:
+    """A value as the row hash has always serialised it (dates ISO, decimals as written)."""
     if isinstance(v, (date, datetime)):
         return v.isoformat()
     if isinstance(v, Decimal):
@@ -289,20 +303,39 @@ def _plain(v: Any) -> Any:
     return v
 
 
+# The exact types the typed rows hold → their plain form; anything else goes through `_plain`.
+_PLAIN_BY_TYPE: dict[type, Any] = {date: date.isoformat, datetime: datetime.isoformat, Decimal: str}
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+# json.dumps(..., ensure_ascii=False) builds this encoder on every call; the output is the same bytes.
+_HASH_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+_HASH_COLUMNS: dict[int, tuple[Contract, tuple[str, ...]]] = {}
+
+
+def _hash_columns(contract: Contract) -> tuple[str, ...]:
+    """The columns a row hash covers (the contract's, not the lineage), worked out once per contract."""
+    cached = _HASH_COLUMNS.get(id(contract))
+    if cached is None or cached[0] is not contract:
+        cached = (contract, tuple(n for n, _ in columns(contract) if not n.startswith("_")))
+        _HASH_COLUMNS[id(contract)] = cached
+    return cached[1]
+
+
 def row_hash(contract: Contract, values: dict[str, Any]) -> str:
-    payload = json.dumps([_plain(values.get(n)) for n, _ in columns(contract) if not n.startswith("_")],
-                         ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    """SHA-256 of the row's contract columns as JSON: byte-identical to the stored hashes (they decide versions)."""
+    plain = [v if (t := type(v)) in _AS_IS else _PLAIN_BY_TYPE.get(t, _plain)(v)
+             for v in map(values.get, _hash_columns(contract))]
+    return hashlib.sha256(_HASH_JSON(plain).encode()).hexdigest()
 
 
 def load_table(contract: Contract, inspection: Inspection, key: bytes) -> pa.Table:
-    outcome = inspection.outcome
+    """A file's good rows as stored: protected, hashed, with their lineage."""
+    sha, name = inspection.outcome.sha256, inspection.outcome.name
     records = []
     for row in inspection.good:
         values = protect_row(contract, row.values, key)
         values["_row_hash"] = row_hash(contract, values)
-        values.update(_file_sha256=outcome.sha256, _file_name=outcome.name, _sheet=row.sheet,
-                      _row_number=row.row_number, _flags=";".join(dict.fromkeys(row.flags)) or None)
+        values.update(_file_sha256=sha, _file_name=name, _sheet=row.sheet, _row_number=row.row_number,
+                      _flags=";".join(dict.fromkeys(row.flags)) or None)
         records.append(values)
     return pa.Table.from_pylist(records, schema=arrow_schema(contract))
 
@@ -315,7 +348,8 @@ def load_facts(con: Any, batch: pa.Table) -> None:
     schema = pa.schema([(n, ARROW_TYPES[t]) for n, t in FACT_COLUMNS])
     seen: set[tuple[Any, Any, Any]] = set()
     parts = [schema.empty_table()]
-    for record_batch in batch.to_batches(max_chunksize=10_000):  # a chunk's rows as dicts, a slice at a time
+    wanted = [n for n in batch.column_names if n in FACT_INPUTS]  # only what fact_rows reads: far fewer dicts
+    for record_batch in batch.select(wanted).to_batches(max_chunksize=10_000):  # a slice of rows at a time
         rows: list[dict[str, Any]] = []
         for values in record_batch.to_pylist():
             version = (values.get("agency_uscc"), values.get("decision_no"), values.get("_row_hash"))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from data_contracts.model import Condition, Contract
-from ingest.mask import mask_text
+from ingest.mask import mask_identifiers, mask_text, name_order, replace_names
 from ingest.pseudonymise import pseudonym
 
 NAME_TAGS = {"party_name": "【当事人】", "legal_rep_name": "【法定代表人】", "caller_name": "【来电人】"}
@@ -30,33 +31,74 @@ def holds(cond: Condition | None, values: dict[str, Any]) -> bool:
     raise AssertionError(cond.op)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What protection a contract asks for, worked out once instead of per row and field."""
+
+    personal: tuple[tuple[str, str, Condition | None, bool], ...]  # (field, kind, when, is text)
+    text: tuple[str, ...]  # free-text fields that are never personal
+    name_tags: tuple[tuple[str, str], ...]  # personal name fields → the tag replacing them in free text
+
+
+_PLANS: dict[int, tuple[Contract, _Plan]] = {}
+
+
+def _plan(contract: Contract) -> _Plan:
+    cached = _PLANS.get(id(contract))
+    if cached is not None and cached[0] is contract:
+        return cached[1]
+    plan = _Plan(
+        personal=tuple((f.name, f.personal_kind or "name", f.personal_when, f.type == "text")
+                       for f in contract.fields if f.personal),
+        text=tuple(f.name for f in contract.fields if not f.personal and f.type == "text"),
+        name_tags=tuple((f.name, NAME_TAGS.get(f.name, "【姓名】"))
+                        for f in contract.fields if f.personal and f.personal_kind == "name"),
+    )
+    _PLANS[id(contract)] = (contract, plan)  # contracts are cached objects: a handful per process
+    return plan
+
+
+def _personal(plan: _Plan, values: dict[str, Any]) -> set[str]:
+    return {name for name, _, when, _ in plan.personal if holds(when, values)}
+
+
+def _names(plan: _Plan, personal: set[str], values: dict[str, Any]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for name, tag in plan.name_tags:
+        if name in personal and values.get(name):
+            names[str(values[name])] = tag
+    return names
+
+
 def personal_fields(contract: Contract, values: dict[str, Any]) -> set[str]:
     """The fields of this row that hold personal data (e.g. party_name only for 自然人)."""
-    return {f.name for f in contract.fields if f.personal and holds(f.personal_when, values)}
+    return _personal(_plan(contract), values)
 
 
 def person_names(contract: Contract, values: dict[str, Any]) -> dict[str, str]:
     """Raw names of the natural persons on the row → the tag that replaces them in free text."""
-    names: dict[str, str] = {}
-    personal = personal_fields(contract, values)
-    for f in contract.fields:
-        if f.personal_kind == "name" and f.name in personal and values.get(f.name):
-            names[str(values[f.name])] = NAME_TAGS.get(f.name, "【姓名】")
-    return names
+    plan = _plan(contract)
+    return _names(plan, _personal(plan, values), values)
 
 
 def protect_row(contract: Contract, values: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """The row with personal fields pseudonymised and free text masked (the row's person names too)."""
+    plan = _plan(contract)
     out = dict(values)
-    personal = personal_fields(contract, values)
-    names = person_names(contract, values)
-    for f in contract.fields:
-        v = values.get(f.name)
+    personal = _personal(plan, values)
+    names = name_order(_names(plan, personal, values))
+    for name, kind, _, is_text in plan.personal:
+        v = values.get(name)
         if v is None:
             continue
-        if f.name in personal:
-            out[f.name] = pseudonym(key, f.personal_kind or "name", str(v))
-        elif f.type == "text":
-            out[f.name] = mask_text(str(v), names)
+        if name in personal:
+            out[name] = pseudonym(key, kind, str(v))
+        elif is_text:
+            out[name] = replace_names(mask_identifiers(str(v)), names)
+    for name in plan.text:
+        v = values.get(name)
+        if v is not None:
+            out[name] = replace_names(mask_identifiers(str(v)), names)
     return out
 
 
@@ -64,6 +106,8 @@ def masked_value(contract: Contract, field: str | None, value: str | None, value
     """A cell value safe to store in the quarantine: personal fields hidden, free text masked."""
     if value is None:
         return None
-    if field and field in personal_fields(contract, values):
+    plan = _plan(contract)
+    personal = _personal(plan, values)
+    if field and field in personal:
         return HIDDEN
-    return mask_text(str(value), person_names(contract, values))
+    return mask_text(str(value), _names(plan, personal, values))

@@ -102,3 +102,23 @@ def test_column_quantity_units() -> None:
 def test_deterministic() -> None:
     values = {"violation_facts": "销售金额共计人民币6.8万元，违法所得8800元", "case_value": Decimal(1)}
     assert fact_rows(values) == fact_rows(dict(values))
+
+
+def test_the_loader_hands_fact_rows_every_column_it_reads():
+    """load_facts passes only FACT_INPUTS: fact_rows must read nothing else."""
+    from ingest.facts import FACT_INPUTS
+
+    class Recording(dict):
+        def get(self, key, default=None):
+            read.add(key)
+            return super().get(key, default)
+
+        def __getitem__(self, key):
+            read.add(key)
+            return super().__getitem__(key)
+
+    read: set[str] = set()
+    row = {"violation_facts": "非法占用耕地12.5亩，违法所得3万元", "quantity": 2, "quantity_unit": "公顷"}
+    assert fact_rows(Recording(row))
+    assert read <= FACT_INPUTS
+    assert {"violation_type", "violation_facts", "quantity", "quantity_unit", "_row_hash"} <= read

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from data_contracts.identifiers import is_valid_ric, ric_15_to_18
 from ingest.mask import mask_text
 from ingest.pseudonymise import is_pseudonym, pseudonym
@@ -63,3 +65,62 @@ def test_an_id_number_that_also_passes_the_uscc_check_is_still_masked():
     leaked = "62030219990227359X"  # found in the sample: a valid 身份证 that is also a valid USCC
     assert is_valid_uscc(leaked)
     assert mask_text(f"当事人身份证号{leaked}。") == "当事人身份证号【身份证号】。"
+
+
+def _sample_cells(out: Path) -> list[str]:
+    """Every cell of the bundled sample ledgers (all feeds, every file) as text."""
+    from ingest.readers import read_grids
+    from ingest.sample import generate_sample
+
+    generate_sample(out)
+    cells: list[str] = []
+    for path in sorted(p for p in out.rglob("*") if p.suffix.lower() in (".csv", ".xlsx", ".xls")):
+        for grid in read_grids(path)[1]:
+            cells += [c for row in grid.rows for c in row if c]
+    return cells
+
+
+def _planted_texts() -> list[str]:
+    """Identifiers of every kind and spelling the detector knows, inside and around free text."""
+    ids = [PERSON_ID, PERSON_ID_15, PERSON_ID.lower(), "62030219990227359X", "4111111111111111",
+           "4111 1111 1111 1111", "4111-1111-1111-1111", "6222021234567890123", "13912345678", "139-1234-5678",
+           "139 1234 5678", "+86 13912345678", "86-13912345678", "0371-6788123", "(0371)67881234",
+           "010 12345678", "6788123-12", "zs@example.com", "a.b+c@x-y.org.cn", "91410100MA1234567X",
+           "11410108605373408R", "0.9371234567890129", "name_0123456789abcdef01234567", "1234567", "12-34-56-7"]
+    texts = []
+    for ident in ids:
+        texts += [ident, f"当事人{ident}。", f"电话{ident}，另{ident}", f"x{ident}y", f"{ident}{ident}"]
+    return texts
+
+
+def test_the_pre_filter_never_hides_a_finding(tmp_path: Path) -> None:
+    """Text the pre-filter skips has no finding: both paths agree on the sample, planted and random text."""
+    import random
+
+    from ingest.mask import _MAY_HOLD, _find_all, find_personal_data
+
+    rng = random.Random(7)
+    noise = ["".join(rng.choice("0123456789 -@.xX（）()+8６") for _ in range(rng.randint(1, 30)))
+             for _ in range(20_000)]
+    texts = _sample_cells(tmp_path / "sample") + _planted_texts() + noise
+    skipped = 0
+    for text in texts:
+        assert list(find_personal_data(text)) == list(_find_all(text)), text
+        skipped += not _MAY_HOLD.search(text)
+    assert skipped > len(texts) // 10  # the filter does skip text (else it is pointless)
+    assert all(list(find_personal_data(t)) for t in (f"证件{PERSON_ID}", "电话13912345678", "zs@example.com"))
+
+
+def test_pseudonyms_are_memoised_per_key() -> None:
+    """The cache never hands one key's pseudonym to another key."""
+    a = pseudonym(KEY, "id", PERSON_ID)
+    b = pseudonym(b"another-key-0123456", "id", PERSON_ID)
+    assert a != b and pseudonym(KEY, "id", PERSON_ID) == a
+    assert pseudonym(b"another-key-0123456", "id", PERSON_ID) == b
+
+
+def test_pseudonym_values_never_change() -> None:
+    """Stored pseudonyms link a person's rows across years: the value for a known key and input is pinned."""
+    assert pseudonym(KEY, "id", PERSON_ID) == "id_cb37a6e5fedcc33146d1b198"
+    assert pseudonym(KEY, "name", "张三") == "name_48c0aea8b309370df229a922"
+    assert pseudonym(KEY, "phone", "+86 139-1234-5678") == "tel_a92726e3a0bbd1285e1bcb29"
