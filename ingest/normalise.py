@@ -181,10 +181,20 @@ def parse_code(text: str, codes_name: str) -> str:
     return key
 
 
+@cache
+def _legacy_wording(codes_name: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in load_codes()[codes_name].legacy_license_wording)
+
+
+def needs_context(text: str, codes_name: str) -> bool:
+    """Whether parse_code_list of `text` reads its context (only pre-2021 暂扣或者吊销 wording does)."""
+    legacy = _legacy_wording(codes_name)
+    return bool(legacy) and any(fold(part) in legacy for part in LIST_SEPARATORS.split(text) if part.strip())
+
+
 def parse_code_list(text: str, codes_name: str, context: str | None = None) -> tuple[str, list[str]]:
     """';'-joined canonical codes and flags; pre-2021 暂扣或者吊销 wording is split by 处罚内容."""
-    codes = load_codes()[codes_name]
-    legacy = {fold(w) for w in codes.legacy_license_wording}
+    legacy = _legacy_wording(codes_name)
     out: list[str] = []
     flags: list[str] = []
     for part in LIST_SEPARATORS.split(text):

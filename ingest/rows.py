@@ -14,6 +14,7 @@ from ingest.normalise import (
     NULL_TOKENS_NON_TEXT,
     ValueError_,
     clean,
+    needs_context,
     parse_amount,
     parse_boolean,
     parse_code,
@@ -117,14 +118,16 @@ def _folds_to(text: str, folded: str, ascii_header: bool) -> bool:
 def parse_value(f: Field, text: str, unit: str | None, row_raw: dict[str, str | None]) -> tuple[Any, list[str]]:
     """Typed value of one cell and the flags it raises.
 
-    Every type but code_list (which reads 处罚内容 of the same row) depends on the cell alone, so those are
-    typed once per distinct text (per type, codes, default and header unit) and then looked up.
+    A cell's type depends on the cell alone (per type, codes, default and header unit), so each distinct text
+    is typed once and then looked up; the exception, a code list with legacy wording read by 处罚内容 of its
+    row, is typed every time.
     """
     if f.type == "text":
         return text, []
     if f.type == "code_list":
-        return _parse_code_list(f, text, row_raw)
-    value, flags = _raise_unreadable(_typed(_memo(f, unit), f, text, unit))
+        value, flags = _raise_unreadable(_typed_code_list(_memo(f, unit), f, text, row_raw))
+    else:
+        value, flags = _raise_unreadable(_typed(_memo(f, unit), f, text, unit))
     return value, list(flags)
 
 
@@ -212,7 +215,7 @@ class _Column(NamedTuple):
     unit: str | None
     long_term_key: str | None  # `<name>_long_term` for date_or_long_term fields
     missing_flag: str | None
-    memo: dict[str, _Typed] | None  # None: text (kept as is) and code_list (depends on the row)
+    memo: dict[str, _Typed] | None  # None for text (kept as is)
 
 
 def _plan(contract: Contract, match: HeaderMatch) -> list[_Column]:
@@ -223,7 +226,7 @@ def _plan(contract: Contract, match: HeaderMatch) -> list[_Column]:
         unit = col.unit if col else None
         plan.append(_Column(f.name, f, col.header if col else f.header, unit,
                             f"{f.name}_long_term" if f.type == "date_or_long_term" else None,
-                            f.flag_when_missing, None if f.type in ("text", "code_list") else _memo(f, unit)))
+                            f.flag_when_missing, None if f.type == "text" else _memo(f, unit)))
     return plan
 
 
@@ -262,13 +265,12 @@ def _type_row(row: ParsedRow, plan: list[_Column], fills_quantity_unit: bool) ->
             if missing_flag:
                 row.flags.append(missing_flag)
             continue
-        if memo is not None:
-            typed = memo.get(text) or _typed(memo, f, text, unit)
-        elif f.type == "text":
+        if memo is None:  # text
             values[name] = text
             continue
-        else:
-            typed = _typed_code_list(f, text, raw)
+        typed = memo.get(text)
+        if typed is None:
+            typed = _typed_code_list(memo, f, text, raw) if f.type == "code_list" else _typed(memo, f, text, unit)
         if typed.__class__ is _Unreadable:
             values[name] = None
             row.problems.append(Problem(typed.rule, typed.zh, typed.en, row.sheet, row.row_number, header, text, name))
@@ -279,11 +281,21 @@ def _type_row(row: ParsedRow, plan: list[_Column], fills_quantity_unit: bool) ->
         values[name] = value
 
 
-def _typed_code_list(f: Field, text: str, row_raw: dict[str, str | None]) -> _Typed:
+def _typed_code_list(memo: dict[str, _Typed], f: Field, text: str, row_raw: dict[str, str | None]) -> _Typed:
+    """A code list typed once per distinct text, unless it reads 处罚内容 of its row (legacy wording)."""
+    hit = memo.get(text)
+    if hit is not None:
+        return hit
     try:
-        return _parse_code_list(f, text, row_raw)
+        value, flags = _parse_code_list(f, text, row_raw)
+        typed: _Typed = (value, tuple(flags))
     except ValueError_ as err:
-        return _Unreadable(err.rule, err.zh, err.en)
+        typed = _Unreadable(err.rule, err.zh, err.en)
+    if not needs_context(text, f.codes or ""):
+        if len(memo) >= VALUE_CACHE_SIZE:
+            memo.clear()
+        memo[text] = typed
+    return typed
 
 
 def _apply_flags(row: ParsedRow, long_term_key: str | None, flags: Sequence[str], fills_quantity_unit: bool) -> None:

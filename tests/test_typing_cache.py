@@ -84,3 +84,12 @@ def test_cached_values_and_flags_are_not_shared_lists() -> None:
     flags.append("changed")
     again, flags_again = parse_value(f, "2024年3月5日", None, {})
     assert (first, flags_again) == (again, [])
+
+
+def test_a_code_list_with_legacy_wording_reads_its_own_row_every_time() -> None:
+    f = load_contract("penalty_ledger").field("penalty_categories")
+    text = "罚款；暂扣或者吊销许可证"
+    assert parse_value(f, text, None, {"penalty_content": "暂扣许可证三个月"})[0] == "罚款;暂扣许可证件"
+    assert parse_value(f, text, None, {"penalty_content": "吊销许可证"})[0] == "罚款;吊销许可证件"
+    assert parse_value(f, text, None, {}) == ("罚款;暂扣许可证件;吊销许可证件", ["penalty_category_unclear"])
+    assert parse_value(f, "警告、罚款", None, {"penalty_content": "吊销"}) == parse_value(f, "警告、罚款", None, {})
