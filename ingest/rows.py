@@ -32,7 +32,9 @@ SUMMARY_WORDS = {"合计", "总计", "小计", "合计:", "总计:", "共计"}
 # in every summary word, and no other character NFKC-folds to one containing it (tests/test_typing_cache.py):
 # a cell without it cannot be a summary word, so most cells are never folded
 SUMMARY_MARK = "计"
-VALUE_CACHE_SIZE = 1 << 16  # distinct (type, text, unit) cells kept typed; values repeat heavily
+# typed cells kept per memo (one memo per type, codes and units: ~15 in use), emptied when full: dates, codes
+# and amounts repeat heavily, identifiers hardly; bounds the memos to some tens of MB
+VALUE_CACHE_SIZE = 1 << 15
 LONG_TERM_WORDS = {"长期", "永久", "长期有效", "永久有效"}
 
 
