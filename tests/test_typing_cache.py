@@ -93,3 +93,13 @@ def test_a_code_list_with_legacy_wording_reads_its_own_row_every_time() -> None:
     assert parse_value(f, text, None, {"penalty_content": "吊销许可证"})[0] == "罚款;吊销许可证件"
     assert parse_value(f, text, None, {}) == ("罚款;暂扣许可证件;吊销许可证件", ["penalty_category_unclear"])
     assert parse_value(f, "警告、罚款", None, {"penalty_content": "吊销"}) == parse_value(f, "警告、罚款", None, {})
+
+
+def test_the_memos_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.rows as rows
+
+    monkeypatch.setattr(rows, "VALUE_CACHE_SIZE", 10)
+    f = load_contract("penalty_ledger").field("decision_date")
+    for day in range(1, 29):
+        assert parse_value(f, f"2024-02-{day:02d}", None, {})[0].day == day
+    assert 0 < len(rows._memo(f, None)) <= 10
