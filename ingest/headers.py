@@ -22,8 +22,14 @@ IGNORED_HEADERS = {"序号", "序", "行号", "No", "No.", "NO"}  # row counters
 
 
 def fold(text: str) -> str:
-    """NFKC-fold and drop all whitespace; the canonical form for comparing headers and codes."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """NFKC-fold and drop all whitespace; the canonical form for comparing headers and codes.
+
+    On a hot path: `str.split()` splits on exactly the characters `\\s` matches (`str.isspace`), and NFKC
+    leaves ASCII unchanged, so ASCII skips it.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split())
 
 
 def split_header(raw: str) -> tuple[str, str | None]:

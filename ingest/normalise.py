@@ -30,6 +30,10 @@ _DATETIME = re.compile(
 )
 _SERIAL = re.compile(r"^\d{4,5}(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_DECIMAL = re.compile(r"^([+-]?\d+(?:\.\d+)?)(\D*)$")
+_INTEGER = re.compile(r"^([+-]?\d+)(?:\.0+)?(人|名|个)?$")
+_WHOLE_FLOAT = re.compile(r"^\d+\.0$")
+_SPACES = re.compile(r"\s+")
 _TRUE = {"是", "y", "yes", "1", "true", "t", "√", "有"}
 _FALSE = {"否", "n", "no", "0", "false", "f", "×", "无"}
 
@@ -43,19 +47,30 @@ class ValueError_(Exception):
 
 
 def clean(raw: object) -> str | None:
-    """Strip a cell; None for empty and null tokens."""
+    """Strip a cell; None for empty and null tokens.
+
+    Runs on every cell, so it does the least work: `str.strip()` already strips U+3000 (it is whitespace).
+    """
     if raw is None:
         return None
-    text = str(raw).replace("\r\n", "\n").replace("\r", "\n").strip().strip("\u3000").strip()
+    text = raw if type(raw) is str else str(raw)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.strip()
     return None if text in NULL_TOKENS else text
 
 
+def _nfkc(text: str) -> str:
+    """NFKC, skipped for ASCII (which it leaves unchanged)."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
 def _fold_number(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "").replace("\u3000", "")
+    return _nfkc(text).replace(",", "").replace(" ", "").replace("\u3000", "")
 
 
 def parse_date(text: str, *, allow_serial: bool = True) -> date:
-    if _DATETIME.match(re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().replace("T", " ")):
+    if _DATETIME.match(_SPACES.sub(" ", _nfkc(text)).strip().replace("T", " ")):
         return parse_datetime(text).date()
     t = _fold_number(text)
     for pattern in _DATE_PATTERNS:
@@ -88,7 +103,7 @@ def _check_year(year: int, text: str) -> None:
 
 
 def parse_datetime(text: str) -> datetime:
-    t = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().replace("T", " ")
+    t = _SPACES.sub(" ", _nfkc(text)).strip().replace("T", " ")
     m = _DATETIME.match(t)
     if m:
         y, mo, d, h, mi = (int(g) for g in m.groups()[:5])
@@ -123,7 +138,7 @@ def parse_amount(text: str, header_unit: str | None, default_unit: str | None) -
 def parse_decimal(text: str) -> tuple[Decimal, str | None]:
     """A quantity; a trailing unit ("12.5亩") is returned so it can fill 计量单位."""
     t = _fold_number(text)
-    m = re.match(r"^([+-]?\d+(?:\.\d+)?)(\D*)$", t)
+    m = _DECIMAL.match(t)
     if not m:
         raise ValueError_("type.decimal", f"不是数字：{text}", f"not a number: {text}")
     return Decimal(m.group(1)), (m.group(2) or None)
@@ -131,7 +146,7 @@ def parse_decimal(text: str) -> tuple[Decimal, str | None]:
 
 def parse_integer(text: str) -> int:
     t = _fold_number(text)
-    m = re.match(r"^([+-]?\d+)(?:\.0+)?(人|名|个)?$", t)
+    m = _INTEGER.match(t)
     if not m:
         raise ValueError_("type.integer", f"不是整数：{text}", f"not a whole number: {text}")
     return int(m.group(1))
@@ -166,10 +181,20 @@ def parse_code(text: str, codes_name: str) -> str:
     return key
 
 
+@cache
+def _legacy_wording(codes_name: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in load_codes()[codes_name].legacy_license_wording)
+
+
+def needs_context(text: str, codes_name: str) -> bool:
+    """Whether parse_code_list of `text` reads its context (only pre-2021 暂扣或者吊销 wording does)."""
+    legacy = _legacy_wording(codes_name)
+    return bool(legacy) and any(fold(part) in legacy for part in LIST_SEPARATORS.split(text) if part.strip())
+
+
 def parse_code_list(text: str, codes_name: str, context: str | None = None) -> tuple[str, list[str]]:
     """';'-joined canonical codes and flags; pre-2021 暂扣或者吊销 wording is split by 处罚内容."""
-    codes = load_codes()[codes_name]
-    legacy = {fold(w) for w in codes.legacy_license_wording}
+    legacy = _legacy_wording(codes_name)
     out: list[str] = []
     flags: list[str] = []
     for part in LIST_SEPARATORS.split(text):
@@ -193,5 +218,5 @@ def parse_list(text: str) -> str:
 
 def parse_identifier(text: str) -> str:
     """USCC / 身份证 / region codes: NFKC, no spaces, upper case, Excel's trailing '.0' removed."""
-    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
-    return t[:-2] if re.match(r"^\d+\.0$", t) else t
+    t = fold(text).upper()
+    return t[:-2] if _WHOLE_FLOAT.match(t) else t

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from data_contracts.identifiers import is_legacy_ric
-from data_contracts.model import Contract, Field
+from data_contracts.model import Contract, Field, load_contract
 from ingest.errors import Problem
 from ingest.headers import HeaderMatch, fold
 from ingest.normalise import (
     NULL_TOKENS_NON_TEXT,
     ValueError_,
     clean,
+    needs_context,
     parse_amount,
     parse_boolean,
     parse_code,
@@ -27,6 +29,12 @@ from ingest.normalise import (
 from ingest.readers.grid import Grid
 
 SUMMARY_WORDS = {"合计", "总计", "小计", "合计:", "总计:", "共计"}
+# in every summary word, and no other character NFKC-folds to one containing it (tests/test_typing_cache.py):
+# a cell without it cannot be a summary word, so most cells are never folded
+SUMMARY_MARK = "计"
+# typed cells kept per memo (one memo per type, codes and units: ~15 in use), emptied when full: dates, codes
+# and amounts repeat heavily, identifiers hardly; bounds the memos to some tens of MB
+VALUE_CACHE_SIZE = 1 << 15
 LONG_TERM_WORDS = {"长期", "永久", "长期有效", "永久有效"}
 
 
@@ -49,7 +57,13 @@ class ParsedSheet:
 
 
 def _is_summary(cells: list[str | None]) -> bool:
-    return any(c is not None and fold(str(c)).rstrip(":：") in SUMMARY_WORDS for c in cells)
+    for c in cells:
+        if c is None:
+            continue
+        text = str(c)
+        if SUMMARY_MARK in text and fold(text).rstrip(":：") in SUMMARY_WORDS:
+            return True
+    return False
 
 
 def is_non_data(cells: list[str | None]) -> bool:
@@ -59,22 +73,116 @@ def is_non_data(cells: list[str | None]) -> bool:
 
 def repeats_header(cells: list[str | None], match: HeaderMatch) -> bool:
     """The header written again below (print titles, several exports pasted together): not data."""
-    same = sum(1 for c in match.columns
-               if c.index < len(cells) and cells[c.index] is not None and fold(str(cells[c.index])) == fold(c.header))
-    return same * 2 > len(match.columns)
+    return _repeats(cells, _folded_headers(match))
+
+
+# fields whose cells are mostly ASCII (digits, dates, codes): an ASCII cell cannot fold to a Chinese header
+_MOSTLY_ASCII = {"date", "date_or_long_term", "datetime", "amount", "decimal", "integer", "uscc", "region_code",
+                 "id_no", "boolean"}
+
+
+def _folded_headers(match: HeaderMatch) -> list[tuple[int, str, bool]]:
+    """(column index, folded header, header is ASCII) per matched column, folded once per sheet.
+
+    Mostly-ASCII columns come first: the answer depends only on how many columns hold their header, not on
+    the order, and those cells are rejected without folding, so a data row is decided after few folds.
+    """
+    types = {f.name: f.type for f in load_contract(match.feed).fields}
+    columns = sorted(match.columns, key=lambda c: types.get(c.field) not in _MOSTLY_ASCII)
+    return [(c.index, h, h.isascii()) for c in columns for h in (fold(c.header),)]
+
+
+def _repeats(cells: list[str | None], headers: list[tuple[int, str, bool]]) -> bool:
+    """More than half of the columns hold their own header; stops as soon as the answer is known."""
+    need = len(headers) // 2 + 1  # same * 2 > len(headers)
+    same = misses = 0
+    width = len(cells)
+    for index, folded, ascii_header in headers:
+        cell = cells[index] if index < width else None
+        if cell is not None and _folds_to(str(cell), folded, ascii_header):
+            same += 1
+            if same >= need:
+                return True
+        else:
+            misses += 1
+            if misses > len(headers) - need:
+                return False
+    return False
+
+
+def _folds_to(text: str, folded: str, ascii_header: bool) -> bool:
+    """fold(text) == folded, without folding an ASCII cell against a non-ASCII header (fold keeps ASCII ASCII)."""
+    if not ascii_header and text.isascii():
+        return False
+    return fold(text) == folded
 
 
 def parse_value(f: Field, text: str, unit: str | None, row_raw: dict[str, str | None]) -> tuple[Any, list[str]]:
-    """Typed value of one cell and the flags it raises."""
-    t = f.type
-    if t not in ("text", "list") and text in NULL_TOKENS_NON_TEXT:
-        return None, []
-    if t == "text":
+    """Typed value of one cell and the flags it raises.
+
+    A cell's type depends on the cell alone (per type, codes, default and header unit), so each distinct text
+    is typed once and then looked up; the exception, a code list with legacy wording read by 处罚内容 of its
+    row, is typed every time.
+    """
+    if f.type == "text":
         return text, []
+    if f.type == "code_list":
+        value, flags = _raise_unreadable(_typed_code_list(_memo(f, unit), f, text, row_raw))
+    else:
+        value, flags = _raise_unreadable(_typed(_memo(f, unit), f, text, unit))
+    return value, list(flags)
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    """A remembered ValueError_, raised afresh on every hit (no exception object shared between cells)."""
+
+    rule: str
+    zh: str
+    en: str
+
+
+_Typed = tuple[Any, tuple[str, ...]] | _Unreadable
+_MEMOS: dict[tuple[str, str | None, str | None, str | None], dict[str, _Typed]] = {}
+
+
+def _memo(f: Field, unit: str | None) -> dict[str, _Typed]:
+    """The text → typed-cell memo for one (type, codes, default unit, header unit): what typing depends on."""
+    return _MEMOS.setdefault((f.type, f.codes, f.unit, unit), {})
+
+
+def _typed(memo: dict[str, _Typed], f: Field, text: str, unit: str | None) -> _Typed:
+    """The cell typed once per distinct text; the memo is emptied when full, so memory stays bounded."""
+    hit = memo.get(text)
+    if hit is None:
+        if len(memo) >= VALUE_CACHE_SIZE:
+            memo.clear()
+        try:
+            value, flags = _parse_context_free(f.type, f.codes, f.unit, text, unit)
+            hit = memo[text] = (value, tuple(flags))
+        except ValueError_ as err:
+            hit = memo[text] = _Unreadable(err.rule, err.zh, err.en)
+    return hit
+
+
+def _raise_unreadable(typed: _Typed) -> tuple[Any, tuple[str, ...]]:
+    if isinstance(typed, _Unreadable):
+        raise ValueError_(typed.rule, typed.zh, typed.en)
+    return typed
+
+
+def _parse_code_list(f: Field, text: str, row_raw: dict[str, str | None]) -> tuple[Any, list[str]]:
+    if text in NULL_TOKENS_NON_TEXT:
+        return None, []
+    return parse_code_list(text, f.codes or "", context=row_raw.get("penalty_content"))
+
+
+def _parse_context_free(t: str, codes: str | None, default_unit: str | None, text: str,
+                        unit: str | None) -> tuple[Any, list[str]]:
+    if t != "list" and text in NULL_TOKENS_NON_TEXT:
+        return None, []
     if t == "code":
-        return parse_code(text, f.codes or ""), []
-    if t == "code_list":
-        return parse_code_list(text, f.codes or "", context=row_raw.get("penalty_content"))
+        return parse_code(text, codes or ""), []
     if t == "list":
         return parse_list(text), []
     if t in ("uscc", "region_code"):
@@ -89,7 +197,7 @@ def parse_value(f: Field, text: str, unit: str | None, row_raw: dict[str, str | 
     if t == "datetime":
         return parse_datetime(text), []
     if t == "amount":
-        return parse_amount(text, unit, f.unit), []
+        return parse_amount(text, unit, default_unit), []
     if t == "decimal":
         number, suffix = parse_decimal(text)
         return number, ([f"unit:{suffix}"] if suffix else [])
@@ -100,43 +208,106 @@ def parse_value(f: Field, text: str, unit: str | None, row_raw: dict[str, str | 
     raise AssertionError(t)
 
 
-def parse_sheet(contract: Contract, grid: Grid, match: HeaderMatch) -> ParsedSheet:
+class _Column(NamedTuple):
+    """What typing one field of a sheet needs, worked out once per sheet instead of once per cell."""
+
+    name: str
+    field: Field
+    header: str  # as written in the file, for messages (the contract's header when there is no column)
+    unit: str | None
+    long_term_key: str | None  # `<name>_long_term` for date_or_long_term fields
+    missing_flag: str | None
+    memo: dict[str, _Typed] | None  # None for text (kept as is)
+
+
+def _plan(contract: Contract, match: HeaderMatch) -> list[_Column]:
     by_field = {c.field: c for c in match.columns}
+    plan = []
+    for f in contract.fields:
+        col = by_field.get(f.name)  # None when filled from another cell (计量单位 from 涉案数量)
+        unit = col.unit if col else None
+        plan.append(_Column(f.name, f, col.header if col else f.header, unit,
+                            f"{f.name}_long_term" if f.type == "date_or_long_term" else None,
+                            f.flag_when_missing, None if f.type == "text" else _memo(f, unit)))
+    return plan
+
+
+def parse_sheet(contract: Contract, grid: Grid, match: HeaderMatch) -> ParsedSheet:
+    raw_columns = [(c.field, c.index) for c in {c.field: c for c in match.columns}.values()]
+    plan = _plan(contract, match)
+    fills_quantity_unit = "quantity_unit" in contract.field_names
+    headers = _folded_headers(match)
     rows: list[ParsedRow] = []
     non_data = 0
     body = grid.rows[match.row_index + 1:]
     for offset, cells in enumerate(body):
-        row_number = grid.row_number(match.row_index + 1 + offset)
-        if is_non_data(cells) or repeats_header(cells, match):
+        if is_non_data(cells) or _repeats(cells, headers):
             non_data += 1
             continue
-        raw = {name: clean(cells[c.index]) if c.index < len(cells) else None for name, c in by_field.items()}
-        row = ParsedRow(grid.sheet, row_number, {}, raw)
-        for f in contract.fields:
-            text = raw.get(f.name)
-            if f.type == "date_or_long_term":
-                row.values[f"{f.name}_long_term"] = False
-            if text is None:
-                row.values[f.name] = None
-                if f.flag_when_missing:
-                    row.flags.append(f.flag_when_missing)
-                continue
-            col = by_field.get(f.name)  # None when filled from another cell (计量单位 from 涉案数量)
-            try:
-                value, flags = parse_value(f, text, col.unit if col else None, raw)
-            except ValueError_ as err:
-                row.values[f.name] = None
-                header = col.header if col else f.header
-                row.problems.append(Problem(err.rule, err.zh, err.en, grid.sheet, row_number, header, text, f.name))
-                continue
-            if "long_term" in flags:
-                row.values[f"{f.name}_long_term"] = True
-                flags = [x for x in flags if x != "long_term"]
-            unit_flags = [x for x in flags if x.startswith("unit:")]
-            for uf in unit_flags:  # "12.5亩" in 涉案数量 fills an empty 计量单位
-                if "quantity_unit" in contract.field_names and not raw.get("quantity_unit"):
-                    raw["quantity_unit"] = uf[5:]
-            row.flags.extend(x for x in flags if not x.startswith("unit:"))
-            row.values[f.name] = value
+        width = len(cells)
+        raw = {name: clean(cells[index]) if index < width else None for name, index in raw_columns}
+        row = ParsedRow(grid.sheet, grid.row_number(match.row_index + 1 + offset), {}, raw)
+        _type_row(row, plan, fills_quantity_unit)
         rows.append(row)
     return ParsedSheet(grid.sheet, rows, rows_read=len(body), non_data=non_data)
+
+
+def _type_row(row: ParsedRow, plan: list[_Column], fills_quantity_unit: bool) -> None:
+    """Type every field of a row into row.values, row.flags and row.problems, in the contract's field order.
+
+    The innermost loop of the ingest (one pass per cell): kept flat, the per-sheet work is in the plan.
+    """
+    values, raw = row.values, row.raw
+    for name, f, header, unit, long_term_key, missing_flag, memo in plan:
+        text = raw.get(name)
+        if long_term_key:
+            values[long_term_key] = False
+        if text is None:
+            values[name] = None
+            if missing_flag:
+                row.flags.append(missing_flag)
+            continue
+        if memo is None:  # text
+            values[name] = text
+            continue
+        typed = memo.get(text)
+        if typed is None:
+            typed = _typed_code_list(memo, f, text, raw) if f.type == "code_list" else _typed(memo, f, text, unit)
+        if typed.__class__ is _Unreadable:
+            values[name] = None
+            row.problems.append(Problem(typed.rule, typed.zh, typed.en, row.sheet, row.row_number, header, text, name))
+            continue
+        value, flags = typed
+        if flags:
+            _apply_flags(row, long_term_key, flags, fills_quantity_unit)
+        values[name] = value
+
+
+def _typed_code_list(memo: dict[str, _Typed], f: Field, text: str, row_raw: dict[str, str | None]) -> _Typed:
+    """A code list typed once per distinct text, unless it reads 处罚内容 of its row (legacy wording)."""
+    hit = memo.get(text)
+    if hit is not None:
+        return hit
+    try:
+        value, flags = _parse_code_list(f, text, row_raw)
+        typed: _Typed = (value, tuple(flags))
+    except ValueError_ as err:
+        typed = _Unreadable(err.rule, err.zh, err.en)
+    if not needs_context(text, f.codes or ""):
+        if len(memo) >= VALUE_CACHE_SIZE:
+            memo.clear()
+        memo[text] = typed
+    return typed
+
+
+def _apply_flags(row: ParsedRow, long_term_key: str | None, flags: Sequence[str], fills_quantity_unit: bool) -> None:
+    if "long_term" in flags and long_term_key:
+        row.values[long_term_key] = True
+    for flag in flags:
+        if flag == "long_term":
+            continue
+        if flag.startswith("unit:"):  # "12.5亩" in 涉案数量 fills an empty 计量单位
+            if fills_quantity_unit and not row.raw.get("quantity_unit"):
+                row.raw["quantity_unit"] = flag[5:]
+        else:
+            row.flags.append(flag)
