@@ -178,7 +178,7 @@ def validate(files: list[Path] = typer.Argument(..., help="文件或目录 / fil
 
 def build_warehouse(settings: Any, as_of: date | None, target: str = "duckdb") -> None:
     from ingest.warehouse import connect, writer_lock
-    from orchestration.dbt_runner import run_dbt
+    from orchestration.dbt_runner import build_duckdb
     from orchestration.scorecard_config import load_all, write_config
 
     configs = load_all(settings.scorecard_config_dir)
@@ -190,7 +190,8 @@ def build_warehouse(settings: Any, as_of: date | None, target: str = "duckdb") -
 
             result = build_on_spark(settings, as_of)
         else:
-            result = run_dbt(settings, ["build"], as_of=as_of)
+            result, plan = build_duckdb(settings, as_of)
+            console.print(f"  dbt: {'full refresh' if plan.full_refresh else 'incremental'} ({plan.reason})")
     lines = [ln for ln in result.stdout.splitlines() if "Done." in ln or "ERROR" in ln or "FAIL" in ln
              or ("WARN" in ln and "test" in ln)]
     for ln in lines[-30:]:

@@ -5,12 +5,17 @@ dbt runs in its own process so that our Python process never holds the DuckDB fi
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import subprocess
 import sys
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
@@ -36,8 +41,11 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def dbt_vars(as_of: date | None) -> list[str]:
-    return ["--vars", json.dumps({"as_of": as_of.isoformat()})] if as_of else []
+def dbt_vars(as_of: date | None, extra: dict[str, Any] | None = None) -> list[str]:
+    """`--vars` for dbt: the as-of date (when given) and any further vars."""
+    values: dict[str, Any] = {"as_of": as_of.isoformat()} if as_of else {}
+    values.update(extra or {})
+    return ["--vars", json.dumps(values)] if values else []
 
 
 def _die_with_parent() -> None:
@@ -52,14 +60,15 @@ def _die_with_parent() -> None:
 
 
 def run_dbt(settings: Settings, args: list[str], *, as_of: date | None = None,
-            target: str | None = None) -> subprocess.CompletedProcess[str]:
+            target: str | None = None, extra_vars: dict[str, Any] | None = None,
+            ) -> subprocess.CompletedProcess[str]:
     """dbt with the profile's default target (DuckDB), or another output of profiles.yml, e.g. `spark`.
 
     Another target writes its artifacts to target/<name>/, so the DuckDB manifest Dagster reads stays put.
     """
     cmd = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     if args and args[0] in ("build", "run", "test", "seed"):
-        cmd += dbt_vars(as_of)
+        cmd += dbt_vars(as_of, extra_vars)
     if target:
         cmd += ["--target", target, "--target-path", str(DBT_PROJECT_DIR / "target" / target)]
     return subprocess.run(cmd, cwd=DBT_PROJECT_DIR, env=dbt_env(settings, target), capture_output=True, text=True,
@@ -85,3 +94,91 @@ def ensure_manifest(settings: Settings) -> Path:
     if result.returncode != 0 or not MANIFEST.exists():
         raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
     return MANIFEST
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Incremental builds: `liandong build` decides itself when the incremental models need a full refresh.
+
+BUILD_STATE_TABLE = "meta.dbt_build_state"
+_FINGERPRINTED = ("models", "macros", "seeds", "tests", "snapshots")
+
+
+def project_fingerprint() -> str:
+    """SHA-256 over every file of the dbt project (SQL, YAML, seeds, macros) and the dbt versions."""
+    digest = hashlib.sha256()
+    files = [p for sub in _FINGERPRINTED for p in (DBT_PROJECT_DIR / sub).rglob("*") if p.is_file()]
+    files += [DBT_PROJECT_DIR / name for name in ("dbt_project.yml", "profiles.yml")]
+    for path in sorted(files):
+        digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    for package in ("dbt-core", "dbt-duckdb"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package}=={metadata.version(package)}\0".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What the next DuckDB build does: a full refresh (and why), or an incremental run after a watermark."""
+
+    as_of: date
+    fingerprint: str
+    files_through: datetime | None  # newest meta.files.ingested_at when the build starts
+    full_refresh: bool
+    reason: str
+    files_after: datetime | None  # the last build's watermark, when incremental
+
+    def dbt_args(self) -> list[str]:
+        return ["build", "--full-refresh"] if self.full_refresh else ["build"]
+
+    def dbt_extra_vars(self) -> dict[str, Any]:
+        return {"penalty_files_after": self.files_after.isoformat(sep=" ")} if self.files_after else {}
+
+
+def _ensure_state_table(con: Any) -> None:
+    con.execute("create schema if not exists meta")
+    con.execute(f"""create table if not exists {BUILD_STATE_TABLE} (
+        built_at timestamp, as_of date, project_fingerprint varchar, files_through timestamp,
+        full_refresh boolean, reason varchar)""")
+
+
+def plan_build(con: Any, as_of: date | None) -> BuildPlan:
+    """Compare with the last successful build: a full refresh on the first build, another as-of date
+    (deadlines depend on it) or a changed dbt project; otherwise incremental after its watermark."""
+    _ensure_state_table(con)
+    effective = as_of or date.today()
+    fingerprint = project_fingerprint()
+    files_through = con.execute("select max(ingested_at) from meta.files").fetchone()[0] \
+        if con.execute("select count(*) from information_schema.tables "
+                       "where table_schema = 'meta' and table_name = 'files'").fetchone()[0] else None
+    last = con.execute(f"select as_of, project_fingerprint, files_through from {BUILD_STATE_TABLE} "
+                       "order by built_at desc limit 1").fetchone()
+    if last is None:
+        reason = "first build"
+    elif last[0] != effective:
+        reason = f"as-of date changed ({last[0]} → {effective})"
+    elif last[1] != fingerprint:
+        reason = "dbt project changed"
+    else:
+        return BuildPlan(effective, fingerprint, files_through, False, "incremental", last[2])
+    return BuildPlan(effective, fingerprint, files_through, True, reason, None)
+
+
+def record_build(con: Any, plan: BuildPlan) -> None:
+    """Remember a successful build: its as-of date, project fingerprint and files watermark."""
+    _ensure_state_table(con)
+    con.execute(f"insert into {BUILD_STATE_TABLE} values (current_timestamp, ?, ?, ?, ?, ?)",
+                [plan.as_of, plan.fingerprint, plan.files_through, plan.full_refresh, plan.reason])
+
+
+def build_duckdb(settings: Settings, as_of: date | None) -> tuple[subprocess.CompletedProcess[str], BuildPlan]:
+    """`dbt build` on DuckDB, incremental when the last build allows it (call under the writer lock)."""
+    from ingest.warehouse import connect
+
+    with connect(settings.warehouse) as con:
+        plan = plan_build(con, as_of)
+    result = run_dbt(settings, plan.dbt_args(), as_of=as_of, extra_vars=plan.dbt_extra_vars())
+    if result.returncode == 0:
+        with connect(settings.warehouse) as con:
+            record_build(con, plan)
+    return result, plan

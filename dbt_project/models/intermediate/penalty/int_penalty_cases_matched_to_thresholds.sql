@@ -7,12 +7,30 @@
 --              text matches the same keywords, at any agency, within the window before the decision
 --              date — and, when the rule gives a threshold, a measured fact reaches it too.
 -- The measured value kept is the largest qualifying one (a structured column wins a tie).
+-- Incremental on DuckDB: a build after new files recomputes only the decisions they touch and every
+-- decision of the parties those name (macros/incremental/penalty_cases_to_rematch.sql); a first build,
+-- a new as-of date or a changed project is a full refresh (orchestration/dbt_runner.py).
+-- depends_on: {{ ref('stg_meta__files') }}
+-- depends_on: {{ ref('stg_penalty__decision_versions') }}
+
+{{ config(
+    materialized=incremental_where_supported(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_penalty_cases_to_rematch() }}"
+) }}
 
 with
 
 penalty_decisions as (
 
-    select * from {{ ref('stg_penalty__decisions') }}
+    select current_decisions.*
+    from {{ ref('stg_penalty__decisions') }} as current_decisions
+    {%- if is_incremental() %}
+        inner join ({{ penalty_cases_to_rematch() }}) as cases_to_rematch
+            on
+                current_decisions.agency_uscc = cases_to_rematch.agency_uscc
+                and current_decisions.decision_no = cases_to_rematch.decision_no
+    {%- endif %}
 
 ),
 
@@ -35,7 +53,7 @@ cases as (
         decision_no,
         source_row_hash,
         decision_date,
-        coalesce(nullif(trim(party_uscc), ''), nullif(trim(party_id_no), '')) as party_key,
+        {{ penalty_party_key('party_uscc', 'party_id_no') }} as party_key,
         case
             when party_category in ('自然人', '个体工商户') then '个人'
             else '单位'
