@@ -48,7 +48,8 @@ STEPS = [
     ("ingest.pipeline", "load_rows", "DuckDB insert + current versions", LOAD),
     ("ingest.pipeline", "load_facts", "facts: extract + insert", LOAD),
     ("ingest.pipeline", "fact_rows", "facts extraction (facts.py)", "facts: extract + insert"),
-    ("ingest.pipeline", "_record", "file record + quarantine + contract results", LOAD),
+    ("ingest.pipeline", "_quarantine_rows", "quarantine rows (masked reasons)", LOAD),
+    ("ingest.pipeline", "_file_record", "file records (meta.files rows)", LOAD),
     ("ingest.pipeline", "_write_quarantine_csv", "quarantine csv", LOAD),
 ]
 

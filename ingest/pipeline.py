@@ -480,11 +480,13 @@ def _load_chunk(con: Any, chunk: list[Pending], target: IngestTarget) -> None:
             if contract.id == "penalty_ledger":
                 load_facts(con, batch)
             del batch
+        records = ChunkRecords()
         for p in chunk:
-            inspection = p.inspection
-            _record(con, inspection, p.stored)
-            if inspection.outcome.problems and inspection.contract is not None:
-                _write_quarantine_csv(target.quarantine, inspection)
+            quarantined = _quarantine_rows(p.inspection)
+            records.add(p.inspection, p.stored, quarantined)
+            if p.inspection.outcome.problems and p.inspection.contract is not None:
+                _write_quarantine_csv(target.quarantine, p.inspection, quarantined)
+        records.insert(con)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -517,28 +519,46 @@ def _relative(stored: Path) -> str:
     return str(stored.relative_to(stored.parent.parent.parent))
 
 
-def _record(con: Any, inspection: Inspection, stored: Path) -> None:
+FILE_COLUMNS = ["file_sha256", "file_name", "feed", "format", "encoding", "delimiter", "sheets", "size_bytes",
+                "status", "rows_read", "rows_loaded", "rows_new", "rows_unchanged", "rows_quarantined",
+                "rows_non_data", "unknown_headers", "header_map", "message_zh", "message_en", "archive_path",
+                "ingested_at"]
+
+
+def _file_record(inspection: Inspection, stored: Path) -> dict[str, Any]:
+    """The file's `meta.files` row: exact per-file counts, header map and its file-level reason."""
     outcome = inspection.outcome
     file_problem = outcome.file_problem
-    con.execute(
-        "insert into meta.files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [outcome.sha256, outcome.name, outcome.feed, outcome.format, outcome.details.get("encoding"),
-         outcome.details.get("delimiter"), outcome.details.get("sheets"), outcome.path.stat().st_size,
-         outcome.status, outcome.rows_read, outcome.rows_loaded, outcome.rows_new, outcome.rows_unchanged,
-         outcome.rows_quarantined, outcome.rows_non_data, "；".join(outcome.unknown_headers) or None,
-         json.dumps(outcome.header_map, ensure_ascii=False), file_problem.message_zh if file_problem else None,
-         file_problem.message_en if file_problem else None, _relative(stored), datetime.now()],
-    )
-    q = _quarantine_rows(inspection)
-    if q:
-        _insert(con, "meta.quarantine", {
-            "file_sha256": [outcome.sha256] * len(q), "file_name": [outcome.name] * len(q),
-            "feed": [outcome.feed] * len(q), **{c: [r[c] for r in q] for c in QUARANTINE_COLUMNS}})
-    if outcome.contract_results:
-        results = outcome.contract_results
-        _insert(con, "meta.contract_results", {
-            "file_sha256": [outcome.sha256] * len(results), "file_name": [outcome.name] * len(results),
-            **{c: [r[c] for r in results] for c in RESULT_COLUMNS}})
+    return dict(zip(FILE_COLUMNS, [
+        outcome.sha256, outcome.name, outcome.feed, outcome.format, outcome.details.get("encoding"),
+        outcome.details.get("delimiter"), outcome.details.get("sheets"), outcome.path.stat().st_size,
+        outcome.status, outcome.rows_read, outcome.rows_loaded, outcome.rows_new, outcome.rows_unchanged,
+        outcome.rows_quarantined, outcome.rows_non_data, "；".join(outcome.unknown_headers) or None,
+        json.dumps(outcome.header_map, ensure_ascii=False), file_problem.message_zh if file_problem else None,
+        file_problem.message_en if file_problem else None, _relative(stored), datetime.now()], strict=True))
+
+
+@dataclass
+class ChunkRecords:
+    """A chunk's `meta` rows, written with one statement per table (a statement per file costs ~9 ms)."""
+
+    files: list[dict[str, Any]] = field(default_factory=list)
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, inspection: Inspection, stored: Path, quarantined: list[dict[str, Any]]) -> None:
+        outcome = inspection.outcome
+        self.files.append(_file_record(inspection, stored))
+        lineage = {"file_sha256": outcome.sha256, "file_name": outcome.name}
+        self.quarantine += [{**lineage, "feed": outcome.feed, **{c: r[c] for c in QUARANTINE_COLUMNS}}
+                            for r in quarantined]
+        self.results += [{**lineage, **{c: r[c] for c in RESULT_COLUMNS}} for r in outcome.contract_results]
+
+    def insert(self, con: Any) -> None:
+        for table, rows in (("meta.files", self.files), ("meta.quarantine", self.quarantine),
+                            ("meta.contract_results", self.results)):
+            if rows:
+                _insert(con, table, {c: [r[c] for r in rows] for c in rows[0]})
 
 
 QUARANTINE_COLUMNS = ["sheet", "row_number", "column_name", "rule_id", "message_zh", "message_en", "value_masked",
@@ -557,10 +577,12 @@ def _insert(con: Any, table: str, data: dict[str, list[Any]]) -> None:
         con.unregister("record_rows")
 
 
-_META_TYPES = {"row_number": pa.int32(), "element_count": pa.int64(), "unexpected_count": pa.int64()}
+_META_TYPES = {"row_number": pa.int32(), "element_count": pa.int64(), "unexpected_count": pa.int64(),
+               "size_bytes": pa.int64(), "ingested_at": pa.timestamp("us"),
+               **{c: pa.int32() for c in FILE_COLUMNS if c.startswith("rows_")}}
 
 
-def _write_quarantine_csv(folder: Path, inspection: Inspection) -> Path:
+def _write_quarantine_csv(folder: Path, inspection: Inspection, quarantined: list[dict[str, Any]]) -> Path:
     """A steward's copy of the quarantined rows' reasons (masked), UTF-8 with BOM so Excel opens it."""
     outcome = inspection.outcome
     folder.mkdir(parents=True, exist_ok=True)
@@ -569,7 +591,7 @@ def _write_quarantine_csv(folder: Path, inspection: Inspection) -> Path:
     with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["文件", "工作表", "行号", "列", "规则", "原因", "reason", "值（已脱敏）"])
-        for r in _quarantine_rows(inspection):
+        for r in quarantined:
             writer.writerow([outcome.name, r["sheet"] or "", r["row_number"], r["column_name"] or "", r["rule_id"],
                              r["message_zh"], r["message_en"], r["value_masked"] or ""])
     tmp.replace(out)

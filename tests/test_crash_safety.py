@@ -69,15 +69,15 @@ if mode == "while_archiving":  # the n-th file half copied to its .part file, ea
         return real_archive(path, sha, landing)
 
     p.archive = archive
-elif mode == "in_transaction":  # rows of its chunk and the file record of the n-th file written, not committed
-    real_record = p._record
+elif mode == "in_transaction":  # the n-th chunk's rows and its file records written, not committed
+    real_insert = p.ChunkRecords.insert
 
-    def _record(*args):
-        real_record(*args)
+    def insert(self, con):
+        real_insert(self, con)
         if nth():
             die()
 
-    p._record = _record
+    p.ChunkRecords.insert = insert
 elif mode == "after_commit":  # the n-th chunk committed (quarantine reports written), later chunks not begun
     real_load = p._load_chunk
 
@@ -289,7 +289,7 @@ def crashed(reference, tmp_path_factory) -> tuple[Path, list[int]]:
     """One home through five crashes, then a complete run; returns the home and the measured kills' exit codes.
 
     Every run loads in chunks of SMALL_CHUNK_ROWS rows. In order: injected, the 12th file half copied into
-    landing (earlier chunks may have committed); the 3rd file's record written inside its chunk's transaction,
+    landing (earlier chunks may have committed); the 3rd chunk's file records written inside its transaction,
     not committed; the 3rd chunk just committed; then measured, SIGKILL at 45 % and 80 % of the uninterrupted
     ingest's duration (whatever phase that is in).
     """

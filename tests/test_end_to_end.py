@@ -22,15 +22,18 @@ def _target(home: Path) -> IngestTarget:
     return IngestTarget(home / "warehouse.duckdb", home / "landing", home / "quarantine", TEST_KEY.encode())
 
 
+BUILD_TABLES = ("scorecard_config", "dbt_build_state")  # meta tables written by build, not by ingest
+
+
 def _fingerprint(warehouse: Path) -> dict[str, str]:
-    """A hash of every raw and meta table's rows (order-free; the ingestion time and the scorecard
-    configuration, which `build` writes, excluded)."""
+    """A hash of every raw and meta table's rows (order-free; the ingestion time and the tables `build`
+    writes — scorecard configuration, last build's state — excluded)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = [t for (t,) in con.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
             "where table_schema in ('raw', 'meta') and table_type = 'BASE TABLE' "
-            "and table_name <> 'scorecard_config' order by 1").fetchall()]  # written by build, not ingest
+            f"and table_name not in {BUILD_TABLES} order by 1").fetchall()]
         out = {}
         for t in tables:
             rows = con.execute(f"select * exclude (ingested_at) from {t}" if t == "meta.files"
