@@ -202,12 +202,14 @@ def build_warehouse(settings: Any, as_of: date | None, target: str = "duckdb") -
     pii_gate(settings)
 
 
-def pii_gate(settings: Any) -> None:
-    """Fail the run (exit 1) when personal data is found in the warehouse, the site or the exports."""
+def pii_gate(settings: Any, *, full: bool = False) -> None:
+    """Fail the run (exit 1) when personal data is found in the warehouse, the site or the exports.
+    What a passing audit saw unchanged is not read again (`ingest.pii_audit.AuditState`) unless `full`."""
     from ingest.pii_audit import audit
 
+    state = None if full else settings.home / "pii_audit.duckdb"
     with console.status("个人信息扫描 / scanning for personal data …"):
-        findings = audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine])
+        findings = audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine], state)
     if findings:
         for f in findings[:50]:
             err.print(f"  [red]✗[/red] {f.sentence()}")
@@ -324,9 +326,10 @@ def publish(as_of: str | None = typer.Option(None, "--as-of", help="统计截止
 
 @app.command("audit-pii")
 @friendly
-def audit_pii(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+def audit_pii(full: bool = typer.Option(False, "--full", help="不跳过已通过且未变化的内容 / rescan everything"),
+              home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
     """扫描仓库与发布文件中的个人信息 / scan every table and published file for personal data; exit 1 if any."""
-    pii_gate(_settings(home))
+    pii_gate(_settings(home), full=full)
 
 
 @app.command()
