@@ -219,12 +219,13 @@ def pii_gate(settings: Any, *, full: bool = False) -> None:
     console.print("[green]个人信息扫描通过[/green] / no personal data found")
 
 def _build_docs(settings: Any) -> Path | None:
-    from data_contracts.docs import build_data_docs
+    """The contract report of the whole warehouse, from per-rule sums (see docs.RESULTS_SQL)."""
+    from data_contracts.docs import RESULTS_SQL, build_data_docs
     from ingest.warehouse import connect
     from orchestration.summary import query_rows
 
     with connect(settings.warehouse, read_only=True) as con:
-        results = query_rows(con, "select * from meta.contract_results")
+        results = query_rows(con, RESULTS_SQL.format(where=""))
         files = query_rows(con, "select * from meta.files order by ingested_at")
     return build_data_docs(settings.site / "data_docs", results, files)
 
