@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -282,7 +283,7 @@ def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -
     from dashboards.site.data import marts_as_of
     from dashboards.site.data import regions as all_regions
     from dashboards.site.publish import publish_region, write_index
-    from ingest.pii_audit import scan_files
+    from ingest.pii_audit import AuditState, scan_files
     from ingest.warehouse import writer_lock
 
     built_for = marts_as_of(settings.warehouse)
@@ -295,7 +296,10 @@ def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -
         pii_gate(settings)
     assert built_for is not None
     outcomes = []
-    with writer_lock(settings.lock, on_wait=_wait_message):
+    # Each publication is scanned before it is renamed into place; its clean files are remembered, so the
+    # next gate does not read them again (same bytes, same SHA-256).
+    state = AuditState.open(settings.home / "pii_audit.duckdb")
+    with writer_lock(settings.lock, on_wait=_wait_message), contextlib.closing(state):
         codes = regions or all_regions(settings.warehouse)
         unknown = sorted(set(codes) - set(all_regions(settings.warehouse)))
         if unknown:
@@ -304,7 +308,7 @@ def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -
         for code in codes:
             with console.status(f"发布 {code} …"):
                 outcome = publish_region(settings.site, settings.warehouse, code, built_for,
-                                         gate=lambda folder: list(scan_files(folder)))
+                                         gate=lambda folder: list(scan_files(folder, state)))
             outcomes.append(outcome)
             if outcome.created:
                 console.print(f"[green]已发布[/green] {code} → {outcome.path}")
