@@ -291,6 +291,18 @@ def _contract_page(contract: Contract, today: date) -> str:
     return _page(f"数据契约：{contract.feed} {contract.title}", body)
 
 
+# `meta.contract_results` summed per (feed, unit, rule) in the database: the report only adds these counts up
+# and shows at most 10 failed row numbers per rule, so it need not fetch one row per file and rule (340,000
+# at bench scale 0.25, ~10 s to fetch as dicts; 22,000 after summing). `{where}` narrows it (a publication).
+RESULTS_SQL = """
+    select feed, unit_name, rule_id, severity, message_zh, message_en,
+           sum(element_count) as element_count, sum(unexpected_count) as unexpected_count,
+           array_to_string(list(failed_rows order by file_name, file_sha256)
+                           filter (where coalesce(failed_rows, '') <> '')[1:10], ',') as failed_rows
+    from meta.contract_results {where}
+    group by all order by feed, unit_name, rule_id, severity"""
+
+
 def build_data_docs(out_dir: Path, results: list[dict[str, Any]], files: list[dict[str, Any]], *,
                     today: date | None = None) -> Path:
     """Write index.html and one contract_<feed>.html per contract into `out_dir`; return index.html.

@@ -4,21 +4,32 @@ Every text column of every table (the landing archive is outside the warehouse a
 every file of the site and exports is searched with the same detector that masks text at ingest
 (`ingest.mask.find_personal_data`, with check-digit validation). `liandong build` and `publish` run it
 as a gate: any finding fails the run with its locations.
+
+At province scale a full scan takes minutes and `publish` repeats it right after `build`, so a passing
+audit remembers what it checked (`AuditState`, a small DuckDB file in the home holding only hashes and
+counts): per table (or per input file of a table with a file column) a content fingerprint of its text
+columns, the MD5 of each distinct candidate value found clean and the SHA-256 of each clean file. What is
+unchanged is not read again; any change of content — an update in place included — changes the
+fingerprint and is scanned. A change of the detector's code (or of the year, which bounds birth dates)
+forgets everything.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
-from ingest.mask import SAFE_WHOLE_VALUE, find_personal_data
+from ingest.mask import SAFE_WHOLE_VALUE, Finding, find_personal_data
 
 # Values with a run of 7+ digits, an 'X'-terminated ID or an '@' are the only candidates: DuckDB filters
 # them before Python validates check digits, so large tables stay cheap to scan. A value that is wholly a
@@ -28,6 +39,15 @@ _CANDIDATE_SQL = (r"regexp_matches({col}, '\d{{7,}}|\d{{17}}[Xx]|@')"
                   " and not regexp_matches({col}, '" + SAFE_WHOLE_VALUE.replace("{", "{{").replace("}", "}}") + "')")
 TEXT_SUFFIXES = {".html", ".htm", ".csv", ".json", ".txt", ".md", ".js", ".svg", ".xml", ".tsv"}
 MAX_FINDINGS = 1000
+# Tables with one of these columns are fingerprinted per input file, so a new file rescans only its rows.
+PARTITION_COLUMNS = ("_file_sha256", "file_sha256")
+
+# Files are searched piece by piece. No detector pattern or safe token (ingest.mask) can contain one of
+# these characters, and each reads as "not a digit, letter or dot" to every lookaround there, exactly like
+# the end of the text; so the findings of the pieces are the findings of the whole text. A piece can only
+# hold a finding if it has an '@', 7 digits in a row, or a mobile or card number written with separators.
+_BOUNDARY = re.compile(r"[<>\"',;:=\[\]{}/\t\r\n]")
+_CANDIDATE = re.compile(r"@|\d{7}|1[3-9]\d[- ]?\d{4}[- ]?\d{4}|(?:\d[ -]?){15,18}\d")
 
 
 @dataclass(frozen=True)
@@ -46,29 +66,179 @@ def _hide(text: str) -> str:
     return text[:3] + "*" * max(len(text) - 5, 1) + text[-2:] if len(text) > 5 else "*" * len(text)
 
 
-def scan_warehouse(path: Path) -> Iterator[PiiFinding]:
+@cache
+def detector_version() -> str:
+    """Changes whenever what counts as a finding may change: the detector's code, or the year."""
+    from data_contracts import identifiers
+    from ingest import mask
+
+    parts = [Path(m.__file__).read_bytes() for m in (mask, identifiers)] + [Path(__file__).read_bytes()]
+    return hashlib.sha256(b"\0".join(parts) + str(date.today().year).encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------- state
+
+_STATE_DDL = """
+create table if not exists info (detector varchar);
+create table if not exists tables (name varchar, part varchar, fingerprint varchar);
+create table if not exists clean_values (h varchar);
+create table if not exists clean_files (sha256 varchar);
+"""
+
+
+class AuditState:
+    """What passing audits have checked: fingerprints and hashes only, never a value. Opened on a
+    connection that also attaches the warehouse read-only as `wh`, so both are joined in SQL."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, persistent: bool) -> None:
+        self.con = con
+        self.persistent = persistent
+        con.execute(_STATE_DDL)
+        stored = con.execute("select detector from info").fetchone()
+        if stored is None or stored[0] != detector_version():
+            for table in ("info", "tables", "clean_values", "clean_files"):
+                con.execute(f"delete from {table}")
+            con.execute("insert into info values (?)", [detector_version()])
+        self.files: set[str] = {r[0] for r in con.execute("select sha256 from clean_files").fetchall()}
+        self.new_files: list[str] = []
+
+    @classmethod
+    def open(cls, path: Path | None) -> AuditState:
+        """The state at `path`; an empty, throw-away one without a path or when it is busy (full scan)."""
+        if path is not None:
+            try:
+                return cls(duckdb.connect(str(path)), persistent=True)
+            except duckdb.Error:
+                pass
+        return cls(duckdb.connect(), persistent=False)
+
+    def fingerprints(self, name: str) -> dict[str, str]:
+        rows = self.con.execute("select part, fingerprint from tables where name = ?", [name]).fetchall()
+        return dict(rows)
+
+    def passed(self, name: str, prints: dict[str, str]) -> None:
+        """Record a table (every part of it) as scanned with no finding."""
+        self.con.execute("delete from tables where name = ?", [name])
+        if prints:
+            self._insert("tables", pa.table({"name": [name] * len(prints), "part": list(prints),
+                                             "fingerprint": list(prints.values())}))
+
+    def clean_values(self, hashes: list[str]) -> None:
+        if hashes:
+            self._insert("clean_values", pa.table({"h": hashes}))
+
+    def file_passed(self, sha256: str) -> None:
+        self.files.add(sha256)
+        self.new_files.append(sha256)
+
+    def close(self) -> None:
+        if self.new_files:
+            self._insert("clean_files", pa.table({"sha256": sorted(set(self.new_files))}))
+        self.con.close()
+
+    def _insert(self, table: str, rows: pa.Table) -> None:
+        self.con.register("_new_rows", rows)
+        try:
+            self.con.execute(f"insert into {table} select * from _new_rows")
+        finally:
+            self.con.unregister("_new_rows")
+
+
+# ----------------------------------------------------------------------------------------- warehouse
+
+
+def _text_columns(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[str]]:
+    rows = con.execute("""
+        select c.schema_name, c.table_name, c.column_name
+        from duckdb_columns() c join duckdb_tables() t using (database_name, schema_name, table_name)
+        where c.database_name = 'wh' and c.data_type in ('VARCHAR', 'JSON')
+        order by all""").fetchall()
+    out: dict[tuple[str, str], list[str]] = {}
+    for schema, table, column in rows:
+        out.setdefault((schema, table), []).append(column)
+    return out
+
+
+def _all_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    return {r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where database_name = 'wh' and schema_name = ? and table_name = ?",
+        [schema, table]).fetchall()}
+
+
+def _fingerprints(con: duckdb.DuckDBPyConnection, relation: str, columns: list[str],
+                  part: str | None) -> dict[str, str]:
+    """Row count and the sum of each row's hash over the text columns, per part (or '' for the table)."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    key = f'coalesce("{part}", \'\')' if part else "''"
+    rows = con.execute(f"select {key}, count(*), sum(hash({cols}))::varchar from {relation} group by 1").fetchall()
+    head = hashlib.sha256("\0".join(columns).encode()).hexdigest()[:16]
+    return {p: f"{head}:{n}:{s}" for p, n, s in rows}
+
+
+def _scan_column(con: duckdb.DuckDBPyConnection, state: AuditState, relation: str, location: str, column: str,
+                 where: str, params: list[object]) -> Iterator[PiiFinding]:
+    col = f'"{column}"'
+    rows = con.execute(
+        f"select min(rowid), count(*), {col}, md5({col}) from {relation} "
+        f"where {where} and {_CANDIDATE_SQL.format(col=col)} "
+        f"and md5({col}) not in (select h from clean_values) group by {col} order by 1", params).fetchall()
+    clean: list[str] = []
+    for rowid, n, value, h in rows:
+        found = list(find_personal_data(str(value)))
+        if not found:
+            clean.append(h)
+        place = f"rowid {rowid}" + (f"（共 {n} 行 / {n} rows）" if n > 1 else "")
+        for f in found:
+            yield PiiFinding(location, place, f.kind, _hide(f.text))
+    state.clean_values(clean)
+
+
+def _scan_table(con: duckdb.DuckDBPyConnection, state: AuditState, schema: str, table: str,
+                columns: list[str]) -> Iterator[PiiFinding]:
+    relation = f'wh."{schema}"."{table}"'
+    name = f"{schema}.{table}"
+    part = next((p for p in PARTITION_COLUMNS if p in _all_columns(con, schema, table)), None)
+    now = _fingerprints(con, relation, columns, part)
+    before = state.fingerprints(name)
+    changed = sorted(p for p, fp in now.items() if before.get(p) != fp)
+    if not changed:
+        state.passed(name, now)  # also forgets parts that were deleted
+        return
+    if part and len(changed) < len(now):
+        where, params = f'coalesce("{part}", \'\') in (select unnest(?::varchar[]))', [changed]
+    else:
+        where, params = "true", []
+    found = False
+    for column in columns:
+        for finding in _scan_column(con, state, relation, f"{name}.{column}", column, where, params):
+            found = True
+            yield finding
+    if not found:
+        state.passed(name, now)
+
+
+def scan_warehouse(path: Path, state: AuditState | None = None) -> Iterator[PiiFinding]:
+    """Findings in every text column of every table; with a state, only in what changed since it passed."""
     if not path.exists():
         return
-    con = duckdb.connect(str(path), read_only=True)
+    own = state is None
+    state = state or AuditState.open(None)
+    con = state.con
+    con.execute(f"attach '{_sql_text(path)}' as wh (read_only)")
     try:
-        columns = con.execute("""
-            select c.table_schema, c.table_name, c.column_name
-            from information_schema.columns c
-            join information_schema.tables t using (table_catalog, table_schema, table_name)
-            where t.table_type = 'BASE TABLE' and c.data_type in ('VARCHAR', 'JSON')
-            order by all""").fetchall()
-        for schema, table, column in columns:
-            col = f'"{column}"'
-            rows = con.execute(
-                f'select min(rowid), count(*), {col} from "{schema}"."{table}" '
-                f'where {_CANDIDATE_SQL.format(col=col)} group by {col} order by 1'
-            ).fetchall()
-            for rowid, n, value in rows:
-                where = f"rowid {rowid}" + (f"（共 {n} 行 / {n} rows）" if n > 1 else "")
-                for f in find_personal_data(str(value)):
-                    yield PiiFinding(f"{schema}.{table}.{column}", where, f.kind, _hide(f.text))
+        for (schema, table), columns in _text_columns(con).items():
+            yield from _scan_table(con, state, schema, table, columns)
     finally:
-        con.close()
+        con.execute("detach wh")
+        if own:
+            state.close()
+
+
+def _sql_text(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+# --------------------------------------------------------------------------------------------- files
 
 
 def _xlsx_texts(path: Path) -> Iterator[tuple[str, str]]:
@@ -90,37 +260,80 @@ def vendor_asset_hashes() -> frozenset[str]:
     return frozenset({hashlib.sha256(js.read_bytes()).hexdigest()} if js.exists() else set())
 
 
-def _is_vendor_asset(path: Path) -> bool:
-    return path.suffix == ".js" and hashlib.sha256(path.read_bytes()).hexdigest() in vendor_asset_hashes()
+def _piece_start(text: str, pos: int) -> int:
+    """Where the boundary-free piece holding `pos` starts (searching back in growing windows)."""
+    width = 256
+    while True:
+        lo = max(0, pos - width)
+        last = None
+        for last in _BOUNDARY.finditer(text, lo, pos):  # noqa: B007 - only the last one is wanted
+            pass
+        if last is not None:
+            return last.end()
+        if lo == 0:
+            return 0
+        width *= 8
 
 
-def scan_files(root: Path) -> Iterator[PiiFinding]:
+def find_in_text(text: str) -> Iterator[Finding]:
+    """`find_personal_data` over `text`, run only on the pieces that can hold a finding (same findings)."""
+    end = -1
+    for m in _CANDIDATE.finditer(text):
+        if m.start() < end:
+            continue
+        start = _piece_start(text, m.start())
+        stop = _BOUNDARY.search(text, m.end())
+        end = stop.start() if stop else len(text)
+        yield from find_personal_data(text[start:end])
+
+
+def _scan_file(path: Path, data: bytes) -> Iterator[PiiFinding]:
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        text = data.decode("utf-8", errors="replace")
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            for f in find_in_text(line):
+                yield PiiFinding(str(path), f"line {lineno}", f.kind, _hide(f.text))
+    elif suffix == ".xlsx":
+        for part, text in _xlsx_texts(path):
+            for f in find_in_text(text):
+                yield PiiFinding(str(path), part, f.kind, _hide(f.text))
+
+
+def scan_files(root: Path, state: AuditState | None = None) -> Iterator[PiiFinding]:
+    """Findings in every file under `root`; with a state, files already found clean (same bytes) are skipped
+    and clean ones are remembered."""
     if not root.exists():
         return
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        if _is_vendor_asset(path):
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if (path.suffix == ".js" and sha in vendor_asset_hashes()) or (state and sha in state.files):
             continue
-        suffix = path.suffix.lower()
-        if suffix in TEXT_SUFFIXES:
-            text = path.read_text(encoding="utf-8", errors="replace")
-            for lineno, line in enumerate(text.splitlines(), start=1):
-                for f in find_personal_data(line):
-                    yield PiiFinding(str(path), f"line {lineno}", f.kind, _hide(f.text))
-        elif suffix == ".xlsx":
-            for part, text in _xlsx_texts(path):
-                for f in find_personal_data(text):
-                    yield PiiFinding(str(path), part, f.kind, _hide(f.text))
+        found = False
+        for finding in _scan_file(path, data):
+            found = True
+            yield finding
+        if state and not found:
+            state.file_passed(sha)
 
 
-def audit(warehouse: Path, folders: list[Path]) -> list[PiiFinding]:
-    """All findings (at most MAX_FINDINGS) in the warehouse and the given folders."""
+def audit(warehouse: Path, folders: list[Path], state_path: Path | None = None) -> list[PiiFinding]:
+    """All findings (at most MAX_FINDINGS) in the warehouse and the given folders; with `state_path`, what a
+    passing audit saw unchanged is not read again (see AuditState)."""
     findings: list[PiiFinding] = []
-    sources = [scan_warehouse(warehouse), *(scan_files(f) for f in folders)]
-    for source in sources:
-        for finding in source:
-            findings.append(finding)
-            if len(findings) >= MAX_FINDINGS:
-                return findings
+    state = AuditState.open(state_path)
+    sources = [scan_warehouse(warehouse, state), *(scan_files(f, state) for f in folders)]
+    try:
+        for source in sources:
+            for finding in source:
+                findings.append(finding)
+                if len(findings) >= MAX_FINDINGS:
+                    return findings
+    finally:
+        for source in sources:
+            source.close()  # an unfinished table is not recorded as passed
+        state.close()
     return findings
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -203,12 +204,14 @@ def build_warehouse(settings: Any, as_of: date | None, target: str = "duckdb") -
     pii_gate(settings)
 
 
-def pii_gate(settings: Any) -> None:
-    """Fail the run (exit 1) when personal data is found in the warehouse, the site or the exports."""
+def pii_gate(settings: Any, *, full: bool = False) -> None:
+    """Fail the run (exit 1) when personal data is found in the warehouse, the site or the exports.
+    What a passing audit saw unchanged is not read again (`ingest.pii_audit.AuditState`) unless `full`."""
     from ingest.pii_audit import audit
 
+    state = None if full else settings.home / "pii_audit.duckdb"
     with console.status("个人信息扫描 / scanning for personal data …"):
-        findings = audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine])
+        findings = audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine], state)
     if findings:
         for f in findings[:50]:
             err.print(f"  [red]✗[/red] {f.sentence()}")
@@ -218,12 +221,13 @@ def pii_gate(settings: Any) -> None:
     console.print("[green]个人信息扫描通过[/green] / no personal data found")
 
 def _build_docs(settings: Any) -> Path | None:
-    from data_contracts.docs import build_data_docs
+    """The contract report of the whole warehouse, from per-rule sums (see docs.RESULTS_SQL)."""
+    from data_contracts.docs import RESULTS_SQL, build_data_docs
     from ingest.warehouse import connect
     from orchestration.summary import query_rows
 
     with connect(settings.warehouse, read_only=True) as con:
-        results = query_rows(con, "select * from meta.contract_results")
+        results = query_rows(con, RESULTS_SQL.format(where=""))
         files = query_rows(con, "select * from meta.files order by ingested_at")
     return build_data_docs(settings.site / "data_docs", results, files)
 
@@ -280,7 +284,7 @@ def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -
     from dashboards.site.data import marts_as_of
     from dashboards.site.data import regions as all_regions
     from dashboards.site.publish import publish_region, write_index
-    from ingest.pii_audit import scan_files
+    from ingest.pii_audit import AuditState, scan_files
     from ingest.warehouse import writer_lock
 
     built_for = marts_as_of(settings.warehouse)
@@ -293,7 +297,10 @@ def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -
         pii_gate(settings)
     assert built_for is not None
     outcomes = []
-    with writer_lock(settings.lock, on_wait=_wait_message):
+    # Each publication is scanned before it is renamed into place; its clean files are remembered, so the
+    # next gate does not read them again (same bytes, same SHA-256).
+    state = AuditState.open(settings.home / "pii_audit.duckdb")
+    with writer_lock(settings.lock, on_wait=_wait_message), contextlib.closing(state):
         codes = regions or all_regions(settings.warehouse)
         unknown = sorted(set(codes) - set(all_regions(settings.warehouse)))
         if unknown:
@@ -302,7 +309,7 @@ def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -
         for code in codes:
             with console.status(f"发布 {code} …"):
                 outcome = publish_region(settings.site, settings.warehouse, code, built_for,
-                                         gate=lambda folder: list(scan_files(folder)))
+                                         gate=lambda folder: list(scan_files(folder, state)))
             outcomes.append(outcome)
             if outcome.created:
                 console.print(f"[green]已发布[/green] {code} → {outcome.path}")
@@ -325,9 +332,10 @@ def publish(as_of: str | None = typer.Option(None, "--as-of", help="统计截止
 
 @app.command("audit-pii")
 @friendly
-def audit_pii(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+def audit_pii(full: bool = typer.Option(False, "--full", help="不跳过已通过且未变化的内容 / rescan everything"),
+              home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
     """扫描仓库与发布文件中的个人信息 / scan every table and published file for personal data; exit 1 if any."""
-    pii_gate(_settings(home))
+    pii_gate(_settings(home), full=full)
 
 
 @app.command()

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from data_contracts.docs import RESULTS_SQL
 from ingest.errors import UserError
 
 # name → (mart, extra SQL after the region filter). All are read `where region_code = ?`.
@@ -78,9 +79,8 @@ def load(warehouse: Path, region_code: str, as_of: date) -> PublicationData:
             data.frames[name] = con.execute(
                 f"select * from marts.{mart} where region_code = ? {extra}", [region_code]).pl()
         hashes = data.frames["files"]["file_sha256"].to_list()
-        data.contract_results = con.execute(
-            "select * from meta.contract_results where file_sha256 in (select unnest(?::varchar[]))",
-            [hashes]).pl()
+        data.contract_results = con.execute(  # summed per rule, as the whole warehouse's report
+            RESULTS_SQL.format(where="where file_sha256 in (select unnest(?::varchar[]))"), [hashes]).pl()
         data.file_records = con.execute(
             "select * from meta.files where file_sha256 in (select unnest(?::varchar[])) order by ingested_at",
             [hashes]).pl()

@@ -1,10 +1,16 @@
 """Formatted Excel workbooks published beside the pages: Chinese headers, widths, number formats, frozen
-header, filters; text that a spreadsheet would run as a formula is neutralised (dashboards.exports)."""
+header, filters; text that a spreadsheet would run as a formula is neutralised (dashboards.exports).
+
+Written with XlsxWriter, one shared format per column and every cell written by its type: at province
+scale openpyxl spent most of `liandong publish` building a style object per cell (~250 of 660 profiled
+seconds at 0.25). Strings always go through `write_string`, so nothing is ever read as a formula or a URL.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +18,7 @@ from dashboards.exports import safe_cell
 from dashboards.site.formats import plain
 
 FORMATS = {"pct": "0.0%", "int": "#,##0", "num": "0.00", "date": "yyyy-mm-dd", "text": "@"}
+_DATETIME = "yyyy-mm-dd hh:mm:ss"
 
 
 @dataclass(frozen=True)
@@ -29,46 +36,77 @@ class Sheet:
     rows: Sequence[dict[str, Any]]
 
 
-def write_workbook(path: Path, sheets: Sequence[Sheet], notes: Sequence[tuple[str, str]] = ()) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+class _Formats:
+    """One XlsxWriter format per distinct look, created on first use."""
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    thin = Side(style="thin", color="BCCCDC")
-    for sheet in sheets:
-        ws = wb.create_sheet(sheet.title)
-        ws.append([c.label for c in sheet.columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            cell.border = Border(bottom=thin)
-        for row in sheet.rows:
-            ws.append([safe_cell(plain(row.get(c.key))) for c in sheet.columns])
-        for idx, col in enumerate(sheet.columns, start=1):
-            letter = get_column_letter(idx)
-            ws.column_dimensions[letter].width = col.width
-            if col.kind != "text":
-                for (cell,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx):
-                    cell.number_format = FORMATS[col.kind]
-            else:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx):
-                    cell.alignment = Alignment(wrap_text=col.width >= 30, vertical="top")
-        ws.freeze_panes = "A2"
-        if sheet.rows:
-            ws.auto_filter.ref = ws.dimensions
-        ws.print_options.gridLines = True
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.print_title_rows = "1:1"
-    if notes:
-        ws = wb.create_sheet("说明")
-        for k, v in notes:
-            ws.append([safe_cell(k), safe_cell(v)])
-        ws.column_dimensions["A"].width = 18
-        ws.column_dimensions["B"].width = 90
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self.cache: dict[tuple[Any, ...], Any] = {}
+
+    def get(self, **props: Any) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in self.cache:
+            self.cache[key] = self.wb.add_format(props)
+        return self.cache[key]
+
+    def header(self) -> Any:
+        return self.get(bold=True, pattern=1, bg_color="#DDEBF7", text_wrap=True, valign="vcenter",
+                        bottom=1, bottom_color="#BCCCDC")
+
+    def column(self, col: XColumn, value: Any) -> Any:
+        if col.kind != "text":
+            return self.get(num_format=FORMATS[col.kind])
+        if isinstance(value, datetime | date | time):  # a date in a text column still reads as a date
+            return self.get(num_format=_DATETIME if isinstance(value, datetime) else FORMATS["date"])
+        return self.get(text_wrap=col.width >= 30, valign="top")
+
+
+def _write(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
+    """Each cell by its type; anything else is text."""
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt)
+    elif isinstance(value, datetime | date | time):
+        ws.write_datetime(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def _data_sheet(wb: Any, formats: _Formats, sheet: Sheet) -> None:
+    ws = wb.add_worksheet(sheet.title)
+    for idx, col in enumerate(sheet.columns):
+        ws.write_string(0, idx, col.label, formats.header())
+        ws.set_column(idx, idx, col.width)
+    for r, row in enumerate(sheet.rows, start=1):
+        for idx, col in enumerate(sheet.columns):
+            value = safe_cell(plain(row.get(col.key)))
+            _write(ws, r, idx, value, formats.column(col, value))
+    ws.freeze_panes(1, 0)
+    if sheet.rows:
+        ws.autofilter(0, 0, len(sheet.rows), max(len(sheet.columns) - 1, 0))
+    ws.hide_gridlines(0)  # gridlines on screen and in print
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+
+
+def write_workbook(path: Path, sheets: Sequence[Sheet], notes: Sequence[tuple[str, str]] = ()) -> Path:
+    import xlsxwriter
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    wb = xlsxwriter.Workbook(str(path), {"remove_timezone": True, "nan_inf_to_errors": True})
+    formats = _Formats(wb)
+    for sheet in sheets:
+        _data_sheet(wb, formats, sheet)
+    if notes:
+        ws = wb.add_worksheet("说明")
+        for r, (k, v) in enumerate(notes):
+            _write(ws, r, 0, safe_cell(k), None)
+            _write(ws, r, 1, safe_cell(v), None)
+        ws.set_column(0, 0, 18)
+        ws.set_column(1, 1, 90)
+    wb.close()
     return path
