@@ -209,7 +209,7 @@ def pii_gate(settings: Any, *, full: bool = False) -> None:
     What a passing audit saw unchanged is not read again (`ingest.pii_audit.AuditState`) unless `full`."""
     from ingest.pii_audit import audit
 
-    state = None if full else settings.home / "pii_audit.duckdb"
+    state = None if full else settings.pii_audit_state
     with console.status("个人信息扫描 / scanning for personal data …"):
         findings = audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine], state)
     if findings:
@@ -299,7 +299,7 @@ def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -
     outcomes = []
     # Each publication is scanned before it is renamed into place; its clean files are remembered, so the
     # next gate does not read them again (same bytes, same SHA-256).
-    state = AuditState.open(settings.home / "pii_audit.duckdb")
+    state = AuditState.open(settings.pii_audit_state)
     with writer_lock(settings.lock, on_wait=_wait_message), contextlib.closing(state):
         codes = regions or all_regions(settings.warehouse)
         unknown = sorted(set(codes) - set(all_regions(settings.warehouse)))

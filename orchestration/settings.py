@@ -57,6 +57,11 @@ class Settings:
         return self.home / "warehouse.lock"
 
     @property
+    def pii_audit_state(self) -> Path:
+        """What passing PII audits saw (hashes and counts only), so unchanged content is not read again."""
+        return self.home / "pii_audit.duckdb"
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 

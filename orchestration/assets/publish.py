@@ -51,7 +51,8 @@ def _publish(context: AssetExecutionContext, liandong: LiandongResource, config:
         raise Failure(f"数据集市的统计截止日为 {built_for}，不是 {config.as_of} / marts are as of {built_for}")
     created, kept = [], []
     with writer_lock(settings.lock, on_wait=lambda: context.log.info("waiting for the warehouse lock")):
-        findings = audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine])
+        findings = audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine],
+                         settings.pii_audit_state)
         if findings:
             raise Failure(f"发现 {len(findings)} 处个人信息，停止发布 / personal data found; nothing published",
                           metadata={"findings": MetadataValue.md(
