@@ -30,6 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest.mask import SAFE_WHOLE_VALUE, Finding, find_personal_data
+from ingest.warehouse import duckdb_config
 
 # Values with a run of 7+ digits, an 'X'-terminated ID or an '@' are the only candidates: DuckDB filters
 # them before Python validates check digits, so large tables stay cheap to scan. A value that is wholly a
@@ -108,10 +109,10 @@ class AuditState:
         """The state at `path`; an empty, throw-away one without a path or when it is busy (full scan)."""
         if path is not None:
             try:
-                return cls(duckdb.connect(str(path)), persistent=True)
+                return cls(duckdb.connect(str(path), config=duckdb_config()), persistent=True)
             except duckdb.Error:
                 pass
-        return cls(duckdb.connect(), persistent=False)
+        return cls(duckdb.connect(config=duckdb_config()), persistent=False)
 
     def fingerprints(self, name: str) -> dict[str, str]:
         rows = self.con.execute("select part, fingerprint from tables where name = ?", [name]).fetchall()
