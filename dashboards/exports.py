@@ -17,6 +17,7 @@ import yaml
 
 from data_contracts.model import load_contracts
 from ingest.errors import UserError
+from ingest.warehouse import duckdb_config
 
 FORMATS = ("csv", "xlsx", "parquet")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -63,7 +64,7 @@ def find_relation(con: duckdb.DuckDBPyConnection, name: str) -> str:
 def read_mart(warehouse: Path, mart: str, region: str | None) -> pl.DataFrame:
     if not warehouse.exists():
         raise UserError("仓库尚未建立", "the warehouse does not exist yet")
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(str(warehouse), read_only=True, config=duckdb_config())
     try:
         relation = find_relation(con, mart)
         cols = [d[0] for d in con.execute(f"select * from {relation} limit 0").description]

@@ -7,7 +7,7 @@ as a gate: any finding fails the run with its locations.
 
 At province scale a full scan takes minutes and `publish` repeats it right after `build`, so a passing
 audit remembers what it checked (`AuditState`, a small DuckDB file in the home holding only hashes and
-counts): per table (or per input file of a table with a file column) a content fingerprint of its text
+counts): per table (or per input file, or per region, of a table with such a column) a content fingerprint of its text
 columns, the MD5 of each distinct candidate value found clean and the SHA-256 of each clean file. What is
 unchanged is not read again; any change of content — an update in place included — changes the
 fingerprint and is scanned. A change of the detector's code (or of the year, which bounds birth dates)
@@ -30,6 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest.mask import SAFE_WHOLE_VALUE, Finding, find_personal_data
+from ingest.warehouse import duckdb_config
 
 # Values with a run of 7+ digits, an 'X'-terminated ID or an '@' are the only candidates: DuckDB filters
 # them before Python validates check digits, so large tables stay cheap to scan. A value that is wholly a
@@ -39,8 +40,9 @@ _CANDIDATE_SQL = (r"regexp_matches({col}, '\d{{7,}}|\d{{17}}[Xx]|@')"
                   " and not regexp_matches({col}, '" + SAFE_WHOLE_VALUE.replace("{", "{{").replace("}", "}}") + "')")
 TEXT_SUFFIXES = {".html", ".htm", ".csv", ".json", ".txt", ".md", ".js", ".svg", ".xml", ".tsv"}
 MAX_FINDINGS = 1000
-# Tables with one of these columns are fingerprinted per input file, so a new file rescans only its rows.
-PARTITION_COLUMNS = ("_file_sha256", "file_sha256")
+# Tables with one of these columns (the first found) are fingerprinted per input file, or else per region: a
+# new file rescans only its rows, and a mart rebuilt after one region's new file only that region's rows.
+PARTITION_COLUMNS = ("_file_sha256", "file_sha256", "region_code")
 
 # Files are searched piece by piece. No detector pattern or safe token (ingest.mask) can contain one of
 # these characters, and each reads as "not a digit, letter or dot" to every lookaround there, exactly like
@@ -107,10 +109,10 @@ class AuditState:
         """The state at `path`; an empty, throw-away one without a path or when it is busy (full scan)."""
         if path is not None:
             try:
-                return cls(duckdb.connect(str(path)), persistent=True)
+                return cls(duckdb.connect(str(path), config=duckdb_config()), persistent=True)
             except duckdb.Error:
                 pass
-        return cls(duckdb.connect(), persistent=False)
+        return cls(duckdb.connect(config=duckdb_config()), persistent=False)
 
     def fingerprints(self, name: str) -> dict[str, str]:
         rows = self.con.execute("select part, fingerprint from tables where name = ?", [name]).fetchall()

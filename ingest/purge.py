@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.warehouse import duckdb_config
+
 
 @dataclass(frozen=True)
 class PurgeResult:
@@ -22,7 +24,7 @@ class PurgeResult:
 
 def purge_landing(warehouse: Path, home: Path, before: date) -> PurgeResult:
     """Delete archive copies of files ingested before `before`; the caller holds the writer lock."""
-    con = duckdb.connect(str(warehouse))
+    con = duckdb.connect(str(warehouse), config=duckdb_config())
     try:
         con.execute("alter table meta.files add column if not exists purged_at timestamp")
         rows = con.execute(

@@ -30,7 +30,7 @@ import pytest
 from tests.conftest import TEST_KEY
 from tests.test_end_to_end import _fingerprint
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.durability]  # own CI step: see pyproject
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2025, 12, 31)

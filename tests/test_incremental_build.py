@@ -16,7 +16,7 @@ from tests.conftest import TEST_KEY
 
 AS_OF = date(2025, 12, 31)
 MATCHES = "intermediate.int_penalty_cases_matched_to_thresholds"
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.durability]  # own CI step: see pyproject
 
 
 def _ingest(home: Path, paths: list[Path]) -> None:

@@ -88,6 +88,26 @@ def test_a_value_in_a_new_files_rows_is_found_and_only_those_rows_are_read(audit
     assert set(scanned) == {f"raw.penalty_ledger.{c}" for c in _text_columns(settings, "raw", "penalty_ledger")}
 
 
+def test_a_mart_changed_in_one_region_is_rescanned_in_that_region_only(audited, monkeypatch):
+    """A mart rebuilt after one region's new file: the rows of the other regions are not read again."""
+    settings, state = audited
+    _sql(settings, "create table marts.fct_by_region as select r as region_code, '工单 ' || r as note "
+                   "from (values ('410108'), ('410102'), ('410105')) t(r)")
+    assert audit(settings.warehouse, [], state) == []
+    _sql(settings, "insert into marts.fct_by_region values ('410102', ?)", [f"联系 {PERSON_ID}"])
+    read: list[list] = []
+    real = pii_audit._scan_column
+
+    def spy(con, state, relation, location, column, where, params):
+        read.append(params)
+        yield from real(con, state, relation, location, column, where, params)
+
+    monkeypatch.setattr(pii_audit, "_scan_column", spy)
+    findings = audit(settings.warehouse, [], state)
+    assert [(f.location, f.kind) for f in findings] == [("marts.fct_by_region.note", "id_number")]
+    assert read == [[["410102"]]] * len(read) and read  # every column read for region 410102 only
+
+
 def test_a_value_planted_in_an_old_files_rows_is_found(audited):
     settings, state = audited
     _sql(settings, "update raw.penalty_ledger set remarks = ?", [f"证件{PERSON_ID}"])

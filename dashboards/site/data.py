@@ -11,6 +11,7 @@ import polars as pl
 
 from data_contracts.docs import RESULTS_SQL
 from ingest.errors import UserError
+from ingest.warehouse import duckdb_config
 
 # name → (mart, extra SQL after the region filter). All are read `where region_code = ?`.
 QUERIES: dict[str, tuple[str, str]] = {
@@ -49,7 +50,7 @@ def marts_as_of(warehouse: Path) -> date | None:
     """The as-of date the marts were last built for (None before the first build)."""
     if not warehouse.exists():
         return None
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(str(warehouse), read_only=True, config=duckdb_config())
     try:
         row = con.execute("select max(as_of_date) from marts.fct_penalty_cases").fetchone()
     except duckdb.Error:
@@ -60,7 +61,7 @@ def marts_as_of(warehouse: Path) -> date | None:
 
 
 def regions(warehouse: Path) -> list[str]:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(str(warehouse), read_only=True, config=duckdb_config())
     try:
         return [r[0] for r in con.execute(
             "select distinct region_code from marts.dim_member_units order by 1").fetchall()]
@@ -73,7 +74,7 @@ def load(warehouse: Path, region_code: str, as_of: date) -> PublicationData:
         raise UserError("仓库尚未建立（先运行 liandong demo 或 ingest + build）",
                         "the warehouse does not exist yet (run liandong demo, or ingest and build)")
     data = PublicationData(region_code=region_code, as_of=as_of)
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(str(warehouse), read_only=True, config=duckdb_config())
     try:
         for name, (mart, extra) in QUERIES.items():
             data.frames[name] = con.execute(

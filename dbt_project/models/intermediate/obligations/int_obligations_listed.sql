@@ -9,6 +9,9 @@
 --   hotline_push             每张推送的 12345 工单 → 12345 热线中心; from 受理时间; reply = 推送时间
 --   hotline_feedback         每条推送的工单/线索 → 接收方（对方工单的承办单位）; from 推送时间; reply = 反馈时间
 
+-- a table: fct_obligations and the tests read it; as a view each of them recomputed the whole chain
+{{ config(materialized='table') }}
+
 with
 
 supervision_documents as (

@@ -82,10 +82,11 @@ resolved as (
         on
             obligations.region_code = aliases_unique.region_code
             and {{ clean_unit_name('obligations.responsible_name_as_written') }} = aliases_unique.alias_name
-    left join hotline_centers
+    left join hotline_centers  -- one equi-join key: a condition on responsible_role alone made a nested loop
         on
-            obligations.responsible_role = 'hotline_center'
-            and obligations.region_code = hotline_centers.region_code
+            case
+                when obligations.responsible_role = 'hotline_center' then obligations.region_code
+            end = hotline_centers.region_code
 
 ),
 
