@@ -41,12 +41,15 @@ def _sql(settings, sql: str, params: list | None = None) -> None:
         con.close()
 
 
-def _count_scans(monkeypatch) -> list[str]:
+def _count_scans(monkeypatch, params_read: list | None = None) -> list[str]:
+    """The columns the audit reads from now on (and, into `params_read`, the parts each read was limited to)."""
     scanned: list[str] = []
     real = pii_audit._scan_column
 
     def spy(con, state, relation, location, column, where, params):
         scanned.append(location)
+        if params_read is not None:
+            params_read.append(params)
         yield from real(con, state, relation, location, column, where, params)
 
     monkeypatch.setattr(pii_audit, "_scan_column", spy)
@@ -96,13 +99,7 @@ def test_a_mart_changed_in_one_region_is_rescanned_in_that_region_only(audited, 
     assert audit(settings.warehouse, [], state) == []
     _sql(settings, "insert into marts.fct_by_region values ('410102', ?)", [f"联系 {PERSON_ID}"])
     read: list[list] = []
-    real = pii_audit._scan_column
-
-    def spy(con, state, relation, location, column, where, params):
-        read.append(params)
-        yield from real(con, state, relation, location, column, where, params)
-
-    monkeypatch.setattr(pii_audit, "_scan_column", spy)
+    _count_scans(monkeypatch, read)
     findings = audit(settings.warehouse, [], state)
     assert [(f.location, f.kind) for f in findings] == [("marts.fct_by_region.note", "id_number")]
     assert read == [[["410102"]]] * len(read) and read  # every column read for region 410102 only
