@@ -495,6 +495,8 @@ def _load_chunk(con: Any, chunk: list[Pending], target: IngestTarget) -> None:
 
 def _quarantine_rows(inspection: Inspection) -> list[dict[str, Any]]:
     outcome, contract = inspection.outcome, inspection.contract
+    if not outcome.problems:
+        return []  # most files: no index of their rows needed
     rows = []
     parsed = {(r.sheet, r.row_number): r for r in inspection.parsed}
     for p in outcome.problems:
