@@ -105,6 +105,22 @@ def test_a_mart_changed_in_one_region_is_rescanned_in_that_region_only(audited, 
     assert read == [[["410102"]]] * len(read) and read  # every column read for region 410102 only
 
 
+def test_a_candidate_value_found_clean_is_not_validated_again(audited, monkeypatch):
+    """A changed table is read again, but a candidate value already found clean is not checked again."""
+    settings, state = audited
+    _sql(settings, "insert into marts.fct_notes values (5, '案件1 联系 0000000'), (6, '新案 联系 1111111')")
+    checked: list[str] = []
+    real = pii_audit.find_personal_data
+    monkeypatch.setattr(pii_audit, "find_personal_data", lambda text: checked.append(text) or real(text))
+    assert audit(settings.warehouse, [], state) == []
+    assert checked == ["新案 联系 1111111"]
+    _sql(settings, "insert into marts.fct_notes values (7, '新案 联系 1111111'), (8, ?)", [f"联系 {PERSON_ID}"])
+    checked.clear()
+    findings = audit(settings.warehouse, [], state)
+    assert [(f.location, f.where, f.kind) for f in findings] == [("marts.fct_notes.note", "rowid 8", "id_number")]
+    assert checked == [f"联系 {PERSON_ID}"]
+
+
 def test_a_value_planted_in_an_old_files_rows_is_found(audited):
     settings, state = audited
     _sql(settings, "update raw.penalty_ledger set remarks = ?", [f"证件{PERSON_ID}"])
