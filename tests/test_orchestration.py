@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -73,6 +74,8 @@ def test_inbox_sensor_requests_one_run_per_new_set_of_files(defs, home: Path, tm
 @pytest.mark.slow
 def test_warehouse_job_materialises_inbox_into_staging(defs, home: Path, tmp_path: Path):
     from ingest.sample import generate_sample
+    from ingest.warehouse import connect
+    from orchestration.dbt_runner import plan_build
 
     manifest = generate_sample(tmp_path / "sample", 2024)
     inbox = home / "inbox"
@@ -92,9 +95,13 @@ def test_warehouse_job_materialises_inbox_into_staging(defs, home: Path, tmp_pat
         staged = sum(con.execute(f"select count(*) from {m}").fetchone()[0] for m in (
             "staging.stg_penalty__decisions", "staging.stg_supervision__documents",
             "staging.stg_hotline__tickets", "staging.stg_units__member_units"))
+        builds = con.execute("select full_refresh, reason, as_of from meta.dbt_build_state").fetchall()
     finally:
         con.close()
     expected_loaded = sum(f["data_rows"] - f["bad_rows"] for f in manifest["files"] if f["expect"] != "rejected")
     assert loaded == expected_loaded
     assert staged <= loaded and staged > 0
     assert not [p for p in inbox.iterdir() if p.is_file()]  # every file moved to processed/
+    assert builds == [(True, "first build", date(2025, 12, 31))]  # recorded like `liandong build`
+    with connect(home / "warehouse.duckdb") as con:
+        assert plan_build(con, date(2025, 12, 31)).reason == "incremental"  # so the next run is incremental
