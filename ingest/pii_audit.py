@@ -40,6 +40,9 @@ _CANDIDATE_SQL = (r"regexp_matches({col}, '\d{{7,}}|\d{{17}}[Xx]|@')"
                   " and not regexp_matches({col}, '" + SAFE_WHOLE_VALUE.replace("{", "{{").replace("}", "}}") + "')")
 TEXT_SUFFIXES = {".html", ".htm", ".csv", ".json", ".txt", ".md", ".js", ".svg", ".xml", ".tsv"}
 MAX_FINDINGS = 1000
+# The memory of clean values only saves work, so it is bounded: past this many hashes (about 30 bytes each on
+# disk; a province's ledgers give ~11 million) it is forgotten whole, and changed parts are validated afresh.
+MAX_CLEAN_VALUES = 25_000_000
 # Tables with one of these columns (the first found) are fingerprinted per input file, or else per region: a
 # new file rescans only its rows, and a mart rebuilt after one region's new file only that region's rows.
 PARTITION_COLUMNS = ("_file_sha256", "file_sha256", "region_code")
@@ -136,6 +139,9 @@ class AuditState:
     def close(self) -> None:
         if self.new_files:
             self._insert("clean_files", pa.table({"sha256": sorted(set(self.new_files))}))
+        if self.con.execute("select count(*) from clean_values").fetchone()[0] > MAX_CLEAN_VALUES:
+            self.con.execute("delete from clean_values")
+            self.con.execute("checkpoint")
         self.con.close()
 
     def _insert(self, table: str, rows: pa.Table) -> None:

@@ -121,6 +121,22 @@ def test_a_candidate_value_found_clean_is_not_validated_again(audited, monkeypat
     assert checked == [f"联系 {PERSON_ID}"]
 
 
+def test_the_memory_of_clean_values_is_bounded(audited, monkeypatch):
+    """Past MAX_CLEAN_VALUES the memory is forgotten whole; what changed is then validated afresh."""
+    settings, state = audited
+    _sql(settings, "insert into marts.fct_notes values (5, '新案 联系 1111111'), (6, '新案 联系 2222222')")
+    monkeypatch.setattr(pii_audit, "MAX_CLEAN_VALUES", 3)
+    assert audit(settings.warehouse, [], state) == []
+    con = duckdb.connect(str(state))
+    try:
+        assert con.execute("select count(*) from clean_values").fetchone()[0] == 0
+        assert con.execute("select count(*) from tables where name = 'marts.fct_notes'").fetchone()[0] == 1
+    finally:
+        con.close()
+    _sql(settings, "insert into marts.fct_notes values (7, ?)", [f"联系 {PERSON_ID}"])
+    assert [f.where for f in audit(settings.warehouse, [], state)] == ["rowid 7"]
+
+
 def test_a_value_planted_in_an_old_files_rows_is_found(audited):
     settings, state = audited
     _sql(settings, "update raw.penalty_ledger set remarks = ?", [f"证件{PERSON_ID}"])
