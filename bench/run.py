@@ -166,6 +166,19 @@ def dbt_timings() -> dict[str, Any]:
             "slowest": dict(nodes[:12])}
 
 
+def code_commit() -> str | None:
+    """The commit of the code measured (with `+dirty` for uncommitted changes), so a result names its code."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=30, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head + ("+dirty" if dirty else "")
+
+
 def machine() -> dict[str, Any]:
     cpu = "unknown"
     try:
@@ -323,7 +336,7 @@ def summarise(manifest: dict[str, Any], stages: list[Stage], counts: dict[str, A
             "incremental_vs_full": {"target": f"<= {TARGETS['incremental_vs_full']}", "value": inc_ratio,
                                     "met": inc_ratio is not None and inc_ratio <= TARGETS["incremental_vs_full"]},
         },
-        "machine": machine(), "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": machine(), "commit": code_commit(), "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
         "rusage_children_maxrss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }
 

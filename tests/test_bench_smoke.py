@@ -88,3 +88,11 @@ def test_contracts_accept_the_files(generated: tuple[Path, dict], tmp_path: Path
         assert by_feed[feed]["quarantined"] == total["bad_rows"] + extra["bad_rows"]
     assert sum(f["bad_rows"] for f in manifest["files"]) > 0
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["sizes"]["penalty_rows"] == 240
+
+
+def test_a_result_names_the_commit_it_measured():
+    import re
+
+    from bench.run import code_commit
+
+    assert re.fullmatch(r"[0-9a-f]{40}(\+dirty)?", code_commit() or "")
