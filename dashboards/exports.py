@@ -17,7 +17,7 @@ import yaml
 
 from data_contracts.model import load_contracts
 from ingest.errors import UserError
-from ingest.warehouse import duckdb_config
+from ingest.warehouse import connect
 
 FORMATS = ("csv", "xlsx", "parquet")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -64,8 +64,7 @@ def find_relation(con: duckdb.DuckDBPyConnection, name: str) -> str:
 def read_mart(warehouse: Path, mart: str, region: str | None) -> pl.DataFrame:
     if not warehouse.exists():
         raise UserError("仓库尚未建立", "the warehouse does not exist yet")
-    con = duckdb.connect(str(warehouse), read_only=True, config=duckdb_config())
-    try:
+    with connect(warehouse, read_only=True) as con:
         relation = find_relation(con, mart)
         cols = [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
         if region is not None:
@@ -74,8 +73,6 @@ def read_mart(warehouse: Path, mart: str, region: str | None) -> pl.DataFrame:
                                 f"{mart} has no region_code column; cannot filter by region")
             return con.execute(f"select * from {relation} where region_code = ?", [region]).pl()
         return con.execute(f"select * from {relation}").pl()
-    finally:
-        con.close()
 
 
 def write_export(frame: pl.DataFrame, out: Path, fmt: str) -> Path:

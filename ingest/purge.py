@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
-
-from ingest.warehouse import duckdb_config
+from ingest.warehouse import connect
 
 
 @dataclass(frozen=True)
@@ -24,8 +22,7 @@ class PurgeResult:
 
 def purge_landing(warehouse: Path, home: Path, before: date) -> PurgeResult:
     """Delete archive copies of files ingested before `before`; the caller holds the writer lock."""
-    con = duckdb.connect(str(warehouse), config=duckdb_config())
-    try:
+    with connect(warehouse) as con:  # creates the schema on a new home, so there is a files table to read
         con.execute("alter table meta.files add column if not exists purged_at timestamp")
         rows = con.execute(
             "select file_sha256, archive_path from meta.files where purged_at is null and ingested_at < ?",
@@ -42,5 +39,3 @@ def purge_landing(warehouse: Path, home: Path, before: date) -> PurgeResult:
             con.execute("update meta.files set purged_at = ? where file_sha256 = ?", [datetime.now(), sha])
         con.execute("commit")
         return PurgeResult(removed, size)
-    finally:
-        con.close()

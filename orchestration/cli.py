@@ -301,8 +301,9 @@ def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -
     # next gate does not read them again (same bytes, same SHA-256).
     state = AuditState.open(settings.pii_audit_state)
     with writer_lock(settings.lock, on_wait=_wait_message), contextlib.closing(state):
-        codes = regions or all_regions(settings.warehouse)
-        unknown = sorted(set(codes) - set(all_regions(settings.warehouse)))
+        known = all_regions(settings.warehouse)
+        codes = regions or known
+        unknown = sorted(set(codes) - set(known))
         if unknown:
             raise UserError(f"仓库中没有这些行政区划的成员单位名单：{'、'.join(unknown)}",
                             f"no member-unit list for region(s): {', '.join(unknown)}")
@@ -344,14 +345,12 @@ def purge(before: str = typer.Option(..., "--before", help="删除此日期前�
           home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
     """删除超过保存期的原始文件（保留哈希与对账记录）/ delete archived raw files past retention."""
     from ingest.purge import purge_landing
-    from ingest.warehouse import connect, writer_lock
+    from ingest.warehouse import writer_lock
 
     settings = _settings(home)
     cutoff = _as_of(before)
     assert cutoff is not None
     with writer_lock(settings.lock, on_wait=_wait_message):
-        with connect(settings.warehouse):
-            pass  # creates the schema on a new home, so purge has a files table to read
         result = purge_landing(settings.warehouse, settings.home, cutoff)
     console.print(f"已删除 {result.files} 个原始文件（{result.bytes} 字节），哈希与对账记录保留 / "
                   f"deleted {result.files} archived file(s) ({result.bytes} bytes); hashes and reconciliation kept")

@@ -11,7 +11,7 @@ import polars as pl
 
 from data_contracts.docs import RESULTS_SQL
 from ingest.errors import UserError
-from ingest.warehouse import duckdb_config
+from ingest.warehouse import connect
 
 # name → (mart, extra SQL after the region filter). All are read `where region_code = ?`.
 QUERIES: dict[str, tuple[str, str]] = {
@@ -50,23 +50,18 @@ def marts_as_of(warehouse: Path) -> date | None:
     """The as-of date the marts were last built for (None before the first build)."""
     if not warehouse.exists():
         return None
-    con = duckdb.connect(str(warehouse), read_only=True, config=duckdb_config())
-    try:
-        row = con.execute("select max(as_of_date) from marts.fct_penalty_cases").fetchone()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
+    with connect(warehouse, read_only=True) as con:
+        try:
+            row = con.execute("select max(as_of_date) from marts.fct_penalty_cases").fetchone()
+        except duckdb.Error:
+            return None
     return row[0] if row else None
 
 
 def regions(warehouse: Path) -> list[str]:
-    con = duckdb.connect(str(warehouse), read_only=True, config=duckdb_config())
-    try:
+    with connect(warehouse, read_only=True) as con:
         return [r[0] for r in con.execute(
             "select distinct region_code from marts.dim_member_units order by 1").fetchall()]
-    finally:
-        con.close()
 
 
 def load(warehouse: Path, region_code: str, as_of: date) -> PublicationData:
@@ -74,22 +69,20 @@ def load(warehouse: Path, region_code: str, as_of: date) -> PublicationData:
         raise UserError("仓库尚未建立（先运行 liandong demo 或 ingest + build）",
                         "the warehouse does not exist yet (run liandong demo, or ingest and build)")
     data = PublicationData(region_code=region_code, as_of=as_of)
-    con = duckdb.connect(str(warehouse), read_only=True, config=duckdb_config())
     try:
-        for name, (mart, extra) in QUERIES.items():
-            data.frames[name] = con.execute(
-                f"select * from marts.{mart} where region_code = ? {extra}", [region_code]).pl()
-        hashes = data.frames["files"]["file_sha256"].to_list()
-        data.contract_results = con.execute(  # summed per rule, as the whole warehouse's report
-            RESULTS_SQL.format(where="where file_sha256 in (select unnest(?::varchar[]))"), [hashes]).pl()
-        data.file_records = con.execute(
-            "select * from meta.files where file_sha256 in (select unnest(?::varchar[])) order by ingested_at",
-            [hashes]).pl()
+        with connect(warehouse, read_only=True) as con:
+            for name, (mart, extra) in QUERIES.items():
+                data.frames[name] = con.execute(
+                    f"select * from marts.{mart} where region_code = ? {extra}", [region_code]).pl()
+            hashes = data.frames["files"]["file_sha256"].to_list()
+            data.contract_results = con.execute(  # summed per rule, as the whole warehouse's report
+                RESULTS_SQL.format(where="where file_sha256 in (select unnest(?::varchar[]))"), [hashes]).pl()
+            data.file_records = con.execute(
+                "select * from meta.files where file_sha256 in (select unnest(?::varchar[])) order by ingested_at",
+                [hashes]).pl()
     except duckdb.CatalogException as exc:
         raise UserError(f"数据集市不完整，请先运行 liandong build（{exc}）",
                         f"the marts are incomplete; run liandong build first ({exc})") from None
-    finally:
-        con.close()
     if data.frames["units"].is_empty():
         raise UserError(f"仓库中没有行政区划 {region_code} 的成员单位名单",
                         f"the warehouse has no member-unit list for region {region_code}")
