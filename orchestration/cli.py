@@ -192,7 +192,7 @@ def build_warehouse(settings: Any, as_of: date | None, target: str = "duckdb") -
             result = build_on_spark(settings, as_of)
         else:
             result, plan = build_duckdb(settings, as_of)
-            console.print(f"  dbt: {'full refresh' if plan.full_refresh else 'incremental'} ({plan.reason})")
+            console.print(f"  dbt: {plan.describe()}")
     lines = [ln for ln in result.stdout.splitlines() if "Done." in ln or "ERROR" in ln or "FAIL" in ln
              or ("WARN" in ln and "test" in ln)]
     for ln in lines[-30:]:

@@ -128,6 +128,10 @@ class BuildPlan:
     reason: str
     files_after: datetime | None  # the last build's watermark, when incremental
 
+    def describe(self) -> str:
+        """What the build does and why, for the terminal and the Dagster log."""
+        return f"{'full refresh' if self.full_refresh else 'incremental'} ({self.reason})"
+
     def dbt_args(self) -> list[str]:
         return ["build", "--full-refresh"] if self.full_refresh else ["build"]
 

@@ -104,4 +104,5 @@ def test_warehouse_job_materialises_inbox_into_staging(defs, home: Path, tmp_pat
     assert not [p for p in inbox.iterdir() if p.is_file()]  # every file moved to processed/
     assert builds == [(True, "first build", date(2025, 12, 31))]  # recorded like `liandong build`
     with connect(home / "warehouse.duckdb") as con:
-        assert plan_build(con, date(2025, 12, 31)).reason == "incremental"  # so the next run is incremental
+        plan = plan_build(con, date(2025, 12, 31))
+    assert plan.describe() == "incremental (incremental)"  # so the next run is incremental

@@ -53,7 +53,7 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, li
             return
         with connect(settings.warehouse) as con:
             plan = plan_build(con, as_of)
-        context.log.info(f"dbt: {'full refresh' if plan.full_refresh else 'incremental'} ({plan.reason})")
+        context.log.info(f"dbt: {plan.describe()}")
         yield from dbt.cli([*plan.dbt_args(), *dbt_vars(as_of, plan.dbt_extra_vars())], context=context).stream()
         with connect(settings.warehouse) as con:  # only reached when dbt succeeded (stream raises otherwise)
             record_build(con, plan)
