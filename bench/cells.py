@@ -1,4 +1,4 @@
-"""Typed columns → cells as a clerk's spreadsheet shows them (vectorised `ingest.sample.layouts.format_value`).
+"""Typed columns → cells as a clerk's spreadsheet shows them (vectorised `sample_data.layouts.format_value`).
 
 A typed column is a numpy array plus a validity mask. For csv every cell is text; for xlsx numbers stay
 numbers and dates in the `excel` style are real Excel dates (serials with a date number format).
@@ -13,12 +13,12 @@ import polars as pl
 
 from bench.fake import EXCEL_OFFSET, Rng
 from bench.xlsx import DATE_STYLES, DATETIME_STYLES, Column
-from ingest.sample.layouts import DATE_FORMATS, FileStyle
+from sample_data.layouts import DATE_FORMATS, FileStyle
 
 
 @dataclass
 class Typed:
-    """One field of a feed for a block of rows: `kind` as in ingest.sample.layouts (date, datetime, amount,
+    """One field of a feed for a block of rows: `kind` as in sample_data.layouts (date, datetime, amount,
     decimal, int, bool, or None for text); `values` holds days since 1970 (date), seconds since 1970
     (datetime), yuan (amount), floats (decimal), ints, bools or strings."""
 

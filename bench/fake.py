@@ -1,6 +1,6 @@
 """Vectorised fake values (numpy): names, 统一社会信用代码, 身份证号, phone numbers and dates.
 
-The same rules as `ingest.sample.ids` and `ingest.sample.names` (check characters computed, never drawn),
+The same rules as `sample_data.ids` and `sample_data.names` (check characters computed, never drawn),
 but a whole column at a time, so a province's worth of rows costs seconds rather than hours.
 """
 
@@ -10,8 +10,8 @@ from datetime import date
 
 import numpy as np
 
-from ingest.sample import names as sample_names
-from ingest.sample.ids import MOBILE_PREFIXES, USCC_ALPHABET
+from sample_data import names as sample_names
+from sample_data.ids import MOBILE_PREFIXES, USCC_ALPHABET
 
 Rng = np.random.Generator
 EPOCH = date(1970, 1, 1)
@@ -57,7 +57,7 @@ def _chars_to_str(codes: np.ndarray) -> np.ndarray:
 
 
 def person_names(rng: Rng, n: int) -> np.ndarray:
-    """2- or 3-character names (mostly 3), as `ingest.sample.names.person_name`."""
+    """2- or 3-character names (mostly 3), as `sample_data.names.person_name`."""
     given2 = np.where(rng.random(n) < 0.85, pick(rng, GIVEN, n), "")
     return cat(pick(rng, SURNAMES, n), pick(rng, GIVEN, n), given2)
 
@@ -92,7 +92,7 @@ def uscc(rng: Rng, prefixes: np.ndarray, region: str) -> np.ndarray:
 
 
 def corrupt_uscc(codes: np.ndarray) -> np.ndarray:
-    """Same codes with a wrong (well-formed) check character, as `ingest.sample.ids.corrupt_uscc`."""
+    """Same codes with a wrong (well-formed) check character, as `sample_data.ids.corrupt_uscc`."""
     if len(codes) == 0:
         return codes
     chars = np.asarray(codes, dtype="<U18").view(np.uint32).reshape(-1, 18).copy()

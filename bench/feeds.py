@@ -1,6 +1,6 @@
 """Rows of the three ledgers for one unit at a time, as typed columns (numpy), valid by default.
 
-The content follows the deterministic sample (`ingest.sample`): the offence catalogue with its facts
+The content follows the deterministic sample (`sample_data`): the offence catalogue with its facts
 templates, decision-number patterns, hotline topics and supervision document words; identifiers carry real
 check characters. A share of rows is broken on purpose, one reason per row, from the sample's list of bad
 rows (USCC check character, future date, impossible date, negative fine, unknown 处罚类别, 自然人 without
@@ -18,12 +18,12 @@ import numpy as np
 from bench import fake
 from bench.cells import Typed, text, typed
 from bench.fake import Rng, cat, day_number, pick
-from ingest.sample.hotline import CLUE_TOPICS_12309, REQUEST_WEIGHTS, RESULTS_12345, TOPICS
-from ingest.sample.layouts import F1_FIELDS, F2_FIELDS, F3_FIELDS
-from ingest.sample.offences import OFFENCES
-from ingest.sample.penalties import CATEGORY_SEPARATORS, DECISION_PATTERNS, ROLE_CODES
-from ingest.sample.supervision import _BACKGROUND_WEIGHTS, DOC_WORDS
-from ingest.sample.units import Region, Unit
+from sample_data.hotline import CLUE_TOPICS_12309, REQUEST_WEIGHTS, RESULTS_12345, TOPICS
+from sample_data.layouts import F1_FIELDS, F2_FIELDS, F3_FIELDS
+from sample_data.offences import OFFENCES
+from sample_data.penalties import CATEGORY_SEPARATORS, DECISION_PATTERNS, ROLE_CODES
+from sample_data.supervision import _BACKGROUND_WEIGHTS, DOC_WORDS
+from sample_data.units import Region, Unit
 
 START, END = date(2024, 1, 1), date(2025, 12, 31)
 PLACES = ("人民路", "解放路", "建设路", "中山路", "文化路", "新华路", "胜利路", "工业园区", "东关街道", "城南新区",

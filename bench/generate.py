@@ -4,7 +4,7 @@
 from 2,000 member units in 100 regions; `--scale 0.01` writes 1 % of the rows (and of the regions).
 Every agency delivers its own way, and keeps to it: one file per month, quarter or year; xlsx (title row,
 sometimes a 序号 column and a 合计 row) or csv in GB18030 / UTF-8 with BOM / UTF-8; the header spellings,
-date formats and yes/no words of `ingest.sample.layouts`. Rows are valid except a configurable share of
+date formats and yes/no words of `sample_data.layouts`. Rows are valid except a configurable share of
 planted bad rows, one reason each, so the expected outcome is known exactly:
 loaded + quarantined = data rows, quarantined = bad rows.
 
@@ -36,8 +36,8 @@ from bench import cells, regions
 from bench.cells import Typed, to_column
 from bench.feeds import Block, hotline_block, penalty_block, supervision_block
 from bench.xlsx import Column, write_xlsx
-from ingest.sample.files import title_name
-from ingest.sample.layouts import (
+from sample_data.files import title_name
+from sample_data.layouts import (
     F1_DATE_FIELDS,
     F1_DROPPABLE,
     F1_FIELDS,
@@ -55,9 +55,9 @@ from ingest.sample.layouts import (
     f1_headers,
     random_style,
 )
-from ingest.sample.render import to_sheet
-from ingest.sample.units import Region, Unit
-from ingest.sample.writers import write_xlsx as write_openpyxl_xlsx
+from sample_data.render import to_sheet
+from sample_data.units import Region, Unit
+from sample_data.writers import write_xlsx as write_openpyxl_xlsx
 
 FULL = {"penalty_rows": 5_000_000, "hotline_rows": 1_000_000, "supervision_rows": 300_000, "regions": 100}
 DEFAULT_OUT = Path("/tmp/liandong-bench")

@@ -152,14 +152,15 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(home)
     os.environ["LIANDONG_HOME"] = str(home)
     os.environ.setdefault("LIANDONG_SECRET_KEY", "liandong-benchmark-key-not-for-real-data")
-    from orchestration.settings import load_settings
+    from warehouse.settings import load_settings
 
     settings = load_settings(home)
     settings.prepare()
-    target = settings.ingest_target()
+    from ingest import pipeline
+
+    target = pipeline.IngestTarget.of(settings)
     timers = Timers()
     instrument(timers)
-    from ingest import pipeline
 
     paths = files_of(a.data, a.limit_files)
     result = {"full": profile_run(pipeline, paths, target, timers, a.cprofile)}

@@ -3,14 +3,14 @@ districts and counties with the same naming scheme (region name + department, al
 
 Every region has the same 20 member units: 16 penalty-issuing agencies (one per role of the sample's offence
 catalogue), the procuratorate, the police, the 12345 centre and the court. USCCs come from
-`ingest.sample.ids.stable_uscc`, so a unit keeps its code whatever the scale or seed.
+`sample_data.ids.stable_uscc`, so a unit keeps its code whatever the scale or seed.
 """
 
 from __future__ import annotations
 
-from ingest.sample.ids import stable_uscc
-from ingest.sample.units import REGIONS as SEED_REGIONS
-from ingest.sample.units import Region, Unit
+from sample_data.ids import stable_uscc
+from sample_data.units import REGIONS as SEED_REGIONS
+from sample_data.units import Region, Unit
 
 UNITS_PER_REGION = 20
 # role → (full-name suffix, alias suffix, unit kind, enforcement domain)

@@ -16,8 +16,8 @@ import polars as pl
 import yaml
 
 from data_contracts.model import load_contracts
-from ingest.errors import UserError
-from ingest.warehouse import connect
+from warehouse.connection import connect
+from warehouse.errors import UserError
 
 FORMATS = ("csv", "xlsx", "parquet")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.errors import UserError
+from warehouse.errors import UserError
 
 DEFAULT_CHUNK_ROWS = 200_000  # ~2 GB of typed rows in flight; GX costs ~1.4 s per call, so not much smaller
 CHUNK_ROWS_ENV = "LIANDONG_INGEST_CHUNK_ROWS"

@@ -1,4 +1,5 @@
-"""Errors users see: one sentence in Chinese with English beside it, naming file, sheet, row, column, rule."""
+"""Why a file was rejected or a row quarantined: one sentence in Chinese with English beside it, naming file,
+sheet, row, column and rule (`warehouse.errors.UserError` is for everything else)."""
 
 from __future__ import annotations
 
@@ -42,12 +43,3 @@ class FileRejected(Exception):
     def __init__(self, problem: Problem):
         super().__init__(problem.message_en)
         self.problem = problem
-
-
-class UserError(Exception):
-    """A problem the user can fix (configuration, arguments); shown as a sentence, never a traceback."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        super().__init__(f"{message_zh} / {message_en}")
-        self.message_zh = message_zh
-        self.message_en = message_en

@@ -30,7 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest.mask import SAFE_WHOLE_VALUE, Finding, find_personal_data
-from ingest.warehouse import duckdb_config
+from warehouse.connection import duckdb_config
 
 # Values with a run of 7+ digits, an 'X'-terminated ID or an '@' are the only candidates: DuckDB filters
 # them before Python validates check digits, so large tables stay cheap to scan. A value that is wholly a

@@ -30,9 +30,11 @@ from ingest.errors import FileRejected, Problem
 from ingest.facts import FACT_COLUMNS, FACT_INPUTS, fact_rows
 from ingest.headers import HeaderMatch, find_header, missing_required
 from ingest.protect import masked_value, protect_row
+from ingest.raw_tables import ARROW_TYPES, arrow_schema, columns, ensure_raw_tables, load_rows
 from ingest.readers import read_grids
 from ingest.rows import ParsedRow, parse_sheet
-from ingest.warehouse import ARROW_TYPES, arrow_schema, columns, connect, load_rows
+from warehouse.connection import connect
+from warehouse.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ class IngestTarget:
     landing: Path
     quarantine: Path
     secret_key: bytes
+
+    @classmethod
+    def of(cls, settings: Settings, *, demo: bool = False) -> IngestTarget:
+        """The home's warehouse, landing and quarantine folders and its key (the demo key only for the demo)."""
+        return cls(settings.warehouse, settings.landing, settings.quarantine, settings.secret_key(demo=demo))
 
 
 @dataclass
@@ -435,6 +442,7 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
             on_file(outcome)
 
     with connect(target.warehouse) as con:
+        ensure_raw_tables(con)
         known = ingested_hashes(con, shas)
         seen_now: set[str] = set()
 

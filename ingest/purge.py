@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from ingest.warehouse import connect
+from warehouse.connection import connect
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import shutil
@@ -18,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ingest.errors import UserError
+from warehouse.errors import UserError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="府检联动数据仓库 liandong")
 console = Console(width=None if sys.stdout.isatty() else 140)
@@ -58,7 +57,7 @@ def _as_of(value: str | None) -> date | None:
         raise UserError(f"日期格式应为 YYYY-MM-DD：{value}", f"dates must be YYYY-MM-DD: {value}") from None
 
 def _settings(home: Path | None):
-    from orchestration.settings import load_settings
+    from warehouse.settings import load_settings
 
     settings = load_settings(home)
     settings.prepare()
@@ -85,18 +84,16 @@ def _wait_message() -> None:
 
 def ingest_paths(settings: Any, paths: list[Path], feed: str | None, *, demo: bool = False) -> list[Any]:
     """Ingest files in order under the writer lock, with progress."""
-    from ingest.pipeline import ingest_files
-    from ingest.warehouse import writer_lock
+    from orchestration import workflows
 
-    target = settings.ingest_target(demo=demo)
-    with writer_lock(settings.lock, on_wait=_wait_message), _progress() as progress:
+    with _progress() as progress:
         task = progress.add_task(f"读取并校验 {len(paths)} 个文件 / reading and validating", total=len(paths))
 
         def loaded(outcome: Any) -> None:
             progress.update(task, description=f"载入 / loaded {outcome.name[:40]}")
             progress.advance(task)
 
-        outcomes = ingest_files(paths, target, feed, on_file=loaded)
+        outcomes = workflows.ingest(settings, paths, feed, demo=demo, on_file=loaded, on_wait=_wait_message)
         progress.update(task, completed=len(paths), description="载入完成 / ingested")
     return outcomes
 
@@ -141,7 +138,7 @@ def print_outcomes(outcomes: list[Any], *, show_problems: int = 5, only_problems
 def sample(out: Path = typer.Option(..., "--out", help="输出目录 / output folder"),
            seed: int = typer.Option(2024, "--seed", help="随机种子 / seed (same seed → same files)")) -> None:
     """生成示例台账 / write the bundled sample ledgers (deterministic)."""
-    from ingest.sample import generate_sample
+    from sample_data import generate_sample
 
     manifest = generate_sample(out, seed)
     console.print(f"已生成 {len(manifest['files'])} 个文件到 {out} / wrote {len(manifest['files'])} files to {out}")
@@ -177,59 +174,46 @@ def validate(files: list[Path] = typer.Argument(..., help="文件或目录 / fil
         raise typer.Exit(1)
     console.print("[green]全部文件符合数据交换标准[/green] / all files pass the exchange standard")
 
-def build_warehouse(settings: Any, as_of: date | None, target: str = "duckdb") -> None:
-    from ingest.warehouse import connect, writer_lock
-    from orchestration.dbt_runner import build_duckdb
-    from orchestration.scorecard_config import load_all, write_config
+def build_warehouse(settings: Any, as_of: date | None, target: str = "duckdb") -> Any:
+    """`workflows.build` with its dbt lines, the build plan and the PII gate's findings on the terminal."""
+    from orchestration import workflows
 
-    configs = load_all(settings.scorecard_config_dir)
-    with writer_lock(settings.lock, on_wait=_wait_message), console.status(f"dbt build ({target}) …"):
-        with connect(settings.warehouse) as con:
-            write_config(con, configs)
-        if target == "spark":  # raw tables exported as parquet, registered in Spark, then dbt (docs/spark.md)
-            from orchestration.spark import build_on_spark
-
-            result = build_on_spark(settings, as_of)
-        else:
-            result, plan = build_duckdb(settings, as_of)
-            console.print(f"  dbt: {plan.describe()}")
-    lines = [ln for ln in result.stdout.splitlines() if "Done." in ln or "ERROR" in ln or "FAIL" in ln
-             or ("WARN" in ln and "test" in ln)]
-    for ln in lines[-30:]:
+    try:
+        with console.status(f"dbt build ({target}) …"):
+            outcome = workflows.build(settings, as_of, target=target, on_wait=_wait_message)
+    except workflows.PersonalDataFound as exc:
+        _print_findings(exc.findings)
+        raise typer.Exit(1) from None
+    if outcome.plan is not None:
+        console.print(f"  dbt: {outcome.plan.describe()}")
+    for ln in outcome.dbt_lines()[-30:]:
         console.print(f"  {ln}")
-    if result.returncode != 0:
-        tail = "\n".join(result.stdout.splitlines()[-40:])
-        raise UserError(f"dbt build 失败：\n{tail}", "dbt build failed (see above)")
-    _build_docs(settings)
-    pii_gate(settings)
+    if outcome.warnings:
+        console.print(f"[yellow]构建发现 {len(outcome.warnings)} 项需要处理的问题[/yellow] / "
+                      f"the build found {len(outcome.warnings)} thing(s) to fix:")
+    for w in outcome.warnings:
+        console.print(f"  [yellow]![/yellow] {w.message_zh}\n    {w.message_en}  [dim]({w.test})[/dim]")
+    console.print("[green]个人信息扫描通过[/green] / no personal data found")
+    return outcome
+
+
+def _print_findings(findings: list[Any]) -> None:
+    for f in findings[:50]:
+        err.print(f"  [red]✗[/red] {f.sentence()}")
+    err.print(f"[red]发现 {len(findings)} 处个人信息，运行失败[/red] / "
+              f"{len(findings)} piece(s) of personal data found; the run fails")
 
 
 def pii_gate(settings: Any, *, full: bool = False) -> None:
-    """Fail the run (exit 1) when personal data is found in the warehouse, the site or the exports.
-    What a passing audit saw unchanged is not read again (`ingest.pii_audit.AuditState`) unless `full`."""
-    from ingest.pii_audit import audit
+    """Fail the run (exit 1) when personal data is found in the warehouse, the site or the exports."""
+    from orchestration import workflows
 
-    state = None if full else settings.pii_audit_state
     with console.status("个人信息扫描 / scanning for personal data …"):
-        findings = audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine], state)
+        findings = workflows.pii_audit(settings, full=full)
     if findings:
-        for f in findings[:50]:
-            err.print(f"  [red]✗[/red] {f.sentence()}")
-        err.print(f"[red]发现 {len(findings)} 处个人信息，运行失败[/red] / "
-                  f"{len(findings)} piece(s) of personal data found; the run fails")
+        _print_findings(findings)
         raise typer.Exit(1)
     console.print("[green]个人信息扫描通过[/green] / no personal data found")
-
-def _build_docs(settings: Any) -> Path | None:
-    """The contract report of the whole warehouse, from per-rule sums (see docs.RESULTS_SQL)."""
-    from data_contracts.docs import RESULTS_SQL, build_data_docs
-    from ingest.warehouse import connect
-    from orchestration.summary import query_rows
-
-    with connect(settings.warehouse, read_only=True) as con:
-        results = query_rows(con, RESULTS_SQL.format(where=""))
-        files = query_rows(con, "select * from meta.files order by ingested_at")
-    return build_data_docs(settings.site / "data_docs", results, files)
 
 @app.command()
 @friendly
@@ -280,46 +264,28 @@ def export(mart: str = typer.Argument(..., help="模型名，如 fct_non_transfe
 
 
 def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -> list[Any]:
-    """Build as of the date when the marts are for another date, then publish every jurisdiction."""
-    from dashboards.site.data import marts_as_of
-    from dashboards.site.data import regions as all_regions
-    from dashboards.site.publish import publish_region, write_index
-    from ingest.pii_audit import AuditState, scan_files
-    from ingest.warehouse import writer_lock
+    """`workflows.publish` (building first when the marts are for another date), one line per jurisdiction."""
+    from orchestration import workflows
 
-    built_for = marts_as_of(settings.warehouse)
+    def shown(outcome: Any) -> None:
+        if outcome.created:
+            console.print(f"[green]已发布[/green] {outcome.region_code} → {outcome.path}")
+        else:
+            console.print(f"[yellow]已存在，未覆盖[/yellow] {outcome.region_code} → {outcome.path} / "
+                          "exists; left untouched")
+
+    built_for = workflows.built_as_of(settings)
     if built_for is None or (as_of is not None and built_for != as_of):
         console.print(f"数据集市统计截止日为 {built_for or '（未构建）'}，先按 {as_of or '今天'} 构建 / "
                       "building the marts for the requested as-of date first")
-        build_warehouse(settings, as_of)
-        built_for = marts_as_of(settings.warehouse)
-    else:
-        pii_gate(settings)
-    assert built_for is not None
-    outcomes = []
-    # Each publication is scanned before it is renamed into place; its clean files are remembered, so the
-    # next gate does not read them again (same bytes, same SHA-256).
-    state = AuditState.open(settings.pii_audit_state)
-    with writer_lock(settings.lock, on_wait=_wait_message), contextlib.closing(state):
-        known = all_regions(settings.warehouse)
-        codes = regions or known
-        unknown = sorted(set(codes) - set(known))
-        if unknown:
-            raise UserError(f"仓库中没有这些行政区划的成员单位名单：{'、'.join(unknown)}",
-                            f"no member-unit list for region(s): {', '.join(unknown)}")
-        for code in codes:
-            with console.status(f"发布 {code} …"):
-                outcome = publish_region(settings.site, settings.warehouse, code, built_for,
-                                         gate=lambda folder: list(scan_files(folder, state)))
-            outcomes.append(outcome)
-            if outcome.created:
-                console.print(f"[green]已发布[/green] {code} → {outcome.path}")
-            else:
-                console.print(f"[yellow]已存在，未覆盖[/yellow] {code} → {outcome.path} / "
-                              "exists; left untouched")
-        index = write_index(settings.site)
-    console.print(f"发布索引 index: {index}")
-    return outcomes
+    try:
+        with console.status("发布 / publishing …"):
+            result = workflows.publish(settings, as_of, regions, on_wait=_wait_message, on_region=shown)
+    except workflows.PersonalDataFound as exc:
+        _print_findings(exc.findings)
+        raise typer.Exit(1) from None
+    console.print(f"发布索引 index: {result.index}")
+    return result.publications
 
 
 @app.command()
@@ -345,7 +311,7 @@ def purge(before: str = typer.Option(..., "--before", help="删除此日期前�
           home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
     """删除超过保存期的原始文件（保留哈希与对账记录）/ delete archived raw files past retention."""
     from ingest.purge import purge_landing
-    from ingest.warehouse import writer_lock
+    from warehouse.lock import writer_lock
 
     settings = _settings(home)
     cutoff = _as_of(before)
@@ -424,8 +390,8 @@ def demo(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME"
          seed: int = typer.Option(2024, "--seed"),
          as_of: str = typer.Option("2025-12-31", "--as-of", help="示例数据的统计截止日期 / as-of date")) -> None:
     """示例：生成示例数据、载入、构建、汇总并发布 / sample data → ingest → dbt build → summary → publish."""
-    from ingest.sample import generate_sample
-    from orchestration.dbt_runner import ensure_manifest
+    from sample_data import generate_sample
+    from warehouse.dbt_runner import ensure_manifest
 
     settings = _settings(home)
     console.rule("liandong demo")
@@ -456,7 +422,7 @@ def demo(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME"
 def dev(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME"),
         port: int = typer.Option(3000, "--port")) -> None:
     """启动 Dagster 界面 / start the Dagster UI (dagster dev) with the whole asset graph."""
-    from orchestration.dbt_runner import ensure_manifest
+    from warehouse.dbt_runner import ensure_manifest
 
     settings = _settings(home)
     ensure_manifest(settings)

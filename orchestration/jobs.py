@@ -3,7 +3,7 @@
 from dagster import AssetKey, AssetSelection, define_asset_job, in_process_executor
 
 PUBLICATIONS = AssetSelection.assets(AssetKey(["site", "monthly_publication"]), AssetKey(["site", "annual_scorecard"]))
-INGEST = AssetSelection.key_prefixes(["raw"])
+INGEST = AssetSelection.groups("ingest")  # the inbox multi-asset: raw/* and the meta tables it writes
 BUILD = AssetSelection.all() - PUBLICATIONS - INGEST  # scorecard configuration and the dbt models
 
 warehouse_job = define_asset_job(

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from ingest.errors import UserError
-from ingest.warehouse import META_DDL
+from warehouse.errors import UserError
+from warehouse.schema import META_DDL
 
 DEFAULT_CONFIG = Path(__file__).parent / "scorecard" / "default.yml"
 DEFAULT_REGION = "*"

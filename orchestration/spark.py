@@ -14,28 +14,16 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from warehouse.dbt_runner import spark_env
+from warehouse.settings import DBT_PROJECT_DIR, Settings
 
 SPARK_TARGET = "spark"
-SPARK_CONF_DIR = Path(__file__).resolve().parent / "spark_conf"  # log4j2.properties: warnings and errors only
-
-
-def spark_env(env: Mapping[str, str]) -> dict[str, str]:
-    """Environment for a local Spark JVM: quiet logging, loopback only, the same Python as ours."""
-    return {
-        "SPARK_CONF_DIR": env.get("SPARK_CONF_DIR", str(SPARK_CONF_DIR)),
-        "SPARK_LOCAL_IP": env.get("SPARK_LOCAL_IP", "127.0.0.1"),
-        "PYSPARK_PYTHON": env.get("PYSPARK_PYTHON", sys.executable),
-    }
-
-
 def spark_home_dir(settings: Settings) -> Path:
     return settings.home / "spark"
 
@@ -56,7 +44,7 @@ def _quote(identifier: str) -> str:
 
 def export_sources(settings: Settings, tables: list[tuple[str, str]], out: Path) -> list[Path]:
     """Write each DuckDB table as `<out>/<schema>/<table>/part-0.parquet`, replacing the previous copy."""
-    from ingest.warehouse import connect
+    from warehouse.connection import connect
 
     written = []
     with connect(settings.warehouse, read_only=True) as con:
@@ -78,7 +66,7 @@ def check_requirements() -> None:
     """The `spark` extra and a Java runtime, or a sentence saying how to get them."""
     import importlib.util
 
-    from ingest.errors import UserError
+    from warehouse.errors import UserError
 
     if importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("dbt.adapters.spark") is None:
         raise UserError("--target spark 需要安装可选依赖：pip install -e '.[spark]'",
@@ -88,13 +76,13 @@ def check_requirements() -> None:
                         "--target spark needs Java 17 (e.g. apt-get install openjdk-17-jre-headless)")
 
 
-def build_on_spark(settings: Settings, as_of: date | None) -> subprocess.CompletedProcess[str]:
+def build_on_spark(settings: Settings, as_of: date) -> subprocess.CompletedProcess[str]:
     """Export the raw tables, register them in the local metastore, `dbt build --target spark`.
 
     Call it holding the warehouse writer lock: the export reads a consistent warehouse, and the Derby
     metastore admits one Spark process at a time. Returns the first dbt step that failed, else the build.
     """
-    from orchestration.dbt_runner import ensure_manifest, run_dbt
+    from warehouse.dbt_runner import ensure_manifest, run_dbt
 
     check_requirements()
     tables = source_tables(ensure_manifest(settings))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ingest.warehouse import connect
-from orchestration.settings import Settings
+from warehouse.connection import connect
+from warehouse.settings import Settings
 
 FEED_TITLES = {
     "penalty_ledger": "行政处罚台账", "supervision_ledger": "检察监督台账",

@@ -24,7 +24,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def settings(home: Path):
-    from orchestration.settings import load_settings
+    from warehouse.settings import load_settings
 
     s = load_settings(home)
     s.prepare()
@@ -33,4 +33,6 @@ def settings(home: Path):
 
 @pytest.fixture
 def target(settings):
-    return settings.ingest_target()
+    from ingest.pipeline import IngestTarget
+
+    return IngestTarget.of(settings)

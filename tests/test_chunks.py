@@ -15,11 +15,11 @@ import pytest
 
 import ingest.pipeline as pipeline
 from ingest.chunks import CHUNK_ROWS_ENV, chunk_rows
-from ingest.errors import UserError
 from ingest.pipeline import IngestTarget, ingest_files, sha256_of
 from tests.builders import PENALTY_HEADERS, penalty_row, write_csv
 from tests.conftest import TEST_KEY
 from tests.test_end_to_end import _fingerprint
+from warehouse.errors import UserError
 
 D = [f"惠市监罚〔2024〕{i}号" for i in range(1, 6)]
 
@@ -37,7 +37,7 @@ def _files(folder: Path) -> list[Path]:
 
 
 def _target(home: Path) -> IngestTarget:
-    from orchestration.settings import load_settings
+    from warehouse.settings import load_settings
 
     settings = load_settings(home)
     settings.prepare()

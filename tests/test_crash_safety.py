@@ -229,7 +229,7 @@ def _ingest_twice_at_once(home: Path, sample: Path, logs: Path) -> tuple[Run, Ru
 def reference(tmp_path_factory) -> Reference:
     """The uninterrupted run: ingest the sample folder twice (the second waiting for the first), build."""
     from ingest.pipeline import sha256_of
-    from ingest.sample import generate_sample
+    from sample_data import generate_sample
 
     base = tmp_path_factory.mktemp("crash_ref")
     sample = base / "sample"
@@ -270,7 +270,7 @@ def test_marts_are_the_same_when_the_sample_is_loaded_twice_or_in_reversed_order
     """The reference home was ingested twice (by the CLI); a second home ingests the files in reversed order."""
     from ingest.pipeline import IngestTarget, ingest_files
     from orchestration.cli import build_warehouse
-    from orchestration.settings import load_settings
+    from warehouse.settings import load_settings
 
     paths = _ledgers(reference.sample)  # what `liandong ingest <folder>` reads, reversed below
     home = tmp_path / "reversed"

@@ -232,7 +232,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
 
 def make_warehouse(path: Path, penalty_rows: list[dict[str, Any]] | None = None) -> Path:
     """Write a small raw warehouse as the ingest would leave it."""
-    from ingest.warehouse import META_DDL
+    from warehouse.schema import META_DDL
 
     con = duckdb.connect(str(path))
     try:

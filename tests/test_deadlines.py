@@ -18,8 +18,8 @@ import yaml
 
 from ingest import calendar as work_calendar
 from ingest.pipeline import IngestTarget, ingest_files
-from orchestration.settings import DBT_PROJECT_DIR
 from tests.conftest import TEST_KEY
+from warehouse.settings import DBT_PROJECT_DIR
 
 AS_OF = date(2025, 12, 31)
 INT_MODELS_YML = DBT_PROJECT_DIR / "models" / "intermediate" / "obligations" / "_int_obligations__models.yml"
@@ -97,9 +97,9 @@ def test_unit_test_rule_rows_are_the_deadline_rules_seed():
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, dict[str, Any]]:
-    from ingest.sample import generate_sample
-    from orchestration.dbt_runner import run_dbt
-    from orchestration.settings import load_settings
+    from sample_data import generate_sample
+    from warehouse.dbt_runner import run_dbt
+    from warehouse.settings import load_settings
 
     folder = tmp_path_factory.mktemp("sample")
     manifest = generate_sample(folder, 2024)
@@ -231,8 +231,8 @@ def test_every_obligation_has_a_due_date_and_a_status(built):
 @pytest.mark.slow
 def test_a_due_date_beyond_the_calendar_stops_the_build(built, tmp_path):
     """Without 2026 in the calendar, the duties due in 2026 must fail the mart, naming the year and the fix."""
-    from orchestration.dbt_runner import run_dbt
-    from orchestration.settings import load_settings
+    from warehouse.dbt_runner import run_dbt
+    from warehouse.settings import load_settings
 
     home, _ = built
     shutil.copy(home / "warehouse.duckdb", tmp_path / "warehouse.duckdb")

@@ -46,7 +46,7 @@ def _fingerprint(warehouse: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> tuple[Path, dict]:
-    from ingest.sample import generate_sample
+    from sample_data import generate_sample
 
     folder = tmp_path_factory.mktemp("sample")
     manifest = generate_sample(folder, 2024)
@@ -104,8 +104,8 @@ def test_loading_again_or_in_another_order_leaves_identical_tables(loaded, tmp_p
 
 
 def test_dbt_build_and_no_raw_personal_data_in_any_table(sample, loaded, monkeypatch):
-    from orchestration.dbt_runner import run_dbt
-    from orchestration.settings import load_settings
+    from warehouse.dbt_runner import run_dbt
+    from warehouse.settings import load_settings
 
     _, manifest = sample
     home, _, _ = loaded

@@ -55,8 +55,8 @@ def test_every_mart_column_has_a_chinese_label():
     import json
 
     from dashboards.exports import column_labels
-    from orchestration.dbt_runner import ensure_manifest
-    from orchestration.settings import load_settings
+    from warehouse.dbt_runner import ensure_manifest
+    from warehouse.settings import load_settings
 
     manifest = json.loads(ensure_manifest(load_settings()).read_text(encoding="utf-8"))
     marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["fqn"][1] == "marts"]

@@ -25,8 +25,8 @@ def _ingest(home: Path, paths: list[Path]) -> None:
 
 
 def _build(home: Path, as_of: date = AS_OF):
-    from orchestration.dbt_runner import build_duckdb
-    from orchestration.settings import load_settings
+    from warehouse.dbt_runner import build_duckdb
+    from warehouse.settings import load_settings
 
     result, plan = build_duckdb(load_settings(home), as_of)
     assert result.returncode == 0, result.stdout[-3000:]
@@ -52,7 +52,7 @@ def _snapshot(warehouse: Path) -> dict[str, tuple[int, str]]:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> tuple[list[Path], Path, Path]:
     """All sample files, a plain penalty file of a region and the correction file (a re-delivery)."""
-    from ingest.sample import generate_sample
+    from sample_data import generate_sample
 
     folder = tmp_path_factory.mktemp("sample")
     manifest = generate_sample(folder, 2024)

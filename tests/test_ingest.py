@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.pipeline import ingest_file, inspect_file
+from ingest.pipeline import IngestTarget, ingest_file, inspect_file
 from tests.builders import (
     AGENCY_USCC,
     PENALTY_HEADERS,
@@ -101,12 +101,12 @@ def test_order_of_files_does_not_matter_and_corrections_keep_history(tmp_path, m
         penalty_row(**{"罚款金额（万元）": "0.8", "处罚内容": "警告，罚款0.8万元", "录入日期": "2024-04-01"})])
     results = []
     for order in ([original, correction], [correction, original]):
-        from orchestration.settings import load_settings
+        from warehouse.settings import load_settings
 
         h = tmp_path / f"home{len(results)}"
         s = load_settings(h)
         s.prepare()
-        results.append(_load_in_order(tmp_path, s.ingest_target(), order))
+        results.append(_load_in_order(tmp_path, IngestTarget.of(s), order))
         current = _table(s.warehouse, "select decision_no, fine_amount from raw.penalty_ledger where _is_current "
                                       "order by decision_no")
         assert [(d, float(a)) for d, a in current] == [("惠市监罚〔2024〕1号", 8000.0), ("惠市监罚〔2024〕2号", 5000.0)]
@@ -196,7 +196,7 @@ def _pinned_row(contract) -> dict:
     from datetime import date, datetime
     from decimal import Decimal
 
-    from ingest.warehouse import columns
+    from ingest.raw_tables import columns
 
     by_type = {
         "varchar": lambda i: f"值{i}：“引号”\"q\"\\ 张三",
@@ -224,7 +224,7 @@ def test_row_hashes_never_change(feed, expected):
 
     from data_contracts.model import load_contract
     from ingest.pipeline import _plain, row_hash
-    from ingest.warehouse import columns
+    from ingest.raw_tables import columns
 
     contract = load_contract(feed)
     values = {**_pinned_row(contract), "_file_name": "ignored.csv", "not_a_column": 1}

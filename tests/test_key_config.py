@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import UserError
-from orchestration.settings import DEMO_KEY, load_settings
+from warehouse.errors import UserError
+from warehouse.settings import DEMO_KEY, load_settings
 
 
 def test_env_key_wins(monkeypatch, tmp_path: Path):

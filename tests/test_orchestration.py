@@ -17,13 +17,13 @@ FEEDS = ["penalty_ledger", "supervision_ledger", "hotline_exchange", "member_uni
 
 @pytest.fixture(scope="module")
 def defs():
-    from orchestration.dbt_runner import ensure_manifest
-    from orchestration.settings import load_settings
+    from warehouse.dbt_runner import ensure_manifest
+    from warehouse.settings import load_settings
 
     ensure_manifest(load_settings())  # the manifest is prepared explicitly, never at import
-    from orchestration.definitions import defs as definitions
+    from orchestration.definitions import defs as load_definitions
 
-    return definitions
+    return load_definitions()
 
 
 def test_code_location_loads_with_expected_graph(defs):
@@ -73,9 +73,9 @@ def test_inbox_sensor_requests_one_run_per_new_set_of_files(defs, home: Path, tm
 
 @pytest.mark.slow
 def test_warehouse_job_materialises_inbox_into_staging(defs, home: Path, tmp_path: Path):
-    from ingest.sample import generate_sample
-    from ingest.warehouse import connect
-    from orchestration.dbt_runner import plan_build
+    from sample_data import generate_sample
+    from warehouse.build_state import plan_build
+    from warehouse.connection import connect
 
     manifest = generate_sample(tmp_path / "sample", 2024)
     inbox = home / "inbox"

@@ -70,7 +70,7 @@ def test_an_id_number_that_also_passes_the_uscc_check_is_still_masked():
 def _sample_cells(out: Path) -> list[str]:
     """Every cell of the bundled sample ledgers (all feeds, every file) as text."""
     from ingest.readers import read_grids
-    from ingest.sample import generate_sample
+    from sample_data import generate_sample
 
     generate_sample(out)
     cells: list[str] = []

@@ -45,10 +45,10 @@ def _planted_files(folder: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    from ingest.pipeline import ingest_files
-    from ingest.sample import generate_sample
+    from ingest.pipeline import IngestTarget, ingest_files
     from orchestration import cli
-    from orchestration.settings import load_settings
+    from sample_data import generate_sample
+    from warehouse.settings import load_settings
 
     mp = pytest.MonkeyPatch()
     home = tmp_path_factory.mktemp("published_home")
@@ -59,7 +59,7 @@ def published(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sample_pub")
     manifest = generate_sample(folder, 2024)
     paths = [folder / f["path"] for f in manifest["files"]] + _planted_files(folder)
-    ingest_files(paths, settings.ingest_target())
+    ingest_files(paths, IngestTarget.of(settings))
     cli.build_warehouse(settings, AS_OF)
     outcomes = cli.publish_site(settings, AS_OF, None)
     yield settings, outcomes
@@ -248,7 +248,7 @@ def test_publishing_again_never_overwrites(published):
 
 
 def _copy_home(settings, tmp_path: Path, monkeypatch):
-    from orchestration.settings import load_settings
+    from warehouse.settings import load_settings
 
     home = tmp_path / "home"
     home.mkdir()
@@ -278,9 +278,9 @@ def test_personal_data_in_a_mart_stops_publish(published, tmp_path, monkeypatch)
 
 def test_personal_data_in_a_rendered_page_stops_that_publication(published, tmp_path, monkeypatch):
     from dashboards.site import publish as site_publish
-    from ingest.errors import UserError
     from orchestration import cli
     from tests.builders import PERSON_ID
+    from warehouse.errors import UserError
 
     copy = _copy_home(published[0], tmp_path, monkeypatch)
     monkeypatch.setattr(site_publish, "region_name", lambda code: f"惠济区（联系人 {PERSON_ID}）")
@@ -299,7 +299,7 @@ def test_monthly_schedule_run_twice_leaves_the_first_publication_untouched(publi
     when = datetime(2025, 12, 1, 6, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     request = monthly_publication_schedule(build_schedule_context(scheduled_execution_time=when))
     assert request.run_key == "monthly-2025-11-30"
-    job = defs.resolve_job_def("monthly_publication_job")
+    job = defs().resolve_job_def("monthly_publication_job")
     first = job.execute_in_process(run_config=request.run_config, instance=DagsterInstance.ephemeral())
     assert first.success
     folder = copy.site / REGION / "2025-11-30"

@@ -18,10 +18,10 @@ import openpyxl
 import pytest
 from chinese_calendar import is_workday
 
-from ingest.sample import generate_sample
-from ingest.sample.ids import is_valid_ric18, is_valid_uscc, ric_check_digit
-from ingest.sample.layouts import F1_DATE_FIELDS
-from ingest.sample.workdays import add_months, due_in_days, due_in_months, due_in_workdays
+from sample_data import generate_sample
+from sample_data.ids import is_valid_ric18, is_valid_uscc, ric_check_digit
+from sample_data.layouts import F1_DATE_FIELDS
+from sample_data.workdays import add_months, due_in_days, due_in_months, due_in_workdays
 
 SEED = 2024
 Row = tuple[str | None, int, dict[str, Any]]  # sheet, row number, field → cell value

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.errors import UserError
 from orchestration.scorecard_config import DEFAULT_CONFIG, load_all, load_config, write_config
+from warehouse.errors import UserError
 
 DOMAIN_DEFAULT = {
     "transfer_rate": 15, "non_transfer_clues_per_100": 10, "supervision_reply_timeliness": 15,

@@ -70,8 +70,8 @@ def _spark_select(session: Any, relation: str) -> tuple[list[str], list[tuple]]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """The sample data ingested once, then built into DuckDB and on Spark through the CLI."""
-    from ingest.sample import generate_sample
     from orchestration.cli import app
+    from sample_data import generate_sample
 
     folder = tmp_path_factory.mktemp("sample")
     manifest = generate_sample(folder, 2024)
@@ -88,8 +88,8 @@ def built(tmp_path_factory) -> Path:
 
 
 def test_every_mart_built_on_spark_equals_the_duckdb_mart(built):
-    from orchestration.settings import DBT_PROJECT_DIR
     from orchestration.spark import local_session
+    from warehouse.settings import DBT_PROJECT_DIR
 
     marts = _mart_models(DBT_PROJECT_DIR / "target" / "spark" / "manifest.json")
     assert len(marts) >= 8, marts  # the marts of fct_*/agg_* at the time of writing, and any added since

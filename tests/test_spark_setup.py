@@ -16,9 +16,9 @@ def test_build_rejects_an_unknown_target(home):
 
 
 def test_the_export_covers_every_source_with_its_columns(settings):
-    from ingest.warehouse import connect
-    from orchestration.dbt_runner import ensure_manifest
     from orchestration.spark import export_sources, raw_export_dir, source_tables
+    from warehouse.connection import connect
+    from warehouse.dbt_runner import ensure_manifest
 
     with connect(settings.warehouse):
         pass  # a new warehouse: every raw table exists, empty

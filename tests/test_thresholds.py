@@ -22,9 +22,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
     from ingest.pipeline import IngestTarget, ingest_files
-    from ingest.sample import generate_sample
-    from orchestration.dbt_runner import run_dbt
-    from orchestration.settings import load_settings
+    from sample_data import generate_sample
+    from warehouse.dbt_runner import run_dbt
+    from warehouse.settings import load_settings
 
     folder = tmp_path_factory.mktemp("sample")
     manifest = generate_sample(folder, 2024)

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import UserError
-from ingest.warehouse import writer_lock
+from warehouse.errors import UserError
+from warehouse.lock import writer_lock
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from ingest.warehouse import writer_lock
+from warehouse.lock import writer_lock
 with writer_lock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))

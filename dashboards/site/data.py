@@ -10,8 +10,9 @@ import duckdb
 import polars as pl
 
 from data_contracts.docs import RESULTS_SQL
-from ingest.errors import UserError
-from ingest.warehouse import connect
+from warehouse.build_state import built_as_of
+from warehouse.connection import connect
+from warehouse.errors import UserError
 
 # name → (mart, extra SQL after the region filter). All are read `where region_code = ?`.
 QUERIES: dict[str, tuple[str, str]] = {
@@ -47,15 +48,11 @@ class PublicationData:
 
 
 def marts_as_of(warehouse: Path) -> date | None:
-    """The as-of date the marts were last built for (None before the first build)."""
+    """The as-of date the marts were last built for, from the build record (None before the first build)."""
     if not warehouse.exists():
         return None
     with connect(warehouse, read_only=True) as con:
-        try:
-            row = con.execute("select max(as_of_date) from marts.fct_penalty_cases").fetchone()
-        except duckdb.Error:
-            return None
-    return row[0] if row else None
+        return built_as_of(con)
 
 
 def regions(warehouse: Path) -> list[str]:

@@ -27,7 +27,7 @@ from dashboards.site.formats import long_date
 from dashboards.site.html import environment
 from dashboards.site.pages import KIND_ZH, build_pages
 from dashboards.site.workbooks import Sheet, XColumn, write_workbook
-from ingest.errors import UserError
+from warehouse.errors import UserError
 
 ASSETS = Path(__file__).resolve().parent.parent / "templates"
 REGION_NAMES = Path(__file__).resolve().parent.parent / "regions.yml"

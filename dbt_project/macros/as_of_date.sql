@@ -1,15 +1,22 @@
 {#-
     The date every "as of" metric is computed for, as a SQL date expression.
 
-    `dbt build --vars '{as_of: 2025-12-31}'` → that date (YAML may hand it over as a date or a string);
-    no var (or null) → today's date in the warehouse session.
-    Cross-database: the literal goes through `dbt.date()`, today through `dbt.current_timestamp()`.
+    `dbt build --vars '{as_of: 2025-12-31}'` → that date (YAML may hand it over as a date or a string).
+    The date is decided once, in Python (`Settings.resolve_as_of`: the date asked for, else today in
+    Asia/Shanghai), and always passed: SQL never decides "today". Running models without it stops the run;
+    only parsing (no execution) renders a typed null.
+    Cross-database: the literal goes through `dbt.date()`.
     A malformed or impossible date stops the run with a message naming the var.
 -#}
 {% macro as_of_date() -%}
     {%- set as_of = var('as_of', none) -%}
     {%- if as_of is none or (as_of | string | trim) in ('', 'none', 'None', 'null') -%}
-        cast({{ dbt.current_timestamp() }} as date)
+        {%- if execute -%}
+            {{ exceptions.raise_compiler_error(
+                "缺少变量 as_of（YYYY-MM-DD）：请用 liandong build --as-of 运行 / "
+                ~ "var 'as_of' (YYYY-MM-DD) is missing: run through liandong build --as-of") }}
+        {%- endif -%}
+        cast(null as date)
     {%- else -%}
         {%- set as_of_text = as_of | string | trim -%}
         {%- set error_message = "变量 as_of 必须是 YYYY-MM-DD 格式的有效日期 / "

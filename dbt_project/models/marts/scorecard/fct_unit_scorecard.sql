@@ -20,7 +20,7 @@ config as (
 
 measured as (
 
-    select * from {{ ref('int_scorecard_indicators_measured') }}
+    select * from {{ ref('fct_scorecard_indicators') }}
 
 ),
 

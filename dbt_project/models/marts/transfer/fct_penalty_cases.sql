@@ -75,11 +75,11 @@ final as (
         cases.agency_uscc,
         cases.decision_no,
         cases.region_code,
-        coalesce(nullif(trim(cases.party_uscc), ''), nullif(trim(cases.party_id_no), '')) as party_key,
+        {{ penalty_party_key('cases.party_uscc', 'cases.party_id_no') }} as party_key,
 
         ----------  names (publications show a natural person only as 自然人; legal persons are public)
         case
-            when cases.party_category = '自然人' or substring(cases.party_name, 1, 5) = 'name_' then '自然人'
+            when cases.party_category = '自然人' or {{ is_pseudonymised_name('cases.party_name') }} then '自然人'
             else cases.party_name
         end as party_display_name,
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ingest.sample.layouts import F1_DATE_FIELDS, FileStyle, f1_headers, random_style
-from ingest.sample.penalties import Record
-from ingest.sample.units import Region, Unit
+from sample_data.layouts import F1_DATE_FIELDS, FileStyle, f1_headers, random_style
+from sample_data.penalties import Record
+from sample_data.units import Region, Unit
 
 # (region, role) → (grouping, format, encoding); grouping: per_year | sheets | combined.
 FORCED: dict[tuple[str, str], tuple[str, str, str | None]] = {

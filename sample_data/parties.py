@@ -8,8 +8,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ingest.sample import ids, names
-from ingest.sample.units import Region
+from sample_data import ids, names
+from sample_data.units import Region
 
 LEGAL_PERSON = "法人及非法人组织"
 SOLE_TRADER = "个体工商户"

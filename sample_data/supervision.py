@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ingest.sample.penalties import AS_OF, Record, random_workday
-from ingest.sample.planted import Planted
-from ingest.sample.units import REGION_BY_CODE, Region, Unit
-from ingest.sample.workdays import due_in_days, due_in_months, roll_to_workday
+from sample_data.penalties import AS_OF, Record, random_workday
+from sample_data.planted import Planted
+from sample_data.units import REGION_BY_CODE, Region, Unit
+from sample_data.workdays import due_in_days, due_in_months, roll_to_workday
 
 TYPES = (
     "社会治理检察建议",

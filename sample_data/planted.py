@@ -12,11 +12,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ingest.sample import ids
-from ingest.sample.parties import Party
-from ingest.sample.penalties import AS_OF, PenaltyBuilder, Record, penalty_content, who_text
-from ingest.sample.units import Unit
-from ingest.sample.workdays import due_in_days, due_in_workdays
+from sample_data import ids
+from sample_data.parties import Party
+from sample_data.penalties import AS_OF, PenaltyBuilder, Record, penalty_content, who_text
+from sample_data.units import Unit
+from sample_data.workdays import due_in_days, due_in_workdays
 
 
 @dataclass

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from ingest.sample.files import PenaltyFile
-from ingest.sample.ids import corrupt_uscc
-from ingest.sample.parties import NATURAL_PERSON
-from ingest.sample.penalties import Record
+from sample_data.files import PenaltyFile
+from sample_data.ids import corrupt_uscc
+from sample_data.parties import NATURAL_PERSON
+from sample_data.penalties import Record
 
 REASONS = (
     "uscc_check",

@@ -12,11 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ingest.sample import bad_rows, hotline, supervision
-from ingest.sample.corrections import build_corrections
-from ingest.sample.files import CORRECTED, PenaltyFile, plan_penalty_files, title_name
-from ingest.sample.hotline import HotlineBuilder, TicketNumbers
-from ingest.sample.layouts import (
+from sample_data import bad_rows, hotline, supervision
+from sample_data.corrections import build_corrections
+from sample_data.files import CORRECTED, PenaltyFile, plan_penalty_files, title_name
+from sample_data.hotline import HotlineBuilder, TicketNumbers
+from sample_data.layouts import (
     F1_DROPPABLE,
     F1_FIELDS,
     F1_KINDS,
@@ -33,7 +33,7 @@ from ingest.sample.layouts import (
     FileStyle,
     random_style,
 )
-from ingest.sample.manifest import (
+from sample_data.manifest import (
     MANIFEST_NAME,
     MANIFEST_VERSION,
     PiiLog,
@@ -41,12 +41,12 @@ from ingest.sample.manifest import (
     planted_entry,
     totals,
 )
-from ingest.sample.parties import PartyFactory
-from ingest.sample.penalties import AS_OF, PenaltyBuilder, Record, assign_numbers, random_workday
-from ingest.sample.planted import Planted, correction_original, penalty_cases
-from ingest.sample.render import to_sheet
-from ingest.sample.units import REGIONS, Region, member_units, units_by_role
-from ingest.sample.writers import Sheet, write_csv, write_xlsx
+from sample_data.parties import PartyFactory
+from sample_data.penalties import AS_OF, PenaltyBuilder, Record, assign_numbers, random_workday
+from sample_data.planted import Planted, correction_original, penalty_cases
+from sample_data.render import to_sheet
+from sample_data.units import REGIONS, Region, member_units, units_by_role
+from sample_data.writers import Sheet, write_csv, write_xlsx
 
 YEARS = (2024, 2025)
 ROLE_ORDER = (
@@ -475,7 +475,7 @@ def generate_sample(out_dir: Path, seed: int = 2024) -> dict[str, Any]:
     planted_tickets = run.build_and_write_hotline()
     planted = planted_penalties + planted_docs + planted_tickets
     manifest = {
-        "generator": "ingest.sample",
+        "generator": "sample_data",
         "manifest_version": MANIFEST_VERSION,
         "seed": seed,
         "as_of": AS_OF.isoformat(),

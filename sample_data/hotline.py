@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from ingest.sample import ids, names
-from ingest.sample.penalties import AS_OF, PLACES, Record
-from ingest.sample.planted import Planted
-from ingest.sample.units import REGION_BY_CODE, Region, Unit
-from ingest.sample.workdays import due_in_days, due_in_workdays
+from sample_data import ids, names
+from sample_data.penalties import AS_OF, PLACES, Record
+from sample_data.planted import Planted
+from sample_data.units import REGION_BY_CODE, Region, Unit
+from sample_data.workdays import due_in_days, due_in_workdays
 
 END_OF_AS_OF = datetime.combine(AS_OF, time(23, 59, 59))
 REQUEST_WEIGHTS = {"咨询": 24, "求助": 14, "投诉": 30, "举报": 14, "建议": 10, "其他": 8}

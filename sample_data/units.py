@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ingest.sample.ids import stable_uscc
+from sample_data.ids import stable_uscc
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,14 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from ingest.sample.layouts import (
+from sample_data.layouts import (
     XLSX_DATE_NUMBER_FORMATS,
     FileStyle,
     amount_unit,
     format_amount,
     format_value,
 )
-from ingest.sample.writers import Sheet
+from sample_data.writers import Sheet
 
 _XLSX_DATETIME_FORMATS = ("yyyy-mm-dd hh:mm:ss", "yyyy/m/d h:mm")
 

@@ -7,7 +7,7 @@ required column, and a correction file. Same seed → byte-identical files.
 Manifest `expected.json` (version 1)::
 
     {
-      "generator": "ingest.sample", "manifest_version": 1, "seed": 2024,
+      "generator": "sample_data", "manifest_version": 1, "seed": 2024,
       "as_of": "2025-12-31",              # every expected status is evaluated on this date
       "years": [2024, 2025], "regions": [{"code": "410108", "name": "郑州市惠济区"}, ...],
       "files": [{
@@ -62,6 +62,6 @@ Background rows never cross a threshold, never repeat a party and are never flag
 so `totals.expected_clues` is the complete list of clues in the sample.
 """
 
-from ingest.sample.generator import generate_sample
+from sample_data.generator import generate_sample
 
 __all__ = ["generate_sample"]

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ingest.sample.files import PenaltyFile
-from ingest.sample.parties import NATURAL_PERSON
-from ingest.sample.penalties import Record
-from ingest.sample.planted import Planted
+from sample_data.files import PenaltyFile
+from sample_data.parties import NATURAL_PERSON
+from sample_data.penalties import Record
+from sample_data.planted import Planted
 
 MANIFEST_NAME = "expected.json"
 MANIFEST_VERSION = 1

@@ -12,11 +12,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ingest.sample import ids
-from ingest.sample.offences import OFFENCES, Offence
-from ingest.sample.parties import NATURAL_PERSON, Party, PartyFactory
-from ingest.sample.units import Region, Unit
-from ingest.sample.workdays import due_in_workdays, is_workday
+from sample_data import ids
+from sample_data.offences import OFFENCES, Offence
+from sample_data.parties import NATURAL_PERSON, Party, PartyFactory
+from sample_data.units import Region, Unit
+from sample_data.workdays import due_in_workdays, is_workday
 
 AS_OF = date(2025, 12, 31)
 Record = dict[str, Any]

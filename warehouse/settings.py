@@ -8,15 +8,17 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from ingest.errors import UserError
-from ingest.pipeline import IngestTarget
+from warehouse.errors import UserError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEMO_KEY = b"liandong-demo-key: for bundled sample data only, never for real ledgers"
 MIN_KEY_BYTES = 16
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,23 @@ class Settings:
         return self.home / "pii_audit.duckdb"
 
     @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's artefacts (manifest, run results) of this home; the Spark target's under `spark/`."""
+        return self.home / "dbt" / "target"
+
+    @property
+    def dbt_log_dir(self) -> Path:
+        return self.home / "dbt" / "logs"
+
+    def today(self) -> date:
+        """"Today" where the ledgers are kept (`LIANDONG_TIMEZONE`, default Asia/Shanghai), not the server's."""
+        return datetime.now(ZoneInfo(os.environ.get("LIANDONG_TIMEZONE") or DEFAULT_TIMEZONE)).date()
+
+    def resolve_as_of(self, as_of: date | None) -> date:
+        """The one as-of of a run: the date asked for, else today; resolved once and passed everywhere."""
+        return as_of or self.today()
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 
@@ -94,9 +113,6 @@ class Settings:
             "no pseudonymisation key is configured: set LIANDONG_SECRET_KEY or put an owner-only "
             f"(chmod 600) key file at {self.key_file}",
         )
-
-    def ingest_target(self, *, demo: bool = False) -> IngestTarget:
-        return IngestTarget(self.warehouse, self.landing, self.quarantine, self.secret_key(demo=demo))
 
     def prepare(self) -> None:
         """Create the home layout and a telemetry-free Dagster instance with one warehouse writer."""

@@ -1,24 +1,15 @@
-"""The DuckDB warehouse: schema from the contracts, the single-writer lock, and transactional loads.
+"""Raw tables of the warehouse, derived from the contracts, and the transactional load of a chunk's rows.
 
-DuckDB allows one writer per file. Every process that writes (CLI ingest/build, Dagster runs, the
-sensor) takes `writer_lock` first, so a second writer waits with a visible message instead of
-hitting DuckDB's lock error; connections are short-lived and closed before dbt starts.
+`raw.<feed>` keeps every row version (`_is_current` marks the current one); `raw.penalty_facts` the measured
+facts of every penalty row version. The meta tables are `warehouse.schema`'s.
 """
 
 from __future__ import annotations
-
-import fcntl
-import os
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from data_contracts.model import FEEDS, Contract, load_contract
-from ingest.errors import UserError
 from ingest.facts import FACT_COLUMNS
 
 SQL_TYPES = {
@@ -37,32 +28,6 @@ LINEAGE_COLUMNS = [
     ("_row_number", "integer"), ("_flags", "varchar"),
 ]
 
-META_DDL = """
-create schema if not exists meta;
-create table if not exists meta.files (
-  file_sha256 varchar primary key, file_name varchar, feed varchar, format varchar, encoding varchar,
-  delimiter varchar, sheets varchar, size_bytes bigint, status varchar,
-  rows_read integer, rows_loaded integer, rows_new integer, rows_unchanged integer,
-  rows_quarantined integer, rows_non_data integer, unknown_headers varchar, header_map varchar,
-  message_zh varchar, message_en varchar, archive_path varchar, ingested_at timestamp
-);
-create table if not exists meta.quarantine (
-  file_sha256 varchar, file_name varchar, feed varchar, sheet varchar, row_number integer,
-  column_name varchar, rule_id varchar, message_zh varchar, message_en varchar, value_masked varchar,
-  unit_name varchar
-);
-create table if not exists meta.contract_results (
-  file_sha256 varchar, file_name varchar, feed varchar, rule_id varchar, field varchar, severity varchar,
-  unit_name varchar, element_count integer, unexpected_count integer, failed_rows varchar,
-  message_zh varchar, message_en varchar
-);
-create table if not exists meta.scorecard_config (
-  region_code varchar, config_name varchar, config_version varchar, config_source varchar,
-  config_fingerprint varchar, indicator_code varchar, indicator_block varchar, indicator_name varchar,
-  sort_order integer, points double, scoring_method varchar, target double, zero_points_at double,
-  working_days integer
-);
-"""
 
 
 def columns(contract: Contract) -> list[tuple[str, str]]:
@@ -80,7 +45,8 @@ def arrow_schema(contract: Contract) -> pa.Schema:
 
 
 def ddl() -> str:
-    parts = ["create schema if not exists raw;", META_DDL]
+    """Every raw table and history view, idempotent."""
+    parts = ["create schema if not exists raw;"]
     for feed in FEEDS:
         contract = load_contract(feed)
         cols = ",\n  ".join(f"{n} {t}" for n, t in columns(contract))
@@ -94,67 +60,9 @@ def ddl() -> str:
     return "\n".join(parts)
 
 
-MEMORY_LIMIT_ENV = "LIANDONG_DUCKDB_MEMORY_LIMIT"
-DEFAULT_MEMORY_LIMIT = "4GB"  # DuckDB's own default is 80 % of RAM; a province build then passes 6 GB
-
-
-def duckdb_config() -> dict[str, str]:
-    """Settings for every warehouse connection (dbt's profile reads the same variable)."""
-    return {"memory_limit": os.environ.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_MEMORY_LIMIT}
-
-
-@contextmanager
-def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection; the schema is created on first write."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if read_only and not path.exists():
-        raise UserError("仓库尚未建立，请先运行 liandong ingest 或 liandong demo",
-                        "the warehouse does not exist yet; run liandong ingest or liandong demo first")
-    try:
-        con = duckdb.connect(str(path), read_only=read_only, config=duckdb_config())
-    except duckdb.IOException as exc:
-        raise UserError(f"无法打开仓库文件 {path}（可能被其他程序占用）：{exc}",
-                        f"cannot open the warehouse file {path} (another program may hold it): {exc}") from exc
-    try:
-        if not read_only:
-            con.execute(ddl())
-        yield con
-    finally:
-        con.close()
-
-
-@contextmanager
-def writer_lock(
-    lock_path: Path, *, wait: bool = True, timeout: float | None = None,
-    on_wait: Callable[[], None] | None = None,
-) -> Iterator[None]:
-    """Hold the warehouse writer lock (an flock, released by the OS if the process dies)."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if not wait:
-                raise UserError("仓库正被另一个任务写入，请稍后再试",
-                                "the warehouse is being written by another job; try again later") from None
-            if on_wait:
-                on_wait()
-            deadline = None if timeout is None else time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise UserError(f"等待仓库写锁超过 {timeout:.0f} 秒，已放弃",
-                                        f"gave up after waiting {timeout:.0f} s for the warehouse lock") from None
-                    time.sleep(0.2)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw tables that are missing (dbt's sources must exist even for a feed never loaded)."""
+    con.execute(ddl())
 
 
 def _key_join(contract: Contract, left: str, right: str) -> str:

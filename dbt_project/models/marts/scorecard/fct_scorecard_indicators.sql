@@ -1,7 +1,8 @@
--- Every scorecard indicator (DOMAIN.md §5) measured per region, unit and year, with its numerator and
+-- Every scorecard indicator measured per region, unit and year, with its numerator and
 -- denominator; a unit-year-indicator with an empty denominator simply has no row here ("no data").
 -- Years: penalty cases by year of decision, reply duties by year they fell due, supervision outcomes by
 -- year of issue, 12345 satisfaction by year of receipt. The unit is the one that owes the result.
+-- A second mart layer by design: it reads the published marts, so a score agrees with the figures shown.
 
 with
 

@@ -8,11 +8,11 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ingest.sample.files import PenaltyFile, title_name
-from ingest.sample.layouts import F1_DATE_FIELDS, f1_headers, random_style
-from ingest.sample.parties import NATURAL_PERSON
-from ingest.sample.penalties import AS_OF, Record, fmt_yuan
-from ingest.sample.planted import Planted
+from sample_data.files import PenaltyFile, title_name
+from sample_data.layouts import F1_DATE_FIELDS, f1_headers, random_style
+from sample_data.parties import NATURAL_PERSON
+from sample_data.penalties import AS_OF, Record, fmt_yuan
+from sample_data.planted import Planted
 
 CORRECTION_ENTRY = date(2025, 9, 15)
 

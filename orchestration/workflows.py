@@ -1,0 +1,198 @@
+"""The work itself, once: ingest, build and publish, as the CLI and the Dagster assets both run them.
+
+Each workflow takes the settings and plain arguments, holds the writer lock while it writes, and returns
+what happened; the faces only present it (`cli.py` with rich, the assets as Dagster metadata and events).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from warehouse.errors import UserError
+from warehouse.lock import writer_lock
+from warehouse.settings import Settings
+
+Notify = Callable[[], None]
+
+
+class PersonalDataFound(UserError):
+    """The PII gate found personal data: the run fails and nothing is published."""
+
+    def __init__(self, findings: list[Any]):
+        super().__init__(f"发现 {len(findings)} 处个人信息，运行失败", f"{len(findings)} piece(s) of personal data "
+                         "found; the run fails")
+        self.findings = findings
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ingest
+
+def ingest(settings: Settings, paths: list[Path], feed: str | None = None, *, demo: bool = False,
+           on_file: Callable[[Any], None] | None = None, on_wait: Notify | None = None) -> list[Any]:
+    """Load files in order under the writer lock; one outcome per file (loaded, partial, rejected, skipped)."""
+    from ingest.pipeline import IngestTarget, ingest_files
+
+    target = IngestTarget.of(settings, demo=demo)
+    with writer_lock(settings.lock, on_wait=on_wait):
+        return ingest_files(paths, target, feed, on_file=on_file)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# build: scorecard configuration → dbt → contract report → PII gate
+
+@dataclass
+class BuildOutcome:
+    as_of: date
+    target: str
+    plan: Any  # warehouse.build_state.BuildPlan (DuckDB) or None (Spark)
+    result: Any  # subprocess.CompletedProcess, or what the caller's dbt runner returned
+    contract_report: Path | None = None
+    findings: list[Any] = field(default_factory=list)
+    warnings: list[Any] = field(default_factory=list)  # warehouse.dbt_runner.BuildWarning, by test name
+
+    def dbt_lines(self) -> list[str]:
+        """dbt's summary lines (done, errors, failures, warnings) when dbt ran as a subprocess."""
+        stdout = getattr(self.result, "stdout", "") or ""
+        return [ln for ln in stdout.splitlines() if "Done." in ln or "ERROR" in ln or "FAIL" in ln
+                or ("WARN" in ln and "test" in ln)]
+
+
+def write_scorecard_config(settings: Settings) -> list[Any]:
+    """The 考核细则 of every jurisdiction into meta.scorecard_config (call under the writer lock)."""
+    from orchestration.scorecard_config import load_all, write_config
+    from warehouse.connection import connect
+
+    configs = load_all(settings.scorecard_config_dir)
+    with connect(settings.warehouse) as con:
+        write_config(con, configs)
+    return configs
+
+
+def _prepare_warehouse(settings: Settings) -> None:
+    """What dbt reads must exist before it runs: the scorecard configuration and every raw table."""
+    from ingest.raw_tables import ensure_raw_tables
+    from warehouse.connection import connect
+
+    write_scorecard_config(settings)
+    with connect(settings.warehouse) as con:
+        ensure_raw_tables(con)
+
+
+def build(settings: Settings, as_of: date | None, *, target: str = "duckdb",
+          run: Callable[[list[str]], Any] | None = None, on_wait: Notify | None = None,
+          gate: bool = True) -> BuildOutcome:
+    """`dbt build` as of a date (resolved once: the date asked for, else today in Asia/Shanghai), then the
+    contract report and the PII gate. `run` executes dbt (Dagster passes its dbt resource); a failed dbt
+    raises UserError with dbt's last lines; personal data raises PersonalDataFound."""
+    from warehouse.dbt_runner import build_duckdb, build_warnings
+
+    resolved = settings.resolve_as_of(as_of)
+    with writer_lock(settings.lock, on_wait=on_wait):
+        _prepare_warehouse(settings)
+        if target == "spark":  # raw tables exported as parquet, registered in Spark, then dbt (docs/spark.md)
+            from orchestration.spark import build_on_spark
+
+            result, plan = build_on_spark(settings, resolved), None
+        else:
+            result, plan = build_duckdb(settings, resolved, run)
+    outcome = BuildOutcome(resolved, target, plan, result)
+    if getattr(result, "returncode", 0) != 0:
+        tail = "\n".join((getattr(result, "stdout", "") or "").splitlines()[-40:])
+        raise UserError(f"dbt build 失败：\n{tail}", "dbt build failed (see above)")
+    artefacts = getattr(result, "target_path", None) or (
+        settings.dbt_target_dir / target if target != "duckdb" else settings.dbt_target_dir)
+    outcome.warnings = build_warnings(Path(artefacts))
+    outcome.contract_report = contract_report(settings)
+    if gate:
+        outcome.findings = pii_audit(settings)
+        if outcome.findings:
+            raise PersonalDataFound(outcome.findings)
+    return outcome
+
+
+def contract_report(settings: Settings) -> Path | None:
+    """The contract report of the whole warehouse, from per-rule sums (see docs.RESULTS_SQL)."""
+    from data_contracts.docs import RESULTS_SQL, build_data_docs
+    from orchestration.summary import query_rows
+    from warehouse.connection import connect
+
+    with connect(settings.warehouse, read_only=True) as con:
+        results = query_rows(con, RESULTS_SQL.format(where=""))
+        files = query_rows(con, "select * from meta.files order by ingested_at")
+    return build_data_docs(settings.site / "data_docs", results, files)
+
+
+def pii_audit(settings: Settings, *, full: bool = False) -> list[Any]:
+    """Personal data in the warehouse, the site, the exports and the quarantine reports. What a passing audit
+    saw unchanged is not read again (`AuditState`) unless `full`."""
+    from ingest.pii_audit import audit
+
+    state = None if full else settings.pii_audit_state
+    return audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine], state)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# publish
+
+@dataclass
+class PublishOutcome:
+    as_of: date
+    built: BuildOutcome | None  # the build publish ran first, when the marts were for another date
+    publications: list[Any]
+    index: Path
+
+
+def built_as_of(settings: Settings) -> date | None:
+    """The date the marts were built for, from the build record."""
+    from warehouse.build_state import built_as_of as recorded
+    from warehouse.connection import connect
+
+    if not settings.warehouse.exists():
+        return None
+    with connect(settings.warehouse, read_only=True) as con:
+        return recorded(con)
+
+
+def publish(settings: Settings, as_of: date | None, regions: list[str] | None = None, *,
+            folder_suffix: str = "", on_wait: Notify | None = None,
+            on_region: Callable[[Any], None] | None = None) -> PublishOutcome:
+    """Publish every jurisdiction (or `regions`) as of the date the marts were built for, building them first
+    when they were built for another date; behind the PII gate; an existing publication is left untouched."""
+    from dashboards.site.data import regions as all_regions
+    from dashboards.site.publish import publish_region, write_index
+    from ingest.pii_audit import AuditState, scan_files
+
+    built = None
+    built_for = built_as_of(settings)
+    if built_for is None or (as_of is not None and built_for != as_of):
+        built = build(settings, as_of, on_wait=on_wait)
+        built_for = built.as_of
+    else:
+        findings = pii_audit(settings)
+        if findings:
+            raise PersonalDataFound(findings)
+    publications = []
+    # Each publication is scanned before it is renamed into place; its clean files are remembered, so the
+    # next gate does not read them again (same bytes, same SHA-256).
+    state = AuditState.open(settings.pii_audit_state)
+    with writer_lock(settings.lock, on_wait=on_wait), contextlib.closing(state):
+        known = all_regions(settings.warehouse)
+        codes = regions or known
+        unknown = sorted(set(codes) - set(known))
+        if unknown:
+            raise UserError(f"仓库中没有这些行政区划的成员单位名单：{'、'.join(unknown)}",
+                            f"no member-unit list for region(s): {', '.join(unknown)}")
+        for code in codes:
+            outcome = publish_region(settings.site, settings.warehouse, code, built_for,
+                                     gate=lambda folder: list(scan_files(folder, state)),
+                                     folder_suffix=folder_suffix)
+            publications.append(outcome)
+            if on_region:
+                on_region(outcome)
+        index = write_index(settings.site)
+    return PublishOutcome(built_for, built, publications, index)

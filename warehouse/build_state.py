@@ -1,0 +1,103 @@
+"""The build record: what was built, for which as-of date, after which files — the one place "as of" is read.
+
+`meta.dbt_build_state` gets a row per successful build. `plan_build` compares with the last whole build to
+decide between an incremental run and a full refresh; `built_as_of` is the date the marts were built for
+(publications and exports read it here, never from a mart's rows).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import metadata
+from typing import Any
+
+from warehouse.settings import DBT_PROJECT_DIR
+
+BUILD_STATE_TABLE = "meta.dbt_build_state"
+_FINGERPRINTED = ("models", "macros", "seeds", "tests", "snapshots")
+
+
+def project_fingerprint() -> str:
+    """SHA-256 over every file of the dbt project (SQL, YAML, seeds, macros) and the dbt versions."""
+    digest = hashlib.sha256()
+    files = [p for sub in _FINGERPRINTED for p in (DBT_PROJECT_DIR / sub).rglob("*") if p.is_file()]
+    files += [DBT_PROJECT_DIR / name for name in ("dbt_project.yml", "profiles.yml")]
+    for path in sorted(files):
+        digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    for package in ("dbt-core", "dbt-duckdb"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package}=={metadata.version(package)}\0".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What the next DuckDB build does: a full refresh (and why), or an incremental run after a watermark."""
+
+    as_of: date
+    fingerprint: str
+    files_through: datetime | None  # newest meta.files.ingested_at when the build starts
+    full_refresh: bool
+    reason: str
+    files_after: datetime | None  # the last build's watermark, when incremental
+
+    def describe(self) -> str:
+        """What the build does and why, for the terminal and the Dagster log."""
+        return f"{'full refresh' if self.full_refresh else 'incremental'} ({self.reason})"
+
+    def dbt_args(self) -> list[str]:
+        return ["build", "--full-refresh"] if self.full_refresh else ["build"]
+
+    def dbt_extra_vars(self) -> dict[str, Any]:
+        return {"penalty_files_after": self.files_after.isoformat(sep=" ")} if self.files_after else {}
+
+
+def _ensure_state_table(con: Any) -> None:
+    con.execute("create schema if not exists meta")
+    con.execute(f"""create table if not exists {BUILD_STATE_TABLE} (
+        built_at timestamp, as_of date, project_fingerprint varchar, files_through timestamp,
+        full_refresh boolean, reason varchar)""")
+
+
+def _table_exists(con: Any, schema: str, table: str) -> bool:
+    return bool(con.execute("select count(*) from information_schema.tables where table_schema = ? "
+                            "and table_name = ?", [schema, table]).fetchone()[0])
+
+
+def plan_build(con: Any, as_of: date) -> BuildPlan:
+    """Compare with the last successful build: a full refresh on the first build, another as-of date
+    (deadlines depend on it) or a changed dbt project; otherwise incremental after its watermark."""
+    _ensure_state_table(con)
+    fingerprint = project_fingerprint()
+    files_through = (con.execute("select max(ingested_at) from meta.files").fetchone()[0]
+                     if _table_exists(con, "meta", "files") else None)
+    last = con.execute(f"select as_of, project_fingerprint, files_through from {BUILD_STATE_TABLE} "
+                       "order by built_at desc limit 1").fetchone()
+    if last is None:
+        reason = "first build"
+    elif last[0] != as_of:
+        reason = f"as-of date changed ({last[0]} → {as_of})"
+    elif last[1] != fingerprint:
+        reason = "dbt project changed"
+    else:
+        return BuildPlan(as_of, fingerprint, files_through, False, "incremental", last[2])
+    return BuildPlan(as_of, fingerprint, files_through, True, reason, None)
+
+
+def record_build(con: Any, plan: BuildPlan) -> None:
+    """Remember a successful build: its as-of date, project fingerprint and files watermark."""
+    _ensure_state_table(con)
+    con.execute(f"insert into {BUILD_STATE_TABLE} values (current_timestamp, ?, ?, ?, ?, ?)",
+                [plan.as_of, plan.fingerprint, plan.files_through, plan.full_refresh, plan.reason])
+
+
+def built_as_of(con: Any) -> date | None:
+    """The as-of date of the last successful build (None before the first one)."""
+    if not _table_exists(con, "meta", "dbt_build_state"):
+        return None
+    row = con.execute(f"select as_of from {BUILD_STATE_TABLE} order by built_at desc limit 1").fetchone()
+    return row[0] if row else None
