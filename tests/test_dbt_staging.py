@@ -247,6 +247,9 @@ def make_warehouse(path: Path, penalty_rows: list[dict[str, Any]] | None = None)
     return path
 
 
+AS_OF_VARS = ["--vars", "{as_of: 2025-12-31}"]
+
+
 def run_dbt(args: list[str], tmp: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> dbtRunnerResult:
     monkeypatch.setenv("LIANDONG_WAREHOUSE", str(warehouse))
     monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -285,7 +288,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dbtRunnerResu
     tmp = tmp_path_factory.mktemp("dbt_build")
     warehouse = make_warehouse(tmp / "warehouse.duckdb")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        result = run_dbt(["build"], tmp, warehouse, monkeypatch)
+        result = run_dbt(["build", *AS_OF_VARS], tmp, warehouse, monkeypatch)
     return warehouse, result
 
 
@@ -411,21 +414,24 @@ def test_unit_name_key_macro_joins_ledger_rows(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("as_of", "expected"), [("2025-12-31", dt.date(2025, 12, 31)), (None, dt.date.today())])
-def test_as_of_date_macro(
-    built: tuple[Path, dbtRunnerResult],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    as_of: str | None,
-    expected: dt.date,
-) -> None:
+def test_as_of_date_macro(built: tuple[Path, dbtRunnerResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     warehouse, _ = built
-    args = ["show", "--inline", "select {{ as_of_date() }} as as_of"]
-    if as_of is not None:
-        args += ["--vars", f"{{as_of: {as_of}}}"]
-    result = run_dbt(args, tmp_path, warehouse, monkeypatch)
+    result = run_dbt(["show", "--inline", "select {{ as_of_date() }} as as_of", "--vars", "{as_of: 2025-12-31}"],
+                     tmp_path, warehouse, monkeypatch)
     assert result.success, result.exception
-    assert result.result.results[0].agate_table.rows[0][0] == expected
+    assert result.result.results[0].agate_table.rows[0][0] == dt.date(2025, 12, 31)
+
+
+@pytest.mark.slow
+def test_as_of_date_is_never_decided_in_sql(
+    built: tuple[Path, dbtRunnerResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the var a model stops with a sentence: "today" is decided once, in Python, and always passed."""
+    warehouse, _ = built
+    result = run_dbt(["show", "--inline", "select {{ as_of_date() }} as as_of"], tmp_path, warehouse, monkeypatch)
+    assert not result.success
+    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert "var 'as_of' (YYYY-MM-DD) is missing: run through liandong build --as-of" in log
 
 
 @pytest.mark.slow
@@ -466,7 +472,7 @@ BROKEN_LEDGERS = {
 def test_build_fails_on_broken_ledger(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     penalty_rows, failing_test = BROKEN_LEDGERS[case]
     warehouse = make_warehouse(tmp_path / "warehouse.duckdb", penalty_rows=penalty_rows)
-    result = run_dbt(["build"], tmp_path, warehouse, monkeypatch)
+    result = run_dbt(["build", *AS_OF_VARS], tmp_path, warehouse, monkeypatch)
     assert not result.success
     failed = [uid for uid, s in statuses(result).items() if s in {"fail", "error"}]
     assert len(failed) == 1, failed

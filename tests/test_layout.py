@@ -4,6 +4,7 @@ them; publications never reach into ingest; no module or package imports itself 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,23 @@ def test_the_cycle_check_finds_a_cycle():
     """The checker itself must be able to fail."""
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _cycles(_package_graph({"x.m": {"y.n"}, "y.n": {"x.k"}, "x.k": set()})) == [["x", "y"]]
+
+
+DBT_MODELS = ROOT / "dbt_project" / "models"
+REF = re.compile(r"ref\(\s*'([\w]+)'\s*\)")
+SOURCE = re.compile(r"source\(\s*'(\w+)'\s*,\s*'(\w+)'\s*\)")
+
+
+def _models(layer: str) -> dict[str, str]:
+    return {p.stem: p.read_text(encoding="utf-8") for p in (DBT_MODELS / layer).rglob("*.sql")}
+
+
+def test_dbt_layers_read_downwards_only():
+    """Staging reads one source and nothing else; intermediate never reads a mart."""
+    staging, intermediate, marts = _models("staging"), _models("intermediate"), _models("marts")
+    assert staging and intermediate and marts
+    assert {name: sorted(set(SOURCE.findall(sql))) for name, sql in staging.items()
+            if len(set(SOURCE.findall(sql))) != 1 or REF.findall(sql) or "ref('stg_" in sql} == {}
+    reads_marts = {name: sorted(set(REF.findall(sql)) & set(marts)) for name, sql in intermediate.items()}
+    assert {name: refs for name, refs in reads_marts.items() if refs} == {}
+    assert not any(SOURCE.search(sql) for sql in [*intermediate.values(), *marts.values()])

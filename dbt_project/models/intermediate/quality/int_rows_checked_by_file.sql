@@ -7,7 +7,7 @@ with
 
 rows_loaded as (
 
-    select * from {{ ref('stg_meta__rows_loaded') }}
+    select * from {{ ref('int_rows_loaded_unioned') }}
 
 ),
 
