@@ -254,9 +254,8 @@ def _missing_advice(path: Path, contract: Contract, grid: Any, match: HeaderMatc
     missing = [f for f in contract.required_fields if f.name not in match.fields]
     hint_zh, hint_en = refusal_hints(contract, grid, match.row_index, missing) if profile is None else ("", "")
     read = [str(c).strip() for c in grid.rows[match.row_index] if c is not None and str(c).strip()]
-    if profile is not None:  # the export's own names, not the standard headers the profile put in their place
-        read = [c.header for c in match.columns if c.index < len(grid.rows[match.row_index])
-                and "（配置 " not in c.header] + match.unknown
+    if profile is not None:  # not the constant columns the profile added
+        read = [h for h in read if h not in {c.header for c in match.columns if "（配置 " in c.header}]
     shown = "、".join(read[:40]) + ("…" if len(read) > 40 else "")
     if profile is not None:
         names = "、".join(f.header for f in missing)

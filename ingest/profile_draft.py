@@ -58,7 +58,7 @@ def _shape(values: list[str]) -> set[str]:
                 counts["amount"] += 1
             except (ValueError_, ValueError, ArithmeticError):
                 pass
-        if len(t) >= 30:
+        if len(t) >= 20:
             counts["long_text"] += 1
     return {k for k, n in counts.items() if n * 5 >= len(values) * 4}
 
@@ -81,11 +81,14 @@ def _fits(f: Field, shape: set[str], values: list[str]) -> float:
     if f.type == "text":
         if shape & {"date", "amount", "uscc", "region_code"}:
             return -0.3
-        return 0.1 if ("long_text" in shape) == (f.name in _FREE_TEXT) else 0.0
+        free = f.name in _FREE_TEXT or any(w in f.name for w in ("content", "facts", "remark", "result"))
+        if "long_text" in shape:
+            return 0.2 if free else -0.3  # long sentences are not names, numbers or units
+        return 0.0
     return 0.0
 
 
-_FREE_TEXT = {"content", "result", "facts", "violation_facts", "penalty_content", "remark", "document_content"}
+_FREE_TEXT = {"follow_up", "basis", "violation", "measures"}
 
 
 def _name_score(header: str, f: Field) -> float:

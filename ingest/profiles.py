@@ -306,6 +306,8 @@ def apply_profile(profile: Profile, grid: Grid) -> Applied | None:
         originals[i] = cell.strip()
         header[i] = f"{f.header}({unit})" if unit else f.header
     match = match_row(profile.feed, header, r)
+    for i, original in originals.items():  # the sheet keeps the export's own names (messages, repeated headers)
+        header[i] = original
     notes: list[str] = []
     present = match.fields
     constants = {n: v for n, v in profile.constants.items() if n not in present}

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from dashboards.marts import mart_names
 from ingest.errors import UserError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="府检联动数据仓库 liandong")
@@ -358,19 +359,24 @@ def status(limit: int = typer.Option(30, "--limit"),
 
 @app.command()
 @friendly
-def export(mart: str = typer.Argument(..., help="模型名，如 fct_non_transfer_clues / model name"),
+def export(mart: str = typer.Argument(..., help="数据集市 / mart: " + ", ".join(mart_names()), metavar="MART"),
            fmt: str = typer.Option("xlsx", "--format", help="csv|xlsx|parquet"),
            out: Path | None = typer.Option(None, "--out", help="输出文件 / output file"),
            region: str | None = typer.Option(None, "--region", help="行政区划代码 / region code"),
            home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
-    """导出任一数据集市表 / export a mart (Chinese headers; formulas neutralised)."""
-    from dashboards.exports import FORMATS, default_path, read_mart, write_export
+    """导出任一数据集市表 / export a mart (Chinese headers; formulas neutralised).
+
+    默认文件名带统计截止日期 / the default file name carries the as-of date of the last build:
+    exports/<mart>_<region|all>_asof<YYYYMMDD>.<format>
+    """
+    from dashboards.exports import FORMATS, built_as_of, default_path, read_mart, write_export
 
     if fmt not in FORMATS:
         raise UserError(f"--format 只能是 {'|'.join(FORMATS)}", f"--format must be one of {'|'.join(FORMATS)}")
     settings = _settings(home)
     frame = read_mart(settings.warehouse, mart, region)
-    path = write_export(frame, out or default_path(settings.exports, mart, region, fmt), fmt)
+    path = write_export(frame, out or default_path(settings.exports, mart, region, fmt,
+                                                   built_as_of(settings.warehouse)), fmt)
     console.print(f"已导出 {frame.height} 行到 {path} / exported {frame.height} rows to {path}")
 
 
