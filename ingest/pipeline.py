@@ -259,10 +259,12 @@ def _missing_advice(path: Path, contract: Contract, grid: Any, match: HeaderMatc
     shown = "、".join(read[:40]) + ("…" if len(read) > 40 else "")
     if profile is not None:
         names = "、".join(f.header for f in missing)
+        own = f"liandong profile draft {path} --name <名称>"
         return (f"。读到的表头：{shown}。请在配置 {profile.path} 的 columns 中指出对应的列，或在 constants 中填写"
-                f"固定值（{names}）；内置配置请先复制到 $LIANDONG_HOME/profiles/ 再改",
+                f"固定值（{names}）；内置配置不要直接改：用 {own} 生成你自己的配置，填写后用 --profile 载入",
                 f". Headers read: {shown}. In profile {profile.path}, map a column to each under columns, or give "
-                f"a fixed value under constants ({names}); copy a shipped profile to $LIANDONG_HOME/profiles/ first")
+                f"a fixed value under constants ({names}); for a shipped profile, draft your own with "
+                f"{own.replace('<名称>', '<name>')}, fill it in, then load with --profile")
     command = f"liandong profile draft {path} --feed {FEED_CHOICE[contract.id]}"
     return (f"。读到的表头：{shown}{hint_zh}。生成配置：{command}，填写后用 --profile 载入",
             f". Headers read: {shown}{hint_en}. Draft a profile with: {command}, edit it, then load with --profile")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from data_contracts.identifiers import is_valid_region_code, is_valid_ric, is_valid_uscc
@@ -18,6 +18,7 @@ from data_contracts.model import FEEDS, Contract, Field, load_codes, load_contra
 from ingest.errors import UserError
 from ingest.headers import HEADER_SCAN_ROWS, IGNORED_HEADERS, fold, match_cell, split_header
 from ingest.normalise import ValueError_, parse_amount, parse_datetime
+from ingest.profiles import Profile
 from ingest.readers.grid import Grid
 
 SAMPLE_ROWS = 200
@@ -125,6 +126,8 @@ class Draft:
     guesses: dict[str, list[Candidate]]  # header → candidates
     unknown: list[str]  # headers with neither
     missing: list[Field]  # required fields neither sure nor among the guesses' first choices
+    constants: dict[str, str] = field(default_factory=dict)  # field name → value, from the profile drafted from
+    ignore: list[str] = field(default_factory=list)  # headers the profile drafted from leaves out
 
 
 def header_row(rows: list[list[str | None]]) -> int | None:
@@ -148,9 +151,17 @@ def _sample(grid: Grid, row: int, column: int) -> list[str]:
     return out
 
 
-def draft_for(grid: Grid, feed: str | None = None, row: int | None = None) -> Draft:
-    """Match one sheet's header row onto a feed (given, or the one it matches best)."""
-    r = header_row(grid.rows) if row is None else row
+def draft_for(grid: Grid, feed: str | None = None, row: int | None = None, base: Profile | None = None) -> Draft:
+    """Match one sheet's header row onto a feed (given, or the one it matches best).
+
+    `base`, a profile whose signature the sheet carries (a shipped one), seeds the draft: its column names,
+    constants and ignored columns are taken as sure, so only what it lacks (a region code) is left to fill in.
+    """
+    if base is not None:
+        feed = base.feed
+        r = _base_row(base, grid.rows)
+    else:
+        r = header_row(grid.rows) if row is None else row
     if r is None:
         raise UserError("在文件开头找不到表头行（至少两个文字列）", "no header row found near the top of the file "
                         "(at least two text columns)")
@@ -167,15 +178,18 @@ def draft_for(grid: Grid, feed: str | None = None, row: int | None = None) -> Dr
                             "the headers name no feed of the standard: give --feed penalty|supervision|hotline|units")
     contract = load_contract(feed)
     sure: dict[str, Field] = {}
+    ignore = [c for _, c in cells if base is not None and split_header(c)[0] in base.ignore]
     for _, c in cells:
-        hit = match_cell(feed, c)
+        own = base.columns.get(split_header(c)[0]) if base is not None else None
+        hit = (own, None) if own else match_cell(feed, c)
         if hit and hit[0] not in {f.name for f in sure.values()}:
             sure[c] = contract.field(hit[0])
-    taken = {f.name for f in sure.values()}
+    constants = dict(base.constants) if base is not None else {}
+    taken = {f.name for f in sure.values()} | set(constants)
     guesses: dict[str, list[Candidate]] = {}
     unknown: list[str] = []
     for i, c in cells:
-        if c in sure or split_header(c)[0] in IGNORED_HEADERS:
+        if c in sure or c in ignore or split_header(c)[0] in IGNORED_HEADERS:
             continue
         found = candidates(contract, c, _sample(grid, r, i), taken)
         if found:
@@ -184,7 +198,15 @@ def draft_for(grid: Grid, feed: str | None = None, row: int | None = None) -> Dr
             unknown.append(c)
     firsts = {g[0].field.name for g in guesses.values()}
     missing = [f for f in contract.required_fields if f.name not in taken and f.name not in firsts]
-    return Draft(feed, r, headers, sure, guesses, unknown, missing)
+    return Draft(feed, r, headers, sure, guesses, unknown, missing, constants, ignore)
+
+
+def _base_row(base: Profile, rows: list[list[str | None]]) -> int:
+    """The row holding the profile's signature headers."""
+    for r, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if set(base.signature) <= {split_header(str(c))[0] for c in cells if c is not None}:
+            return r
+    raise UserError("文件中没有配置的表头", "the profile's headers are not in the file")
 
 
 def _q(text: str) -> str:
@@ -223,11 +245,15 @@ def render(draft: Draft, name: str, source: str) -> str:
                      f"(score {best.score}){also}")
     for header in draft.unknown:
         lines.append(f"  # {_q(header)}:    # 未匹配，不载入 / no match; not loaded")
-    if draft.missing:
-        lines.append("constants:   # TODO 导出中没有的必填字段：填写一个固定值 / required fields the export lacks: "
-                     "give a fixed value")
+    if draft.missing or draft.constants:
+        lines.append("constants:   # 导出中没有的必填字段：填写一个固定值 / required fields the export lacks: "
+                     "a fixed value")
+        for name, value in draft.constants.items():
+            lines.append(f"  {_q(contract.field(name).header)}: {_q(value)}")
         for f in draft.missing:
-            lines.append(f"  {_q(f.header)}: \"\"   # {_allowed(f)}")
+            lines.append(f"  {_q(f.header)}: \"\"   # TODO {_allowed(f)}")
+    if draft.ignore:
+        lines.append("ignore: [" + ", ".join(_q(h) for h in draft.ignore) + "]   # 不载入 / not loaded")
     lines += [
         "# values:        # 值映射 / value spellings, e.g.",
         "#   满意度: {非常满意: 满意}",

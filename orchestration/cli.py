@@ -251,7 +251,12 @@ def profile_draft(file: Path = typer.Argument(..., help="一个导出文件 / on
     grid = next((g for g in grids if not g.hidden and g.rows), None)
     if grid is None:
         raise UserError(f"{file} 没有内容", f"{file} has no content")
-    draft = draft_for(grid, FEED_BY_CHOICE.get(feed or ""))
+    from ingest.profiles import available_profiles, pick_profile
+
+    base = pick_profile(available_profiles(load_settings(home).home, []), grid, FEED_BY_CHOICE.get(feed or ""))
+    draft = draft_for(grid, FEED_BY_CHOICE.get(feed or ""), base=base)
+    if base is not None:
+        console.print(f"以配置「{base.label()}」为底稿 / drafted from profile '{base.name}' ({base.path})")
     name = name or file.stem
     path = out or load_settings(home).home / "profiles" / f"{name}.yml"
     if path.exists() and not force:
