@@ -257,3 +257,20 @@ def test_shipped_profiles_load():
     wlwz = names["wangluo_wenzheng"]
     assert wlwz.feed == "hotline_exchange" and wlwz.constants == {"channel": "12345", "request_type": "其他"}
     assert set(wlwz.signature) == {"留言编号", "留言时间", "答复意见"}
+
+
+def test_the_dagster_inbox_routes_a_file_by_its_profile(tmp_path: Path, home: Path):
+    from ingest.profiles import available_profiles
+    from orchestration.assets.ingest import files_for_feed
+
+    (home / "profiles").mkdir(parents=True)
+    (home / "profiles" / "own.yml").write_text(yaml.safe_dump({
+        "name": "own", "feed": "hotline", "signature": ["件号", "收件时间"],
+        "columns": {"件号": "工单编号", "收件时间": "受理时间", "事项": "诉求类型"},
+        "constants": {"来源渠道": "12345", "行政区划代码": "430100"}}, allow_unicode=True), encoding="utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    f = write_csv(inbox / "x.csv", ["件号", "收件时间", "事项"],
+                  [{"件号": "1", "收件时间": "2024-01-02", "事项": "咨询"}])
+    assert files_for_feed(inbox, "hotline_exchange", available_profiles(home)) == [f]
+    assert files_for_feed(inbox, "hotline_exchange") == []  # without the profile nobody knows this layout

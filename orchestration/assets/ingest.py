@@ -6,6 +6,7 @@ Contract results become an asset check on each ingest asset.
 
 
 import shutil
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from data_contracts.model import FEEDS, load_contract
 from ingest.errors import FileRejected
 from ingest.headers import find_header
 from ingest.pipeline import FileOutcome, ingest_files
+from ingest.profiles import Profile, available_profiles, pick_profile
 from ingest.readers import read_grids
 from ingest.warehouse import writer_lock
 from orchestration.resources import WAREHOUSE_POOL, LiandongResource
@@ -37,21 +39,26 @@ def inbox_files(inbox: Path) -> list[Path]:
     return sorted(p for p in inbox.iterdir() if p.is_file() and p.suffix.lower() in INBOX_SUFFIXES)
 
 
-def detect_feed(path: Path) -> str | None:
+def detect_feed(path: Path, profiles: Sequence[Profile] = ()) -> str | None:
+    """The feed of a file: of the source profile whose signature it carries, else from the standard's headers."""
     try:
         _fmt, grids, _ = read_grids(path)
     except FileRejected:
         return None
     for grid in grids:
-        if not grid.hidden and (match := find_header(grid.rows)) is not None:
+        if grid.hidden:
+            continue
+        if (profile := pick_profile(profiles, grid)) is not None:
+            return profile.feed
+        if (match := find_header(grid.rows)) is not None:
             return match.feed
     return None
 
 
-def files_for_feed(inbox: Path, feed: str) -> list[Path]:
+def files_for_feed(inbox: Path, feed: str, profiles: Sequence[Profile] = ()) -> list[Path]:
     out = []
     for path in inbox_files(inbox):
-        detected = detect_feed(path)
+        detected = detect_feed(path, profiles)
         if detected == feed or (detected is None and feed == UNRECOGNISED_OWNER):
             out.append(path)
     return out
@@ -95,12 +102,13 @@ def build_ingest_asset(feed: str):
     )
     def _ingest(context: AssetExecutionContext, liandong: LiandongResource):
         settings = liandong.settings()
-        paths = files_for_feed(settings.inbox, feed)
+        profiles = available_profiles(settings.home, [])  # a profile being edited is skipped, not fatal
+        paths = files_for_feed(settings.inbox, feed, profiles)
         outcomes: list[FileOutcome] = []
         if paths:
             target = settings.ingest_target(demo=liandong.allow_demo_key)
             with writer_lock(settings.lock, on_wait=lambda: context.log.info("waiting for the warehouse lock")):
-                outcomes = ingest_files(paths, target)
+                outcomes = ingest_files(paths, target, profiles=profiles)
             for path, outcome in zip(paths, outcomes, strict=True):
                 context.log.info(f"{path.name}: {outcome.status} loaded={outcome.rows_loaded} "
                                  f"quarantined={outcome.rows_quarantined} non-data={outcome.rows_non_data}")
