@@ -244,9 +244,26 @@ def _filled(cells: Sequence[str | None]) -> list[tuple[int, str]]:
     return [(i, str(c)) for i, c in enumerate(cells) if c is not None and str(c).strip()]
 
 
+WIDE_ROWS_SCANNED = 5  # the header is among the first rows as wide as a signature (titles are few)
+
+
 def pick_profile(profiles: Iterable[Profile], grid: Grid, feed: str | None = None) -> Profile | None:
-    """The first profile whose signature headers all stand in one row near the top of the sheet."""
-    rows = [{split_header(c)[0] for _, c in _filled(r)} for r in grid.rows[:HEADER_SCAN_ROWS]]
+    """The first profile whose signature headers all stand in one row near the top of the sheet.
+
+    Only the first few rows with at least as many cells as the shortest signature are folded: every file
+    passes through here, and data rows below the header cannot hold it.
+    """
+    profiles = [p for p in profiles if p.signature and (feed is None or p.feed == feed)]
+    if not profiles:
+        return None
+    shortest = min(len(p.signature) for p in profiles)
+    rows: list[set[str]] = []
+    for r in grid.rows[:HEADER_SCAN_ROWS]:
+        cells = _filled(r)
+        if len(cells) >= shortest:
+            rows.append({split_header(c)[0] for _, c in cells})
+            if len(rows) == WIDE_ROWS_SCANNED:
+                break
     for profile in profiles:
         if (profile.signature and (feed is None or profile.feed == feed)
                 and any(set(profile.signature) <= row for row in rows)):
