@@ -321,7 +321,8 @@ def apply_profile(profile: Profile, grid: Grid) -> Applied | None:
         f = contract.field(name)
         unit = unit or (profile.amount_unit if f.type == "amount" else None)
         originals[i] = cell.strip()
-        header[i] = f"{f.header}({unit})" if unit else f.header
+        base = split_header(f.header)[0]  # 罚款金额(万元) → 罚款金额: the unit is the export's or the profile's
+        header[i] = f"{base}({unit})" if unit else base
     match = match_row(profile.feed, header, r)
     for i, original in originals.items():  # the sheet keeps the export's own names (messages, repeated headers)
         header[i] = original

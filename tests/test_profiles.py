@@ -274,3 +274,16 @@ def test_the_dagster_inbox_routes_a_file_by_its_profile(tmp_path: Path, home: Pa
                   [{"件号": "1", "收件时间": "2024-01-02", "事项": "咨询"}])
     assert files_for_feed(inbox, "hotline_exchange", available_profiles(home)) == [f]
     assert files_for_feed(inbox, "hotline_exchange") == []  # without the profile nobody knows this layout
+
+
+def test_the_profile_amount_unit_applies_only_where_the_header_names_none():
+    profile = parse_profile({"name": "p", "feed": "penalty", "amount_unit": "元",
+                             "columns": {"罚没款": "罚款金额", "没收金额（万元）": "没收违法所得、没收非法财物的金额",
+                                         "文号": "行政处罚决定书文号"}}, Path("p.yml"))
+    grid = Grid("台账", [["文号", "罚没款", "没收金额（万元）"], ["惠市监罚〔2024〕1号", "5000", "1.5"]])
+    applied = apply_profile(profile, grid)
+    assert applied is not None
+    units = {c.field: (c.header, c.unit) for c in applied.match.columns}
+    assert units == {"decision_no": ("文号", None), "fine_amount": ("罚没款", "元"),
+                     "confiscation_amount": ("没收金额（万元）", "万元")}
+    assert applied.grid.rows[0] == ["文号", "罚没款", "没收金额（万元）"]  # the export's own names stay
