@@ -287,3 +287,16 @@ def test_the_profile_amount_unit_applies_only_where_the_header_names_none():
     assert units == {"decision_no": ("文号", None), "fine_amount": ("罚没款", "元"),
                      "confiscation_amount": ("没收金额（万元）", "万元")}
     assert applied.grid.rows[0] == ["文号", "罚没款", "没收金额（万元）"]  # the export's own names stay
+
+
+def test_profile_names_and_mismatches_are_sentences(tmp_path: Path, home: Path):
+    f = write_csv(tmp_path / "p.csv", ["甲", "乙", "丙"], [{"甲": "1", "乙": "2", "丙": "3"}])
+    result = runner.invoke(app, ["validate", str(f), "--profile", "nope"])
+    assert result.exit_code == 2 and "找不到配置「nope」" in _flat(result.output)
+    assert "wangluo_wenzheng（网络问政平台留言）" in _flat(result.output)
+    result = runner.invoke(app, ["validate", str(f), "--profile", "wangluo_wenzheng"])
+    out = _flat(result.output)
+    assert result.exit_code == 1 and "文件中找不到配置「wangluo_wenzheng」" in out and "读到的表头：甲、乙、丙" in out
+    result = runner.invoke(app, ["validate", str(f), "--profile", "wangluo_wenzheng", "--feed", "penalty"])
+    assert result.exit_code == 2 and "与 --feed penalty 不符" in result.output
+    assert "Traceback" not in result.output
