@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from data_contracts.identifiers import is_valid_region_code, is_valid_ric, is_valid_uscc
@@ -25,6 +26,10 @@ SAMPLE_ROWS = 200
 CANDIDATE_SCORE = 0.45  # below this a pairing is noise
 FEED_CHOICE = {"penalty_ledger": "penalty", "supervision_ledger": "supervision", "hotline_exchange": "hotline",
                "member_units": "units"}
+# date spellings the standard's parser does not read on its own (month first, 12-hour clock, compact stamps):
+# a draft names the one a column uses under date_formats
+DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
+                "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y%m%d%H%M%S", "%Y%m%d %H:%M:%S")
 _NUMBER = re.compile(r"^[-+]?[\d,，]+(\.\d+)?(元|万元)?$")
 
 
@@ -35,10 +40,38 @@ class Candidate:
     score: float
 
 
+def date_format(values: list[str]) -> str | None:
+    """The one of DATE_FORMATS most (≥ 80 %) of the values are written in, when the standard parser reads few."""
+    if not values:
+        return None
+    readable = 0
+    for v in values:
+        try:
+            parse_datetime(v)
+            readable += 1
+        except (ValueError_, ValueError, OverflowError):
+            pass
+    if readable * 5 >= len(values) * 4:
+        return None
+    for fmt in DATE_FORMATS:
+        hits = 0
+        for v in values:
+            try:
+                datetime.strptime(v.strip(), fmt)
+                hits += 1
+            except ValueError:
+                pass
+        if hits * 5 >= len(values) * 4:
+            return fmt
+    return None
+
+
 def _shape(values: list[str]) -> set[str]:
     """Kinds most (≥ 80 %) of the sample values have: date, uscc, id_no, region_code, amount, long_text."""
     if not values:
         return set()
+    if date_format(values):
+        return {"date"}
     counts = dict.fromkeys(("date", "uscc", "id_no", "region_code", "amount", "long_text"), 0)
     for v in values:
         t = fold(v)
@@ -128,6 +161,7 @@ class Draft:
     missing: list[Field]  # required fields neither sure nor among the guesses' first choices
     constants: dict[str, str] = field(default_factory=dict)  # field name → value, from the profile drafted from
     ignore: list[str] = field(default_factory=list)  # headers the profile drafted from leaves out
+    date_formats: list[str] = field(default_factory=list)  # unusual date spellings found in the sample
 
 
 def header_row(rows: list[list[str | None]]) -> int | None:
@@ -196,9 +230,14 @@ def draft_for(grid: Grid, feed: str | None = None, row: int | None = None, base:
             guesses[c] = found
         else:
             unknown.append(c)
+    formats = list(base.date_formats) if base is not None else []
+    for i, _c in cells:
+        fmt = date_format(_sample(grid, r, i))
+        if fmt and fmt not in formats:
+            formats.append(fmt)
     firsts = {g[0].field.name for g in guesses.values()}
     missing = [f for f in contract.required_fields if f.name not in taken and f.name not in firsts]
-    return Draft(feed, r, headers, sure, guesses, unknown, missing, constants, ignore)
+    return Draft(feed, r, headers, sure, guesses, unknown, missing, constants, ignore, formats)
 
 
 def _base_row(base: Profile, rows: list[list[str | None]]) -> int:
@@ -207,6 +246,11 @@ def _base_row(base: Profile, rows: list[list[str | None]]) -> int:
         if set(base.signature) <= {split_header(str(c))[0] for c in cells if c is not None}:
             return r
     raise UserError("文件中没有配置的表头", "the profile's headers are not in the file")
+
+
+def constant_like(f: Field) -> bool:
+    """A field one value can stand for in a whole export (a channel, a region, a category), not an identifier."""
+    return bool(f.codes) or f.type in ("region_code", "boolean") or f.name.endswith(("_uscc", "_name"))
 
 
 def _q(text: str) -> str:
@@ -245,19 +289,28 @@ def render(draft: Draft, name: str, source: str) -> str:
                      f"(score {best.score}){also}")
     for header in draft.unknown:
         lines.append(f"  # {_q(header)}:    # 未匹配，不载入 / no match; not loaded")
-    if draft.missing or draft.constants:
+    fixed = [f for f in draft.missing if constant_like(f)]
+    for f in draft.missing:
+        if not constant_like(f):  # a ticket number or a date differs per row: it must come from a column
+            lines.append(f"  # TODO \"<导出列名 / export column>\": {_q(f.header)}   # 必填，指出是哪一列 / "
+                         "required: name the column that holds it")
+    if fixed or draft.constants:
         lines.append("constants:   # 导出中没有的必填字段：填写一个固定值 / required fields the export lacks: "
                      "a fixed value")
         for name, value in draft.constants.items():
             lines.append(f"  {_q(contract.field(name).header)}: {_q(value)}")
-        for f in draft.missing:
+        for f in fixed:
             lines.append(f"  {_q(f.header)}: \"\"   # TODO {_allowed(f)}")
     if draft.ignore:
         lines.append("ignore: [" + ", ".join(_q(h) for h in draft.ignore) + "]   # 不载入 / not loaded")
+    if draft.date_formats:
+        lines.append("date_formats: [" + ", ".join(_q(f) for f in draft.date_formats) + "]   # 样本中的日期写法 / "
+                     "date spellings found in the sample")
+    else:
+        lines.append("# date_formats: [\"%Y年%m月%d日 %H时%M分\"]   # 只在日期写法特殊时 / only for unusual dates")
     lines += [
         "# values:        # 值映射 / value spellings, e.g.",
         "#   满意度: {非常满意: 满意}",
-        "# date_formats: [\"%Y年%m月%d日 %H时%M分\"]   # 只在日期写法特殊时 / only for unusual date spellings",
         "# amount_unit: 万元   # 金额列的单位（表头未写明时）/ unit of amount columns whose header has none",
     ]
     return "\n".join(lines) + "\n"

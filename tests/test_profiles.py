@@ -300,3 +300,24 @@ def test_profile_names_and_mismatches_are_sentences(tmp_path: Path, home: Path):
     result = runner.invoke(app, ["validate", str(f), "--profile", "wangluo_wenzheng", "--feed", "penalty"])
     assert result.exit_code == 2 and "与 --feed penalty 不符" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_draft_names_unusual_date_spellings_and_asks_for_identifier_columns():
+    from ingest.profile_draft import draft_for, render
+
+    grid = Grid(None, [["SRNumber", "受理时间", "Owner"],
+                       ["1-870704831", "12/31/2017 11:59:58 PM", "BOS"],
+                       ["1-870694601", "01/03/2018 10:11:23 AM", "BOS"]])
+    draft = draft_for(grid, "hotline_exchange")
+    assert draft.date_formats == ["%m/%d/%Y %I:%M:%S %p"]
+    assert [f.header for f in draft.missing] == ["工单编号", "来源渠道", "行政区划代码", "诉求类型"]
+    text = render(draft, "la", "la.csv")
+    profile = yaml.safe_load(text)
+    assert profile["columns"] == {"受理时间": "受理时间"} and profile["date_formats"] == ["%m/%d/%Y %I:%M:%S %p"]
+    assert profile["constants"] == {"来源渠道": "", "行政区划代码": "", "诉求类型": ""}  # not 工单编号: per row
+    assert '# TODO "<导出列名 / export column>": "工单编号"' in text
+    edited = text.replace('# TODO "<导出列名 / export column>": "工单编号"', '"SRNumber": "工单编号"')
+    for name, value in (("来源渠道", "12345"), ("行政区划代码", "110101"), ("诉求类型", "其他")):
+        edited = edited.replace(f'"{name}": ""', f'"{name}": "{value}"')
+    applied = apply_profile(parse_profile(yaml.safe_load(edited), Path("la.yml")), grid)
+    assert applied is not None and applied.grid.rows[1][:2] == ["1-870704831", "2017-12-31 23:59:58"]
