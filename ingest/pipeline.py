@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from data_contracts.model import FEEDS, Contract, load_contract
 from ingest.chunks import ChunkBuffer, Pending, chunk_rows
-from ingest.errors import FileRejected, Problem, UserError
+from ingest.errors import FileRejected, Problem
 from ingest.facts import FACT_COLUMNS, FACT_INPUTS, fact_rows
 from ingest.headers import HeaderMatch, find_header, missing_required
 from ingest.profile_draft import FEED_CHOICE, draft_for, header_row, refusal_hints
@@ -167,7 +167,7 @@ def _no_header(path: Path, grids: list[Any], feed: str | None, profile: Profile 
             f"none of the columns of profile '{profile.name}' ({profile.path}) is in the file; headers read: {shown}")
     try:
         draft = draft_for(grid, feed, row)
-    except UserError:
+    except Exception:  # advice is a courtesy: a refusal must never fail the batch
         draft = None
     command = f"liandong profile draft {path}" + (f" --feed {FEED_CHOICE[feed]}" if feed else "")
     if draft is None:
@@ -179,7 +179,7 @@ def _no_header(path: Path, grids: list[Any], feed: str | None, profile: Profile 
     contract = load_contract(draft.feed)
     matched = {f.name for f in draft.sure.values()}
     missing = [f for f in contract.required_fields if f.name not in matched]
-    hint_zh, hint_en = refusal_hints(contract, grid, row, missing)
+    hint_zh, hint_en = _hints(contract, grid, row, missing)
     command = f"liandong profile draft {path} --feed {FEED_CHOICE[draft.feed]}"
     return Problem(
         "file.no_header",
@@ -247,12 +247,20 @@ def prepare_file(path: Path, feed: str | None = None, sha: str | None = None, pr
         return Inspection(outcome)
 
 
+def _hints(contract: Contract, grid: Any, row: int, missing: list[Any]) -> tuple[str, str]:
+    """The likely columns for the missing fields; nothing when they cannot be worked out."""
+    try:
+        return refusal_hints(contract, grid, row, missing)
+    except Exception:  # advice is a courtesy: a refusal must never fail the batch
+        return "", ""
+
+
 def _missing_advice(path: Path, contract: Contract, grid: Any, match: HeaderMatch,
                     profile: Profile | None) -> tuple[str, str]:
     """What to do about missing required columns: the headers read, likely columns, and the profile to write
     or the constants to fill in."""
     missing = [f for f in contract.required_fields if f.name not in match.fields]
-    hint_zh, hint_en = refusal_hints(contract, grid, match.row_index, missing) if profile is None else ("", "")
+    hint_zh, hint_en = _hints(contract, grid, match.row_index, missing) if profile is None else ("", "")
     read = [str(c).strip() for c in grid.rows[match.row_index] if c is not None and str(c).strip()]
     if profile is not None:  # not the constant columns the profile added
         read = [h for h in read if h not in {c.header for c in match.columns if "（配置 " in c.header}]
