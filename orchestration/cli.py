@@ -225,6 +225,27 @@ def validate(files: list[Path] = typer.Argument(..., help="文件或目录 / fil
         raise typer.Exit(1)
     console.print("[green]全部文件符合数据交换标准[/green] / all files pass the exchange standard")
 
+@profile_app.command("list")
+@friendly
+def profile_list(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+    """列出并检查所有来源配置 / list and check every source profile (yours first); exit 1 if one does not load."""
+    from ingest.profiles import available_profiles
+    from orchestration.settings import load_settings
+
+    problems: list[Any] = []
+    profiles = available_profiles(load_settings(home).home, problems)
+    table = Table(title="来源配置 / source profiles")
+    for col in ("名称 name", "台账 feed", "自动识别表头 signature", "文件 file"):
+        table.add_column(col, overflow="fold")
+    for p in profiles:
+        table.add_row(p.label(), p.feed, "、".join(p.signature) or "-", str(p.path))
+    console.print(table)
+    for p in problems:
+        err.print(f"[red]✗[/red] {p.message_zh}\n  {p.message_en}")
+    if problems:
+        raise typer.Exit(1)
+
+
 @profile_app.command("draft")
 @friendly
 def profile_draft(file: Path = typer.Argument(..., help="一个导出文件 / one export file"),

@@ -321,3 +321,15 @@ def test_a_draft_names_unusual_date_spellings_and_asks_for_identifier_columns():
         edited = edited.replace(f'"{name}": ""', f'"{name}": "{value}"')
     applied = apply_profile(parse_profile(yaml.safe_load(edited), Path("la.yml")), grid)
     assert applied is not None and applied.grid.rows[1][:2] == ["1-870704831", "2017-12-31 23:59:58"]
+
+
+def test_profile_list_shows_every_profile_and_the_broken_ones(home: Path):
+    (home / "profiles").mkdir(parents=True)
+    bad = home / "profiles" / "bad.yml"
+    bad.write_text("name: bad\nfeed: hotline\ncolumns: {编号: 工单号码}\n", encoding="utf-8")
+    result = runner.invoke(app, ["profile", "list"])
+    out = _flat(result.output)
+    assert result.exit_code == 1 and "wangluo_wenzheng" in out
+    assert "「工单号码」不是政务热线工单与检察线索交换的字段" in out and "bad.yml" in out
+    bad.unlink()
+    assert runner.invoke(app, ["profile", "list"]).exit_code == 0
