@@ -30,6 +30,7 @@ from ingest.chunks import ChunkBuffer, Pending, chunk_rows
 from ingest.errors import FileRejected, Problem
 from ingest.facts import FACT_COLUMNS, FACT_INPUTS, fact_rows
 from ingest.headers import HeaderMatch, find_header, missing_required
+from ingest.mask import mask_identifiers
 from ingest.profile_draft import FEED_CHOICE, draft_for, header_row, refusal_hints
 from ingest.profiles import Profile, apply_profile, pick_profile
 from ingest.protect import masked_value, protect_row
@@ -150,6 +151,10 @@ def _read_sheets(path: Path, outcome: FileOutcome, grids: list[Any], feed: str |
     return visible, next(iter(used.values()), None)
 
 
+def _short(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _no_header(path: Path, grids: list[Any], feed: str | None, profile: Profile | None) -> Problem:
     """Why no header was found, with what to do: the headers read, the required fields missing for the feed
     they come closest to, the likely columns for them, and the command that drafts a profile."""
@@ -158,7 +163,8 @@ def _no_header(path: Path, grids: list[Any], feed: str | None, profile: Profile 
     if grid is None or row is None:
         return Problem("file.no_header", "文件中没有表头（没有数据，或开头几十行都不像表头）",
                        "the file holds no header (no data, or nothing near the top looks like a header)")
-    headers = [str(c).strip() for c in grid.rows[row] if c is not None and str(c).strip()]
+    # the row read as a header may be a data row of a file without one: identifiers masked, long text cut
+    headers = [_short(mask_identifiers(str(c).strip())) for c in grid.rows[row] if c is not None and str(c).strip()]
     shown = "、".join(headers[:40]) + ("…" if len(headers) > 40 else "")
     if profile is not None:
         return Problem(

@@ -333,3 +333,15 @@ def test_profile_list_shows_every_profile_and_the_broken_ones(home: Path):
     assert "「工单号码」不是政务热线工单与检察线索交换的字段" in out and "bad.yml" in out
     bad.unlink()
     assert runner.invoke(app, ["profile", "list"]).exit_code == 0
+
+
+def test_a_file_without_a_header_does_not_put_its_data_in_the_refusal(tmp_path: Path, home: Path):
+    from tests.builders import ric
+
+    person = ric("11010519491231002")
+    f = write_csv(tmp_path / "无表头.csv", ["张三", person, "13800138000", "2024-01-02"],
+                  [{"张三": "李四", person: person, "13800138000": "13900139000", "2024-01-02": "2024-01-03"}])
+    result = runner.invoke(app, ["validate", str(f)])
+    out = _flat(result.output)
+    assert result.exit_code == 1 and "读到的表头" in out
+    assert person not in out and "13800138000" not in out
