@@ -279,6 +279,9 @@ def profile_draft(file: Path = typer.Argument(..., help="一个导出文件 / on
     if base is not None:
         console.print(f"以配置「{base.label()}」为底稿 / drafted from profile '{base.name}' ({base.path})")
     name = name or file.stem
+    if any(ch in name for ch in "/\\:") or name.startswith("."):
+        raise UserError(f"配置名不能含 / \\ : 或以 . 开头：{name}",
+                        f"a profile name cannot hold / \\ : or start with '.': {name}")
     path = out or load_settings(home).home / "profiles" / f"{name}.yml"
     if path.exists() and not force:
         raise UserError(f"{path} 已存在；用 --force 覆盖或 --name 换名",
