@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 import yaml
 
+from dashboards.marts import mart_names
 from data_contracts.model import load_contracts
 from warehouse.connection import connect
 from warehouse.errors import UserError
@@ -56,8 +57,13 @@ def find_relation(con: duckdb.DuckDBPyConnection, name: str) -> str:
         "and (? = '' or table_schema = ?) order by table_schema <> 'marts', table_schema",
         [table, schema, schema]).fetchall()
     if not rows:
-        raise UserError(f"仓库中没有 {name}（先运行 liandong build）",
-                        f"{name} is not in the warehouse (run liandong build)")
+        names = "、".join(mart_names())
+        if table in mart_names():
+            raise UserError(f"仓库中还没有 {name}（先运行 liandong build）",
+                            f"{name} is not in the warehouse yet (run liandong build)")
+        raise UserError(f"没有名为 {name} 的数据集市；可导出：{names}（还没有时先运行 liandong build）",
+                        f"there is no mart named {name}; marts: {', '.join(mart_names())} "
+                        "(run liandong build when they are missing)")
     return f'"{rows[0][0]}"."{table}"'
 
 
@@ -113,5 +119,7 @@ def _write_xlsx(frame: pl.DataFrame, out: Path) -> None:
     wb.save(out)
 
 
-def default_path(exports: Path, mart: str, region: str | None, fmt: str) -> Path:
-    return exports / f"{mart.split('.')[-1]}_{region or 'all'}_{date.today():%Y%m%d}.{fmt}"
+def default_path(exports: Path, mart: str, region: str | None, fmt: str, as_of: date | None = None) -> Path:
+    """`<mart>_<region|all>_asof<YYYYMMDD>.<fmt>`: the date the marts were built for (today before any build)."""
+    stamp = f"asof{as_of:%Y%m%d}" if as_of else f"{date.today():%Y%m%d}"
+    return exports / f"{mart.split('.')[-1]}_{region or 'all'}_{stamp}.{fmt}"

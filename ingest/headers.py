@@ -109,8 +109,10 @@ def match_row(feed: str, cells: list[str | None], row_index: int) -> HeaderMatch
 def find_header(rows: list[list[str | None]], feeds: tuple[str, ...] = FEEDS) -> HeaderMatch | None:
     """The first row (within the first rows) that looks most like a header of one of `feeds`.
 
-    A row qualifies when it matches at least three fields of a feed and at least half of its
-    non-empty cells; the feed with the most matched required fields wins, then the most matches.
+    A row qualifies when it matches at least three fields of a feed and either at least half of its non-empty
+    cells or at least three of the feed's required fields (a wide export: the standard's columns among many
+    platform columns, whose others are reported as unknown); the feed with the most matched required fields
+    wins, then the most matches.
     """
     best: tuple[tuple[int, int], HeaderMatch] | None = None
     for r, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
@@ -119,10 +121,12 @@ def find_header(rows: list[list[str | None]], feeds: tuple[str, ...] = FEEDS) ->
             continue
         for feed in feeds:
             m = match_row(feed, cells, r)
-            if len(m.columns) < 3 or len(m.columns) * 2 < filled:
+            if len(m.columns) < 3:
                 continue
             required = {f.name for f in load_contract(feed).required_fields}
             score = (len(m.fields & required), len(m.columns))
+            if len(m.columns) * 2 < filled and score[0] < min(3, len(required)):
+                continue
             if best is None or score > best[0]:
                 best = (score, m)
         if best is not None:  # the first qualifying row is the header; later rows are data

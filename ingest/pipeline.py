@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,6 +30,9 @@ from ingest.chunks import ChunkBuffer, Pending, chunk_rows
 from ingest.errors import FileRejected, Problem
 from ingest.facts import FACT_COLUMNS, FACT_INPUTS, fact_rows
 from ingest.headers import HeaderMatch, find_header, missing_required
+from ingest.mask import mask_identifiers
+from ingest.profile_draft import FEED_CHOICE, draft_for, header_row, refusal_hints
+from ingest.profiles import Profile, apply_profile, pick_profile
 from ingest.protect import masked_value, protect_row
 from ingest.raw_tables import ARROW_TYPES, arrow_schema, columns, ensure_raw_tables, load_rows
 from ingest.readers import read_grids
@@ -115,37 +119,106 @@ def _detect(grids_match: list[tuple[Any, HeaderMatch | None]], feed: str | None)
     return found[0] if found else None
 
 
-def inspect_file(path: Path, feed: str | None = None, today: date | None = None) -> Inspection:
+def inspect_file(path: Path, feed: str | None = None, today: date | None = None,
+                 profile: Profile | None = None, profiles: Sequence[Profile] = ()) -> Inspection:
     """Read, type and validate a file without touching the warehouse (what `liandong validate` runs)."""
-    return inspect_files([path], feed, today)[0]
+    return inspect_files([path], feed, today, profile=profile, profiles=profiles)[0]
 
 
-def inspect_files(paths: list[Path], feed: str | None = None, today: date | None = None) -> list[Inspection]:
-    inspections = [prepare_file(p, feed) for p in paths]
+def inspect_files(paths: list[Path], feed: str | None = None, today: date | None = None,
+                  profile: Profile | None = None, profiles: Sequence[Profile] = ()) -> list[Inspection]:
+    inspections = [prepare_file(p, feed, profile=profile, profiles=profiles) for p in paths]
     validate_inspections(inspections, today or date.today())
     return inspections
 
 
-def prepare_file(path: Path, feed: str | None = None, sha: str | None = None) -> Inspection:
-    """Read and type a file (no validation yet); a file that cannot be read comes back rejected."""
+def _read_sheets(path: Path, outcome: FileOutcome, grids: list[Any], feed: str | None, profile: Profile | None,
+                 profiles: Sequence[Profile]) -> tuple[list[tuple[Any, HeaderMatch | None]], Profile | None]:
+    """Each visible sheet with its header match: through the profile given or picked by its signature, or by
+    the standard's headers."""
+    feeds = (feed,) if feed else FEEDS
+    visible: list[tuple[Any, HeaderMatch | None]] = []
+    used: dict[str, Profile] = {}
+    for grid in grids:
+        if grid.hidden:
+            outcome.notes.append(f"隐藏工作表「{grid.sheet}」未读取 / hidden sheet '{grid.sheet}' not read")
+            continue
+        chosen = profile or pick_profile(profiles, grid, feed)
+        applied = apply_profile(chosen, grid) if chosen is not None else None
+        if applied is None:
+            visible.append((grid, None if profile is not None else find_header(grid.rows, feeds)))
+            continue
+        if chosen.name not in used:
+            used[chosen.name] = chosen
+            how = "" if profile is not None else "（按表头自动选用 / picked by its headers）"
+            outcome.notes.append(f"按配置「{chosen.label()}」读取{how} / read with profile '{chosen.name}' "
+                                 f"({chosen.path})")
+        outcome.notes.extend(applied.notes)
+        visible.append((applied.grid, applied.match))
+    return visible, next(iter(used.values()), None)
+
+
+def _short(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _no_header(path: Path, grids: list[Any], feed: str | None, profile: Profile | None) -> Problem:
+    """Why no header was found, with what to do: the headers read, the required fields missing for the feed
+    they come closest to, the likely columns for them, and the command that drafts a profile."""
+    grid = next((g for g in grids if not g.hidden and g.rows), None)
+    row = header_row(grid.rows) if grid is not None else None
+    if grid is None or row is None:
+        return Problem("file.no_header", "文件中没有表头（没有数据，或开头几十行都不像表头）",
+                       "the file holds no header (no data, or nothing near the top looks like a header)")
+    # the row read as a header may be a data row of a file without one: identifiers masked, long text cut
+    headers = [_short(mask_identifiers(str(c).strip())) for c in grid.rows[row] if c is not None and str(c).strip()]
+    shown = "、".join(headers[:40]) + ("…" if len(headers) > 40 else "")
+    if profile is not None:
+        return Problem(
+            "file.profile_mismatch",
+            f"文件中找不到配置「{profile.name}」（{profile.path}）所列的列；读到的表头：{shown}",
+            f"none of the columns of profile '{profile.name}' ({profile.path}) is in the file; headers read: {shown}")
+    try:
+        draft = draft_for(grid, feed, row)
+    except Exception:  # advice is a courtesy: a refusal must never fail the batch
+        draft = None
+    command = f"liandong profile draft {path}" + (f" --feed {FEED_CHOICE[feed]}" if feed else "")
+    if draft is None:
+        return Problem(
+            "file.no_header",
+            f"找不到数据交换标准的表头；读到的表头：{shown}。若这是某一台账的导出，用 {command} --feed … 生成配置",
+            f"no header of the exchange standard was found; headers read: {shown}. If this is an export of one "
+            f"of the feeds, draft a profile with: {command} --feed …")
+    contract = load_contract(draft.feed)
+    matched = {f.name for f in draft.sure.values()}
+    missing = [f for f in contract.required_fields if f.name not in matched]
+    hint_zh, hint_en = _hints(contract, grid, row, missing)
+    command = f"liandong profile draft {path} --feed {FEED_CHOICE[draft.feed]}"
+    return Problem(
+        "file.no_header",
+        f"表头不符合数据交换标准；读到的表头：{shown}。最接近{contract.title}，缺少必填字段："
+        f"{'、'.join(f.header for f in missing) or '无'}{hint_zh}。生成配置：{command}，填写后用 --profile 载入",
+        f"the header does not fit the exchange standard; headers read: {shown}. Closest feed: {contract.title_en}; "
+        f"required fields missing: {', '.join(f.header for f in missing) or 'none'}{hint_en}. Draft a profile "
+        f"with: {command}, edit it, then load with --profile")
+
+
+def prepare_file(path: Path, feed: str | None = None, sha: str | None = None, profile: Profile | None = None,
+                 profiles: Sequence[Profile] = ()) -> Inspection:
+    """Read and type a file (no validation yet); a file that cannot be read comes back rejected.
+
+    `profile` reads every sheet through that source profile; otherwise a sheet is read through the first of
+    `profiles` whose signature headers it carries, or by the standard's headers.
+    """
     outcome = FileOutcome(path=path, sha256=sha or sha256_of(path))
+    if profile is not None:
+        feed = profile.feed
     try:
         outcome.format, grids, outcome.details = read_grids(path)
-        feeds = (feed,) if feed else FEEDS
-        visible = []
-        for grid in grids:
-            if grid.hidden:
-                outcome.notes.append(f"隐藏工作表「{grid.sheet}」未读取 / hidden sheet '{grid.sheet}' not read")
-                continue
-            visible.append((grid, find_header(grid.rows, feeds)))
+        visible, used = _read_sheets(path, outcome, grids, feed, profile, profiles)
         detected = _detect(visible, feed)
         if detected is None or not any(m for _, m in visible):
-            hint = "（或用 --feed 指定）" if feed is None else ""
-            raise FileRejected(Problem(
-                "file.no_header",
-                f"找不到符合数据交换标准的表头{hint}；文件为空、只有表头以外的内容或不属于任何台账",
-                "no header of the exchange standard was found (the file may be empty or of another kind)",
-            ))
+            raise FileRejected(_no_header(path, grids, feed, profile))
         outcome.feed = detected
         contract = load_contract(detected)
         parsed: list[ParsedRow] = []
@@ -162,10 +235,11 @@ def prepare_file(path: Path, feed: str | None = None, sha: str | None = None) ->
             missing = missing_required(contract, match)
             if missing:  # rejected, but its rows are still checked so one report names every problem
                 missing_fields.update(f.name for f in contract.required_fields if f.header in missing)
+                zh, en = _missing_advice(path, contract, grid, match, used)
                 outcome.problems.append(Problem(
                     "file.missing_columns",
-                    f"缺少必填列：{'、'.join(missing)}；整个文件不予载入",
-                    f"required columns are missing: {', '.join(missing)}; the whole file is rejected",
+                    f"缺少必填列：{'、'.join(missing)}；整个文件不予载入{zh}",
+                    f"required columns are missing: {', '.join(missing)}; the whole file is rejected{en}",
                     sheet=grid.sheet,
                 ))
             data_sheets += 1
@@ -184,6 +258,37 @@ def prepare_file(path: Path, feed: str | None = None, sha: str | None = None) ->
         outcome.problems.append(rejected.problem)
         outcome.rows_quarantined = outcome.rows_read - outcome.rows_non_data
         return Inspection(outcome)
+
+
+def _hints(contract: Contract, grid: Any, row: int, missing: list[Any]) -> tuple[str, str]:
+    """The likely columns for the missing fields; nothing when they cannot be worked out."""
+    try:
+        return refusal_hints(contract, grid, row, missing)
+    except Exception:  # advice is a courtesy: a refusal must never fail the batch
+        return "", ""
+
+
+def _missing_advice(path: Path, contract: Contract, grid: Any, match: HeaderMatch,
+                    profile: Profile | None) -> tuple[str, str]:
+    """What to do about missing required columns: the headers read, likely columns, and the profile to write
+    or the constants to fill in."""
+    missing = [f for f in contract.required_fields if f.name not in match.fields]
+    hint_zh, hint_en = _hints(contract, grid, match.row_index, missing) if profile is None else ("", "")
+    read = [str(c).strip() for c in grid.rows[match.row_index] if c is not None and str(c).strip()]
+    if profile is not None:  # not the constant columns the profile added
+        read = [h for h in read if h not in {c.header for c in match.columns if "（配置 " in c.header}]
+    shown = "、".join(read[:40]) + ("…" if len(read) > 40 else "")
+    if profile is not None:
+        names = "、".join(f.header for f in missing)
+        own = f"liandong profile draft {path} --name <名称>"
+        return (f"。读到的表头：{shown}。请在配置 {profile.path} 的 columns 中指出对应的列，或在 constants 中填写"
+                f"固定值（{names}）；内置配置不要直接改：用 {own} 生成你自己的配置，填写后用 --profile 载入",
+                f". Headers read: {shown}. In profile {profile.path}, map a column to each under columns, or give "
+                f"a fixed value under constants ({names}); for a shipped profile, draft your own with "
+                f"{own.replace('<名称>', '<name>')}, fill it in, then load with --profile")
+    command = f"liandong profile draft {path} --feed {FEED_CHOICE[contract.id]}"
+    return (f"。读到的表头：{shown}{hint_zh}。生成配置：{command}，填写后用 --profile 载入",
+            f". Headers read: {shown}{hint_en}. Draft a profile with: {command}, edit it, then load with --profile")
 
 
 def validation_frame(contract: Contract, rows: list[ParsedRow]) -> pd.DataFrame:
@@ -421,10 +526,13 @@ def _skipped(path: Path, sha: str, seen: tuple[str, datetime] | None) -> FileOut
 
 
 def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = None, today: date | None = None,
-                 on_file: Any = None) -> list[FileOutcome]:
+                 on_file: Any = None, *, profile: Profile | None = None,
+                 profiles: Sequence[Profile] = ()) -> list[FileOutcome]:
     """Load files in bounded chunks; the caller holds the writer lock. Outcomes come back in input order.
 
-    Files already ingested (by content hash, also twice in one call) are skipped; the rest are archived
+    Files already ingested (by content hash, also twice in one call) are skipped, except files whose earlier
+    record is a rejection: a rejection is recorded but does not mark the content as processed, so the same
+    file can be retried with a profile or `--feed` (its record is replaced). The rest are archived
     and read one by one, buffered per feed up to `chunk_rows()` rows, then each feed chunk is validated
     (one Great Expectations call), loaded in one transaction and freed. `on_file` is called once per
     file as soon as its outcome is final (skipped files at once, the others when their chunk commits).
@@ -454,12 +562,12 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
                 p.inspection.parsed, p.inspection.good = [], []  # free the chunk's rows now
 
         for pos, (path, sha) in enumerate(zip(paths, shas, strict=True)):
-            if sha in known or sha in seen_now:
+            if (sha in known and known[sha][0] != "rejected") or sha in seen_now:
                 finish(pos, _skipped(path, sha, known.get(sha)))
                 continue
             seen_now.add(sha)
             stored = archive(path, sha, target.landing)
-            for chunk in buffer.add(Pending(pos, prepare_file(path, feed, sha), stored)):
+            for chunk in buffer.add(Pending(pos, prepare_file(path, feed, sha, profile, profiles), stored)):
                 flush(chunk)
         for chunk in buffer.drain():
             flush(chunk)
@@ -565,10 +673,26 @@ class ChunkRecords:
         self.results += [{**lineage, **{c: r[c] for c in RESULT_COLUMNS}} for r in outcome.contract_results]
 
     def insert(self, con: Any) -> None:
+        _forget_rejections(con, [r["file_sha256"] for r in self.files])
         for table, rows in (("meta.files", self.files), ("meta.quarantine", self.quarantine),
                             ("meta.contract_results", self.results)):
             if rows:
                 _insert(con, table, {c: [r[c] for r in rows] for c in rows[0]})
+
+
+def _forget_rejections(con: Any, shas: list[str]) -> None:
+    """Drop the records of earlier rejections of these files (a retry replaces them; inside the transaction)."""
+    if not shas:
+        return
+    con.register("retried_hashes", pa.table({"sha": pa.array(sorted(set(shas)), pa.string())}))
+    try:
+        rejected = "select f.file_sha256 from meta.files f semi join retried_hashes r on f.file_sha256 = r.sha " \
+                   "where f.status = 'rejected'"
+        for table in ("meta.quarantine", "meta.contract_results"):
+            con.execute(f"delete from {table} where file_sha256 in ({rejected})")
+        con.execute(f"delete from meta.files where file_sha256 in ({rejected})")
+    finally:
+        con.unregister("retried_hashes")
 
 
 QUARANTINE_COLUMNS = ["sheet", "row_number", "column_name", "rule_id", "message_zh", "message_en", "value_masked",

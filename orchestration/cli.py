@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from dashboards.marts import mart_names
 from warehouse.errors import UserError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="府检联动数据仓库 liandong")
@@ -26,6 +27,10 @@ UNITS_SHOWN = 15
 FEED_CHOICES = ["penalty", "supervision", "hotline", "units"]
 FEED_BY_CHOICE = {"penalty": "penalty_ledger", "supervision": "supervision_ledger",
                   "hotline": "hotline_exchange", "units": "member_units"}
+PROFILE_HELP = ("来源配置名或 .yml 路径（$LIANDONG_HOME/profiles/ 与内置配置）/ source profile name or .yml path; "
+                "without it a profile whose signature headers match is picked automatically")
+profile_app = typer.Typer(no_args_is_help=True, help="来源配置 / source profiles of your own exports")
+app.add_typer(profile_app, name="profile")
 
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn every failure into a sentence (set LIANDONG_DEBUG=1 to see the traceback)."""
@@ -64,16 +69,51 @@ def _settings(home: Path | None):
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
     return settings
 
+LEDGER_SUFFIXES = (".xlsx", ".xls", ".csv")
+
+
 def _expand(files: list[Path]) -> list[Path]:
+    """The files to read; a folder gives its xlsx, xls and csv files and the rest is listed as skipped."""
     out: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for f in files:
         if f.is_dir():
-            out.extend(sorted(p for p in f.rglob("*") if p.is_file() and p.suffix.lower() in (".xlsx", ".xls", ".csv")))
+            for p in sorted(p for p in f.rglob("*") if p.is_file()):
+                if p.name.startswith(("~$", ".")):
+                    skipped.append((p, "临时或隐藏文件 / temporary or hidden file"))
+                elif p.suffix.lower() in LEDGER_SUFFIXES:
+                    out.append(p)
+                else:
+                    skipped.append((p, f"不支持的格式 {p.suffix or '（无扩展名）'}，只读取 xlsx、xls、csv / "
+                                       f"unsupported format {p.suffix or '(no extension)'}; only xlsx, xls, csv"))
         elif f.exists():
             out.append(f)
         else:
             raise UserError(f"文件不存在：{f}", f"no such file: {f}")
+    if skipped:
+        console.print(f"[yellow]跳过 {len(skipped)} 个文件[/yellow] / skipped {len(skipped)} file(s):")
+        for p, why in skipped:
+            console.print(f"  [yellow]-[/yellow] {p}：{why}")
     return out
+
+
+def _profiles(home: Path | None, name: str | None, feed: str | None) -> tuple[Any, list[Any]]:
+    """(the profile named by --profile, every profile for picking by header signature)."""
+    from ingest.profiles import available_profiles, find_profile
+    from warehouse.settings import load_settings
+
+    home = load_settings(home).home
+    chosen = find_profile(name, home) if name else None
+    if chosen is not None and feed is not None and chosen.feed != FEED_BY_CHOICE[feed]:
+        raise UserError(f"配置「{chosen.name}」属于 {chosen.feed}，与 --feed {feed} 不符",
+                        f"profile '{chosen.name}' is for {chosen.feed}, not --feed {feed}")
+    if chosen is not None:
+        return chosen, []
+    problems: list[Any] = []
+    candidates = available_profiles(home, problems)
+    for p in problems:
+        err.print(f"[yellow]配置未启用[/yellow]：{p.message_zh}\n[yellow]Profile not used[/yellow]: {p.message_en}")
+    return None, candidates
 
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -82,7 +122,8 @@ def _progress() -> Progress:
 def _wait_message() -> None:
     err.print("[yellow]仓库正被另一个任务写入，等待其完成…[/yellow] / the warehouse is busy with another job; waiting…")
 
-def ingest_paths(settings: Any, paths: list[Path], feed: str | None, *, demo: bool = False) -> list[Any]:
+def ingest_paths(settings: Any, paths: list[Path], feed: str | None, *, demo: bool = False,
+                 profile: Any = None, profiles: list[Any] | None = None) -> list[Any]:
     """Ingest files in order under the writer lock, with progress."""
     from orchestration import workflows
 
@@ -93,7 +134,8 @@ def ingest_paths(settings: Any, paths: list[Path], feed: str | None, *, demo: bo
             progress.update(task, description=f"载入 / loaded {outcome.name[:40]}")
             progress.advance(task)
 
-        outcomes = workflows.ingest(settings, paths, feed, demo=demo, on_file=loaded, on_wait=_wait_message)
+        outcomes = workflows.ingest(settings, paths, feed, demo=demo, on_file=loaded, on_wait=_wait_message,
+                                    profile=profile, profiles=profiles or [])
         progress.update(task, completed=len(paths), description="载入完成 / ingested")
     return outcomes
 
@@ -147,12 +189,15 @@ def sample(out: Path = typer.Option(..., "--out", help="输出目录 / output fo
 @friendly
 def ingest(files: list[Path] = typer.Argument(..., help="文件或目录 / files or folders"),
            feed: str | None = typer.Option(None, "--feed", help="penalty|supervision|hotline|units"),
+           profile: str | None = typer.Option(None, "--profile", help=PROFILE_HELP),
            home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
     """载入台账文件 / load ledger files into the warehouse."""
     if feed is not None and feed not in FEED_BY_CHOICE:
         raise UserError(f"--feed 只能是 {'|'.join(FEED_CHOICES)}", f"--feed must be one of {'|'.join(FEED_CHOICES)}")
+    chosen, candidates = _profiles(home, profile, feed)
     settings = _settings(home)
-    outcomes = ingest_paths(settings, _expand(files), FEED_BY_CHOICE.get(feed or ""))
+    outcomes = ingest_paths(settings, _expand(files), FEED_BY_CHOICE.get(feed or ""), profile=chosen,
+                            profiles=candidates)
     print_outcomes(outcomes)
     if any(o.status == "rejected" for o in outcomes):
         raise typer.Exit(1)
@@ -160,19 +205,100 @@ def ingest(files: list[Path] = typer.Argument(..., help="文件或目录 / files
 @app.command()
 @friendly
 def validate(files: list[Path] = typer.Argument(..., help="文件或目录 / files or folders"),
-             feed: str | None = typer.Option(None, "--feed", help="penalty|supervision|hotline|units")) -> None:
+             feed: str | None = typer.Option(None, "--feed", help="penalty|supervision|hotline|units"),
+             profile: str | None = typer.Option(None, "--profile", help=PROFILE_HELP),
+             home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
     """按数据交换标准检查文件（不载入）/ check files against the standard without loading; exit 1 on any failure."""
     from ingest.pipeline import inspect_files
 
     if feed is not None and feed not in FEED_BY_CHOICE:
         raise UserError(f"--feed 只能是 {'|'.join(FEED_CHOICES)}", f"--feed must be one of {'|'.join(FEED_CHOICES)}")
-    outcomes = [i.outcome for i in inspect_files(_expand(files), FEED_BY_CHOICE.get(feed or ""))]
+    chosen, candidates = _profiles(home, profile, feed)
+    outcomes = [i.outcome for i in inspect_files(_expand(files), FEED_BY_CHOICE.get(feed or ""), profile=chosen,
+                                                 profiles=candidates)]
     print_outcomes(outcomes, show_problems=200)
     failed = [o for o in outcomes if o.failed]
     if failed:
         console.print(f"[red]{len(failed)} 个文件不符合标准[/red] / {len(failed)} file(s) fail the standard")
         raise typer.Exit(1)
     console.print("[green]全部文件符合数据交换标准[/green] / all files pass the exchange standard")
+
+@profile_app.command("list")
+@friendly
+def profile_list(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+    """列出并检查所有来源配置 / list and check every source profile (yours first); exit 1 if one does not load."""
+    from ingest.profiles import available_profiles
+    from warehouse.settings import load_settings
+
+    problems: list[Any] = []
+    profiles = available_profiles(load_settings(home).home, problems)
+    table = Table(title="来源配置 / source profiles")
+    for col in ("名称 name", "台账 feed", "自动识别表头 signature", "文件 file"):
+        table.add_column(col, overflow="fold")
+    for p in profiles:
+        table.add_row(p.label(), p.feed, "、".join(p.signature) or "-", str(p.path))
+    console.print(table)
+    for p in problems:
+        err.print(f"[red]✗[/red] {p.message_zh}\n  {p.message_en}")
+    if problems:
+        raise typer.Exit(1)
+
+
+@profile_app.command("draft")
+@friendly
+def profile_draft(file: Path = typer.Argument(..., help="一个导出文件 / one export file"),
+                  feed: str | None = typer.Option(None, "--feed", help="penalty|supervision|hotline|units"),
+                  name: str | None = typer.Option(None, "--name", help="配置名（默认取文件名）/ profile name"),
+                  out: Path | None = typer.Option(None, "--out", help="输出 .yml（默认 $LIANDONG_HOME/profiles/）"),
+                  force: bool = typer.Option(False, "--force", help="覆盖已有配置 / overwrite an existing profile"),
+                  home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+    """从导出文件生成配置草稿 / draft a source profile from an export's headers and sample rows."""
+    from ingest.profile_draft import draft_for, render
+    from ingest.readers import read_grids
+    from warehouse.settings import load_settings
+
+    if feed is not None and feed not in FEED_BY_CHOICE:
+        raise UserError(f"--feed 只能是 {'|'.join(FEED_CHOICES)}", f"--feed must be one of {'|'.join(FEED_CHOICES)}")
+    if not file.is_file():
+        raise UserError(f"文件不存在：{file}", f"no such file: {file}")
+    from ingest.errors import FileRejected
+
+    try:
+        _fmt, grids, _ = read_grids(file)
+    except FileRejected as rejected:
+        raise UserError(rejected.problem.message_zh, rejected.problem.message_en) from None
+    grid = next((g for g in grids if not g.hidden and g.rows), None)
+    if grid is None:
+        raise UserError(f"{file} 没有内容", f"{file} has no content")
+    from ingest.profiles import available_profiles, pick_profile
+
+    base = pick_profile(available_profiles(load_settings(home).home, []), grid, FEED_BY_CHOICE.get(feed or ""))
+    draft = draft_for(grid, FEED_BY_CHOICE.get(feed or ""), base=base)
+    if base is not None:
+        console.print(f"以配置「{base.label()}」为底稿 / drafted from profile '{base.name}' ({base.path})")
+    name = name or file.stem
+    if any(ch in name for ch in "/\\:") or name.startswith("."):
+        raise UserError(f"配置名不能含 / \\ : 或以 . 开头：{name}",
+                        f"a profile name cannot hold / \\ : or start with '.': {name}")
+    path = out or load_settings(home).home / "profiles" / f"{name}.yml"
+    if path.exists() and not force:
+        raise UserError(f"{path} 已存在；用 --force 覆盖或 --name 换名",
+                        f"{path} exists; use --force to overwrite or --name for another name")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(draft, name, str(file)), encoding="utf-8")
+    console.print(f"已写出配置草稿 / drafted profile: {path}")
+    console.print(f"  确定 sure: {len(draft.sure)} 列 / columns: "
+                  + "、".join(f"{h}→{f.header}" for h, f in draft.sure.items()))
+    for header, found in draft.guesses.items():
+        console.print(f"  [yellow]?[/yellow] {header} → " + " / ".join(f"{c.field.header} ({c.score})" for c in found)
+                      + "  请确认 / did you mean?")
+    if draft.unknown:
+        console.print(f"  未匹配，不载入 / not loaded: {'、'.join(draft.unknown)}")
+    if draft.missing:
+        console.print("  [yellow]待填写的必填常量 / required constants to fill in:[/yellow] "
+                      + "、".join(f.header for f in draft.missing))
+    console.print(f"下一步 / next: 编辑 {path}，然后 liandong ingest {file} --profile {name}")
+
 
 def build_warehouse(settings: Any, as_of: date | None, target: str = "duckdb") -> Any:
     """`workflows.build` with its dbt lines, the build plan and the PII gate's findings on the terminal."""
@@ -247,19 +373,25 @@ def status(limit: int = typer.Option(30, "--limit"),
 
 @app.command()
 @friendly
-def export(mart: str = typer.Argument(..., help="模型名，如 fct_non_transfer_clues / model name"),
+def export(mart: str = typer.Argument(..., help="数据集市 / mart: " + ", ".join(mart_names()), metavar="MART"),
            fmt: str = typer.Option("xlsx", "--format", help="csv|xlsx|parquet"),
            out: Path | None = typer.Option(None, "--out", help="输出文件 / output file"),
            region: str | None = typer.Option(None, "--region", help="行政区划代码 / region code"),
            home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
-    """导出任一数据集市表 / export a mart (Chinese headers; formulas neutralised)."""
+    """导出任一数据集市表 / export a mart (Chinese headers; formulas neutralised).
+
+    默认文件名带统计截止日期 / the default file name carries the as-of date of the last build:
+    exports/<mart>_<region|all>_asof<YYYYMMDD>.<format>
+    """
     from dashboards.exports import FORMATS, default_path, read_mart, write_export
+    from orchestration.workflows import built_as_of
 
     if fmt not in FORMATS:
         raise UserError(f"--format 只能是 {'|'.join(FORMATS)}", f"--format must be one of {'|'.join(FORMATS)}")
     settings = _settings(home)
     frame = read_mart(settings.warehouse, mart, region)
-    path = write_export(frame, out or default_path(settings.exports, mart, region, fmt), fmt)
+    path = write_export(frame, out or default_path(settings.exports, mart, region, fmt,
+                                                   built_as_of(settings)), fmt)
     console.print(f"已导出 {frame.height} 行到 {path} / exported {frame.height} rows to {path}")
 
 

@@ -33,13 +33,16 @@ class PersonalDataFound(UserError):
 # ingest
 
 def ingest(settings: Settings, paths: list[Path], feed: str | None = None, *, demo: bool = False,
+           profile: Any = None, profiles: list[Any] | None = None,
            on_file: Callable[[Any], None] | None = None, on_wait: Notify | None = None) -> list[Any]:
-    """Load files in order under the writer lock; one outcome per file (loaded, partial, rejected, skipped)."""
+    """Load files in order under the writer lock; one outcome per file (loaded, partial, rejected, skipped).
+    `profile` reads every file through that source profile; else each is matched against `profiles`
+    (the user's and the shipped ones) by its header signature."""
     from ingest.pipeline import IngestTarget, ingest_files
 
     target = IngestTarget.of(settings, demo=demo)
     with writer_lock(settings.lock, on_wait=on_wait):
-        return ingest_files(paths, target, feed, on_file=on_file)
+        return ingest_files(paths, target, feed, on_file=on_file, profile=profile, profiles=profiles or [])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -149,13 +152,9 @@ class PublishOutcome:
 
 def built_as_of(settings: Settings) -> date | None:
     """The date the marts were built for, from the build record."""
-    from warehouse.build_state import built_as_of as recorded
-    from warehouse.connection import connect
+    from warehouse.build_state import warehouse_built_as_of
 
-    if not settings.warehouse.exists():
-        return None
-    with connect(settings.warehouse, read_only=True) as con:
-        return recorded(con)
+    return warehouse_built_as_of(settings.warehouse)
 
 
 def publish(settings: Settings, as_of: date | None, regions: list[str] | None = None, *,

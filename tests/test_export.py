@@ -47,8 +47,35 @@ def test_unknown_mart_and_bad_names_are_sentences(settings):
     _mart(settings)
     result = runner.invoke(app, ["export", "fct_nope"])
     assert result.exit_code == 2 and "liandong build" in result.output
+    out = "".join(result.output.split())
+    assert "没有名为fct_nope的数据集市" in out and "fct_obligations" in out and "agg_hotline_rates" in out
+    result = runner.invoke(app, ["export", "fct_penalty_cases"])  # a mart, not built yet
+    assert result.exit_code == 2 and "仓库中还没有 fct_penalty_cases" in result.output
     result = runner.invoke(app, ["export", "x; drop table marts.fct_demo"])
     assert result.exit_code == 2 and "not a table name" in " ".join(result.output.split())
+
+
+def test_help_lists_the_marts():
+    from dashboards.marts import mart_names
+
+    out = "".join(runner.invoke(app, ["export", "--help"]).output.split())
+    assert len(mart_names()) >= 14
+    assert {"fct_penalty_cases", "agg_hotline_rates", "dim_member_units"} <= set(mart_names())
+    assert all(name.replace("_", "") in out.replace("_", "") for name in mart_names())
+
+
+def test_default_file_name_carries_the_as_of_date_of_the_last_build(settings):
+    _mart(settings)
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("create schema if not exists meta")
+    con.execute("create table meta.dbt_build_state (built_at timestamp, as_of date, project_fingerprint varchar, "
+                "files_through timestamp, full_refresh boolean, reason varchar)")
+    con.execute("insert into meta.dbt_build_state values (timestamp '2026-01-05 10:00', date '2025-12-31', 'f', "
+                "null, true, 'first build'), (timestamp '2026-01-02 10:00', date '2025-06-30', 'f', null, true, 'x')")
+    con.close()
+    result = runner.invoke(app, ["export", "fct_demo", "--format", "csv", "--region", "410108"])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in settings.exports.iterdir()] == ["fct_demo_410108_asof20251231.csv"]
 
 
 def test_every_mart_column_has_a_chinese_label():

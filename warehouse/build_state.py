@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from warehouse.settings import DBT_PROJECT_DIR
@@ -101,3 +102,13 @@ def built_as_of(con: Any) -> date | None:
         return None
     row = con.execute(f"select as_of from {BUILD_STATE_TABLE} order by built_at desc limit 1").fetchone()
     return row[0] if row else None
+
+
+def warehouse_built_as_of(warehouse: Path) -> date | None:
+    """`built_as_of` of a warehouse file, read-only (None when there is no warehouse yet)."""
+    from warehouse.connection import connect
+
+    if not warehouse.exists():
+        return None
+    with connect(warehouse, read_only=True) as con:
+        return built_as_of(con)

@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from data_contracts.docs import RESULTS_SQL
-from warehouse.build_state import built_as_of
+from warehouse.build_state import warehouse_built_as_of
 from warehouse.connection import connect
 from warehouse.errors import UserError
 
@@ -49,10 +49,7 @@ class PublicationData:
 
 def marts_as_of(warehouse: Path) -> date | None:
     """The as-of date the marts were last built for, from the build record (None before the first build)."""
-    if not warehouse.exists():
-        return None
-    with connect(warehouse, read_only=True) as con:
-        return built_as_of(con)
+    return warehouse_built_as_of(warehouse)
 
 
 def regions(warehouse: Path) -> list[str]:

@@ -8,7 +8,7 @@ from ingest.errors import FileRejected, Problem
 from ingest.readers.grid import Grid
 from ingest.readers.sniff import sniff_format
 
-__all__ = ["Grid", "read_grids", "sniff_format"]
+__all__ = ["Grid", "read_grids", "sniff_format", "unsupported_format"]
 
 
 _REJECTIONS = {  # formats sniff_format recognises but no reader accepts: say what the file is
@@ -29,8 +29,37 @@ _REJECTIONS = {  # formats sniff_format recognises but no reader accepts: say wh
 }
 
 
+# Formats people export that are not ledgers: named as such, never read as a CSV that "has no header".
+UNSUPPORTED = {".jsonl": "JSON Lines", ".ndjson": "JSON Lines", ".json": "JSON", ".md": "Markdown",
+               ".markdown": "Markdown", ".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".wps": "WPS 文字",
+               ".ppt": "PowerPoint", ".pptx": "PowerPoint", ".ods": "OpenDocument", ".et": "WPS 表格",
+               ".zip": "zip", ".rar": "rar", ".7z": "7z", ".xml": "XML", ".html": "HTML", ".htm": "HTML",
+               ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+
+
+def unsupported_format(path: Path) -> str | None:
+    """The name of a format no reader accepts, judged by the content first (a PDF is a PDF whatever its name),
+    then by an extension that names a non-ledger format when the content is not a workbook."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"%PDF-"):
+        return "PDF"
+    name = UNSUPPORTED.get(path.suffix.lower())
+    if name is None or path.suffix.lower() in (".zip", ".html", ".htm", ".xml"):
+        return None  # zip and HTML tables have their own sentences (a misnamed xlsx is still read)
+    return None if sniff_format(path) in ("xlsx", "xls") else name
+
+
 def read_grids(path: Path) -> tuple[str, list[Grid], dict[str, str]]:
     """Return (format, grids, details) for any supported file, or raise FileRejected."""
+    other = unsupported_format(path)
+    if other is not None:
+        raise FileRejected(Problem(
+            "file.format",
+            f"不支持的文件格式：{other}（{path.suffix or '无扩展名'}）；只接受 xlsx、xls 或 csv，"
+            "请从原系统导出为 Excel 或 CSV",
+            f"unsupported file format: {other} ({path.suffix or 'no extension'}); only xlsx, xls or csv are "
+            "accepted: export the ledger from its system as Excel or CSV"))
     fmt = sniff_format(path)
     if fmt in ("xlsx", "xls"):
         from ingest.readers.excel import read_excel_grids

@@ -22,6 +22,7 @@ from dagster import (
 )
 
 from data_contracts.model import FEEDS, load_contract
+from ingest.profiles import available_profiles
 from orchestration import workflows
 from orchestration.resources import WAREHOUSE_POOL, LiandongResource
 
@@ -91,13 +92,15 @@ SPECS = [
                  for feed in FEEDS],
 )
 def ingest_inbox(context: AssetExecutionContext, liandong: LiandongResource):
-    """Every inbox file in one `workflows.ingest` call (a bad file is recorded as rejected, the others load);
-    each file is then moved to `inbox/processed/<date>/`."""
+    """Every inbox file in one `workflows.ingest` call (a bad file is recorded as rejected, the others load),
+    each read through the source profile whose header signature it carries; then moved to
+    `inbox/processed/<date>/`."""
     settings = liandong.settings()
     paths = load_order(inbox_files(settings.inbox))
     outcomes = []
     if paths:
-        outcomes = workflows.ingest(settings, paths, demo=liandong.allow_demo_key,
+        profiles = available_profiles(settings.home, [])  # a profile being edited is skipped, not fatal
+        outcomes = workflows.ingest(settings, paths, demo=liandong.allow_demo_key, profiles=profiles,
                                     on_wait=lambda: context.log.info("waiting for the warehouse lock"))
         today = settings.today().strftime("%Y%m%d")
         for path, outcome in zip(paths, outcomes, strict=True):
