@@ -47,7 +47,7 @@ def _one(text: str) -> tuple[str, Decimal, str, str | None]:
         ("在禁渔期内捕捞水产品650千克", ("weight", Decimal(650), "公斤", "捕捞水产品650千克")),
         ("非法处置危险废物3.5吨", ("weight", Decimal("3.5"), "吨", "处置危险废物3.5吨")),
         ("盗伐幼树230株", ("trees", Decimal(230), "株", "盗伐幼树230株")),
-        ("事故造成2人死亡", ("deaths", Decimal(2), "人", "2人")),
+        ("事故造成2人死亡", ("deaths", Decimal(2), "人", "2人死亡")),
         ("重伤3人", ("serious_injuries", Decimal(3), "人", "重伤3人")),
         ("血液酒精含量为126mg/100mL", ("blood_alcohol", Decimal(126), "mg/100mL", "126mg/100mL")),
     ],
