@@ -274,7 +274,6 @@ rules_applicable as (
         threshold_rules.offence,
         threshold_rules.rule_kind,
         threshold_rules.violation_keywords,
-        coalesce(threshold_rules.prior_keywords, threshold_rules.violation_keywords) as prior_keywords,
         threshold_rules.measured_facts,
         threshold_rules.threshold,
         threshold_rules.threshold_below,
@@ -284,7 +283,8 @@ rules_applicable as (
         threshold_rules.repeat_window_years,
         threshold_rules.repeat_min_prior_penalties,
         threshold_rules.legal_source,
-        threshold_rules.legal_basis_zh
+        threshold_rules.legal_basis_zh,
+        coalesce(threshold_rules.prior_keywords, threshold_rules.violation_keywords) as prior_keywords
     from keyword_matches
     inner join threshold_rules
         on
