@@ -446,7 +446,10 @@ earlier_of_same_kind as (
         earlier_candidates.earlier_agency_uscc,
         earlier_candidates.earlier_decision_no
     from earlier_candidates
-    where earlier_candidates.rule_id not in (select repeat_same_kind.rule_id from repeat_same_kind)
+    where not exists (
+        select 1 as found from repeat_same_kind
+        where repeat_same_kind.rule_id = earlier_candidates.rule_id
+    )
 
 ),
 
