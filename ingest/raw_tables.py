@@ -57,6 +57,8 @@ def ddl() -> str:
     # measured facts of every penalty row version (ingest/facts.py), keyed to the version's _row_hash
     facts = ",\n  ".join(f"{n} {t}" for n, t in FACT_COLUMNS)
     parts.append(f"create table if not exists raw.penalty_facts (\n  {facts}\n);")
+    # a warehouse from before extractor version 2 lacks the later columns (their old rows read NULL)
+    parts += [f"alter table raw.penalty_facts add column if not exists {n} {t};" for n, t in FACT_COLUMNS]
     return "\n".join(parts)
 
 

@@ -65,7 +65,7 @@ create table raw.hotline_exchange (
 create table raw.penalty_facts (
   agency_uscc varchar, decision_no varchar, _row_hash varchar, fact_no integer, fact varchar,
   value decimal(18,4), unit varchar, value_source varchar, evidence varchar, qualifiers varchar,
-  extractor_version varchar
+  extractor_version varchar, bound varchar
 );
 create table raw.member_units (
   unit_name varchar, unit_uscc varchar, region_code varchar, unit_kind varchar,

@@ -47,7 +47,7 @@ def _one(text: str) -> tuple[str, Decimal, str, str | None]:
         ("在禁渔期内捕捞水产品650千克", ("weight", Decimal(650), "公斤", "捕捞水产品650千克")),
         ("非法处置危险废物3.5吨", ("weight", Decimal("3.5"), "吨", "处置危险废物3.5吨")),
         ("盗伐幼树230株", ("trees", Decimal(230), "株", "盗伐幼树230株")),
-        ("事故造成2人死亡", ("deaths", Decimal(2), "人", "2人")),
+        ("事故造成2人死亡", ("deaths", Decimal(2), "人", "2人死亡")),
         ("重伤3人", ("serious_injuries", Decimal(3), "人", "重伤3人")),
         ("血液酒精含量为126mg/100mL", ("blood_alcohol", Decimal(126), "mg/100mL", "126mg/100mL")),
     ],
@@ -122,3 +122,111 @@ def test_the_loader_hands_fact_rows_every_column_it_reads():
     assert fact_rows(Recording(row))
     assert read <= FACT_INPUTS
     assert {"violation_type", "violation_facts", "quantity", "quantity_unit", "_row_hash"} <= read
+
+
+# ---------------------------------------------------------------- issue 16: the text forms real 违法事实 use
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 余 / 多 / 逾: more than the number; 近: just below it; 不足: an upper bound only; 约: as written
+        ("销售金额6万余元", ("sales_amount", Decimal(60000), "at_least", "销售金额6万余元")),
+        ("销售金额十余万元", ("sales_amount", Decimal(100000), "at_least", "销售金额十余万元")),
+        ("违法所得3000多元", ("illegal_gain", Decimal(3000), "at_least", "违法所得3000多元")),
+        ("销售金额逾5万元", ("sales_amount", Decimal(50000), "at_least", "销售金额逾5万元")),
+        ("销售金额近5万元", ("sales_amount", Decimal(50000), "near_below", "销售金额近5万元")),
+        ("销售金额人民币将近5万元", ("sales_amount", Decimal(50000), "near_below", "销售金额人民币将近5万元")),
+        ("销售金额不足5万元", ("sales_amount", Decimal(50000), "below", "销售金额不足5万元")),
+        ("销售金额约5万元", ("sales_amount", Decimal(50000), "about", "销售金额约5万元")),
+        ("销售金额５万元", ("sales_amount", Decimal(50000), None, "销售金额５万元")),
+        # 倍 only as an exceedance; "标准的3.5倍" exceeds by 2.5倍
+        ("总镉浓度超过排放标准6倍", ("exceed_multiple", Decimal(6), None, "超过排放标准6倍")),
+        ("总镉超标三倍", ("exceed_multiple", Decimal(3), None, "超标三倍")),
+        ("总铬浓度为标准限值的3.5倍", ("exceed_multiple", Decimal("2.5"), None, "标准限值的3.5倍")),
+        # deaths / injuries by the word beside the count, not by 名/人
+        ("造成一名工人死亡", ("deaths", Decimal(1), None, "一名工人死亡")),
+        ("1名工人经抢救无效死亡", ("deaths", Decimal(1), None, "1名工人经抢救无效死亡")),
+        ("事故造成死亡1人", ("deaths", Decimal(1), None, "死亡1人")),
+        ("造成两人重伤", ("serious_injuries", Decimal(2), None, "两人重伤")),
+        ("造成一名工人轻伤", ("minor_injuries", Decimal(1), None, "一名工人轻伤")),
+        # counts and weights
+        ("虚开增值税专用发票12份", ("pieces", Decimal(12), None, "虚开增值税专用发票12份")),
+        ("捕捞渔获物800斤", ("weight", Decimal(400), None, "渔获物800斤")),
+        ("非法占用林地0.5公顷", ("area", Decimal("7.5"), None, "非法占用林地0.5公顷")),
+        ("滥伐林木３０立方米", ("volume", Decimal(30), None, "滥伐林木３０立方米")),
+    ],
+)
+def test_text_forms(text: str, expected: tuple[str, Decimal, str | None, str]) -> None:
+    (f,) = text_facts(text)
+    assert (f.fact, f.value, f.bound, f.evidence) == expected
+
+
+def test_an_amount_in_another_clause_of_the_sentence() -> None:
+    facts = text_facts("当事人虚开增值税专用发票12份，票面税额合计13.5万元。")
+    assert [(f.fact, f.value, f.evidence) for f in facts] == [
+        ("pieces", Decimal(12), "虚开增值税专用发票12份"), ("invoice_tax", Decimal(135000), "税额合计13.5万元")]
+    # 价税合计 is not the tax; an amount of another sentence keeps no label from this one
+    facts = text_facts("虚开增值税专用发票12份，价税合计113.5万元，税额9万元。另查，罚款1万元。")
+    assert [(f.fact, f.value) for f in facts] == [
+        ("pieces", 12), ("invoice_amount", 1135000), ("invoice_tax", 90000), ("fine", 10000)]
+    # another amount between label and number takes the label: the second stays unlabelled
+    assert [f.fact for f in text_facts("违法所得共计1万元，另2万元。")] == ["illegal_gain", "amount"]
+
+
+def test_a_fine_multiple_is_no_exceedance() -> None:
+    assert text_facts("依法处货值金额二倍罚款") == []
+
+
+def test_wages_per_worker_and_workers() -> None:
+    facts = extract_facts({"violation_facts": "拖欠12名劳动者工资共计3.5万元，经责令支付逾期仍未支付。"})
+    assert [(f.fact, f.value) for f in facts] == [
+        ("workers", 12), ("wages_owed", 35000), ("wages_owed_per_worker", Decimal("2916.6667"))]
+    facts = extract_facts({"violation_facts": "拖欠张某等3人工资共计1.8万元"})
+    assert [(f.fact, f.value) for f in facts] == [
+        ("persons", 3), ("wages_owed", 18000), ("workers", 3), ("wages_owed_per_worker", 6000)]
+    facts = extract_facts({"violation_facts": "拖欠劳动者李某工资6000元"})
+    assert [(f.fact, f.value, f.evidence) for f in facts] == [
+        ("wages_owed", 6000, "工资6000元"), ("wages_owed_per_worker", 6000, "工资6000元")]
+
+
+def test_sales_three_times_plus_unsold_goods() -> None:
+    facts = extract_facts({"violation_facts": "销售金额３万元，库存货值金额７万元"})
+    assert [(f.fact, f.value) for f in facts][-1] == ("sales_x3_plus_goods_value", 160000)
+    assert facts[-1].evidence == "销售金额３万元；库存货值金额７万元"
+
+
+def test_fact_labels_seed_is_the_catalogue() -> None:
+    """The Chinese names clues show (seed fact_labels) are exactly ingest/facts.py's FACTS."""
+    import csv
+    from pathlib import Path
+
+    from ingest.facts import FACTS
+
+    seed = Path(__file__).parents[1] / "dbt_project/seeds/rules/fact_labels.csv"
+    with seed.open(encoding="utf-8") as fh:
+        assert {r["fact"]: r["label_zh"] for r in csv.DictReader(fh)} == FACTS
+
+
+def test_every_fact_a_rule_names_can_be_produced() -> None:
+    """Each fact in threshold_rules.measured_facts / also_facts is one facts.py produces for some text."""
+    import csv
+    from pathlib import Path
+
+    from ingest.facts import FACTS
+
+    samples = [
+        "销售金额6万元", "非法经营数额6万元", "货值金额16万元", "销售金额3万元，库存货值金额7万元", "违法所得1万元",
+        "偷逃税款12万元", "虚开增值税专用发票，税款13万元", "直接经济损失120万元", "矿产品价值12万元",
+        "猎获物价值1.2万元", "渔获物价值1.2万元", "林木价值3万元", "拖欠12名劳动者工资共计3.5万元",
+        "吸收公众存款120万元", "涉案金额20万元", "占用耕地12亩", "滥伐林木25立方米", "盗伐幼树230株",
+        "处置危险废物3.5吨", "造成1人死亡、3人重伤", "集资对象160人", "烧毁房屋12户", "超过排放标准6倍",
+        "血液酒精含量为126mg/100mL",
+    ]
+    produced = {f.fact for text in samples for f in extract_facts({"violation_facts": text})}
+    produced |= {f.fact for f in extract_facts({"case_value": 1, "illegal_gain": 1, "deaths": 1,
+                                                "serious_injuries": 1, "direct_loss": 1})}
+    rules = Path(__file__).parents[1] / "dbt_project/seeds/rules/threshold_rules.csv"
+    with rules.open(encoding="utf-8") as fh:
+        named = {f for r in csv.DictReader(fh) for col in ("measured_facts", "also_facts")
+                 for f in (r[col] or "").split("|") if f}
+    assert named - produced == set()
+    assert produced <= set(FACTS)

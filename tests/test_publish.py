@@ -154,6 +154,21 @@ def test_script_in_violation_facts_and_hotline_content_is_shown_as_text(publishe
     assert report.console_errors == []
 
 
+def test_clues_show_evidence_and_legal_basis_in_chinese_never_rule_ids(published):
+    """Issue 16: each clue of the page shows why (evidence_zh) and under which article (legal_basis_zh)."""
+    import html
+
+    settings, _ = published
+    text = html.unescape((_publication(settings) / "clues.html").read_text(encoding="utf-8"))
+    clues = _query(settings, "select rule_id, evidence_zh, legal_basis_zh from marts.fct_non_transfer_clues "
+                             "where region_code = ?", [REGION])
+    assert {r[0] for r in clues} >= {"agency_flag", "R141_FAKE_DRUG"}  # the planted 销售假药 case
+    for _rule_id, evidence_zh, legal_basis_zh in clues:
+        assert evidence_zh in text and legal_basis_zh in text
+    assert "违法行为类型或违法事实符合“销售假药”的情形" in text and "《中华人民共和国刑法》第一百四十一条" in text
+    assert re.findall(r"\bR\d{3}_[A-Z_]+|agency_flag", text) == []
+
+
 def test_publication_contains_only_its_own_jurisdiction(published):
     settings, _ = published
     own_units = {n for (n,) in _query(settings, "select unit_name from marts.dim_member_units where region_code = ?",

@@ -234,10 +234,10 @@ def clues(data: PublicationData) -> Page:
         Column("处罚机关", lambda r: names.get(r["agency_uscc"], r["agency_uscc"])),
         Column("决定书文号", "decision_no"), Column("决定日期", "decision_date", day),
         Column("当事人", "party_display_name"), Column("涉嫌罪名", "offence"),
-        Column("触发规则", "rule_id"), Column("测得数值", "measured_value", number, True),
+        Column("线索依据", "evidence_zh"), Column("测得数值", "measured_value", number, True),
         Column("追诉标准", "threshold", number, True), Column("单位", "unit"),
         Column("数值来源", "value_source"), Column("违法事实", "violation_facts"),
-        Column("法律依据", "legal_source"), Column("状态", "clue_status"),
+        Column("法律依据", "legal_basis_zh"), Column("状态", "clue_status"),
     ], rows(frame), empty="无应移未移线索", css="wide"),
         intro="自然人当事人仅显示为“自然人”；违法事实中的个人信息已在入库时遮蔽。"))
     return page

@@ -1,11 +1,16 @@
 -- Every current penalty decision matched against the threshold rules (DOMAIN.md §3): one row per
 -- case × fired rule. A rule applies when it is in force on the decision date, the party type fits and
--- the case text (违法行为类型 + 违法事实) matches its keywords and condition. It then fires when
---   threshold: a measured fact of the current row version (column or text) reaches the threshold;
+-- the case text (违法行为类型 + 违法事实) matches its keywords and condition and not its exclusion. It then
+-- fires when
+--   threshold: a measured fact of the current row version (column or text) reaches the threshold (and
+--              stays below threshold_below, and another fact reaches also_min, when the rule says so);
 --   keyword:   nothing more is needed;
 --   repeat:    the same party (USCC, else pseudonymised 证件号码) had at least N earlier penalties whose
---              text matches the same keywords, at any agency, within the window before the decision
---              date — and, when the rule gives a threshold, a measured fact reaches it too.
+--              text matches prior_keywords (else the same keywords) — and, for rules in repeat_same_kind,
+--              names the same kind of goods or business — at any agency, within the window before the
+--              decision date; and, when the rule gives a threshold, a measured fact reaches it too.
+-- A fact the text qualifies reaches a threshold by its bound (ingest/facts.py BOUNDS): 6万余元 reaches 6万,
+-- 近5万元 reaches only what lies below 5万, 不足5万元 reaches nothing.
 -- The measured value kept is the largest qualifying one (a structured column wins a tie).
 -- Incremental on DuckDB: a build after new files recomputes only the decisions they touch and every
 -- decision of the parties those name (macros/incremental/penalty_cases_to_rematch.sql); a first build,
@@ -46,6 +51,12 @@ threshold_rules as (
 
 ),
 
+repeat_same_kind as (
+
+    select * from {{ ref('repeat_same_kind') }}
+
+),
+
 cases as (
 
     select
@@ -67,10 +78,17 @@ cases as (
 
 keyword_patterns as (
 
-    -- matching depends on the pattern only: rules sharing their keywords are matched once
-    select distinct violation_keywords
+    -- matching depends on the pattern only: rules sharing their keywords are matched once; the
+    -- patterns earlier penalties are counted by (prior_keywords) are matched the same way
+    select violation_keywords
     from threshold_rules
     where violation_keywords is not null
+
+    union
+
+    select prior_keywords as violation_keywords
+    from threshold_rules
+    where prior_keywords is not null
 
 ),
 
@@ -251,16 +269,22 @@ rules_applicable as (
         keyword_matches.source_row_hash,
         keyword_matches.decision_date,
         keyword_matches.party_key,
+        keyword_matches.case_text,
         threshold_rules.rule_id,
         threshold_rules.offence,
         threshold_rules.rule_kind,
         threshold_rules.violation_keywords,
         threshold_rules.measured_facts,
         threshold_rules.threshold,
+        threshold_rules.threshold_below,
+        threshold_rules.also_facts,
+        threshold_rules.also_min,
         threshold_rules.unit,
         threshold_rules.repeat_window_years,
         threshold_rules.repeat_min_prior_penalties,
-        threshold_rules.legal_source
+        threshold_rules.legal_source,
+        threshold_rules.legal_basis_zh,
+        coalesce(threshold_rules.prior_keywords, threshold_rules.violation_keywords) as prior_keywords
     from keyword_matches
     inner join threshold_rules
         on
@@ -275,6 +299,10 @@ rules_applicable as (
                 threshold_rules.condition_pattern is null
                 or {{ regex_contains('keyword_matches.case_text', 'threshold_rules.condition_pattern') }}
             )
+            and (
+                threshold_rules.exclusion_pattern is null
+                or not {{ regex_contains('keyword_matches.case_text', 'threshold_rules.exclusion_pattern') }}
+            )
 
 ),
 
@@ -288,6 +316,7 @@ facts_measured as (
         penalty_facts.fact as measured_fact,
         penalty_facts.value_source,
         penalty_facts.evidence,
+        penalty_facts.fact_bound,
         penalty_facts.fact_no,
         case
             when penalty_facts.fact_unit = rules_applicable.unit then penalty_facts.fact_value
@@ -324,7 +353,14 @@ facts_reaching_threshold_ranked as (
             facts_measured.agency_uscc = rules_applicable.agency_uscc
             and facts_measured.decision_no = rules_applicable.decision_no
             and facts_measured.rule_id = rules_applicable.rule_id
-    where facts_measured.measured_value >= rules_applicable.threshold
+    where
+        facts_measured.measured_value >= rules_applicable.threshold
+        -- 不足5万元 says nothing of how much; 近5万元 is less than 5万
+        and coalesce(facts_measured.fact_bound, '') != 'below'
+        and not (
+            coalesce(facts_measured.fact_bound, '') = 'near_below'
+            and facts_measured.measured_value <= rules_applicable.threshold
+        )
 
 ),
 
@@ -335,18 +371,44 @@ facts_reaching_threshold as (
 
 ),
 
-earlier_penalties as (
+other_facts_reaching as (
 
-    -- repeat rules: earlier decisions of the same party of the same kind, at any agency, in the window
+    -- rules that also need another fact (2013 JI art 3(二): 十名以上劳动者) — it must reach also_min
+    select distinct
+        rules_applicable.agency_uscc,
+        rules_applicable.decision_no,
+        rules_applicable.rule_id
+    from rules_applicable
+    inner join penalty_facts
+        on
+            rules_applicable.agency_uscc = penalty_facts.agency_uscc
+            and rules_applicable.decision_no = penalty_facts.decision_no
+            and rules_applicable.source_row_hash = penalty_facts.source_row_hash
+            and {{ dbt.position(dbt.concat(["'|'", "penalty_facts.fact", "'|'"]),
+                                dbt.concat(["'|'", "rules_applicable.also_facts", "'|'"])) }} > 0
+    where
+        rules_applicable.also_facts is not null
+        and penalty_facts.fact_value >= rules_applicable.also_min
+        and coalesce(penalty_facts.fact_bound, '') not in ('below', 'near_below')
+
+),
+
+earlier_candidates as (
+
+    -- repeat rules: earlier decisions of the same party whose text matches the rule's prior pattern, at
+    -- any agency, in the window
     select
         rules_applicable.agency_uscc,
         rules_applicable.decision_no,
         rules_applicable.rule_id,
-        count(*) as prior_penalties
+        rules_applicable.case_text,
+        earlier.agency_uscc as earlier_agency_uscc,
+        earlier.decision_no as earlier_decision_no,
+        earlier.case_text as earlier_case_text
     from rules_applicable
-    inner join keyword_matches as earlier
+    inner join case_pattern_matches as earlier
         on
-            rules_applicable.rule_id = earlier.rule_id
+            rules_applicable.prior_keywords = earlier.violation_keywords
             and rules_applicable.party_key = earlier.party_key
             and rules_applicable.decision_date > earlier.decision_date
             and (
@@ -356,10 +418,53 @@ earlier_penalties as (
                 ) }} <= earlier.decision_date
             )
     where rules_applicable.rule_kind = 'repeat'
+
+),
+
+earlier_of_same_kind as (
+
+    -- 同种: for rules in repeat_same_kind, the earlier and the new case must name one kind alike
+    select distinct
+        earlier_candidates.agency_uscc,
+        earlier_candidates.decision_no,
+        earlier_candidates.rule_id,
+        earlier_candidates.earlier_agency_uscc,
+        earlier_candidates.earlier_decision_no
+    from earlier_candidates
+    inner join repeat_same_kind
+        on earlier_candidates.rule_id = repeat_same_kind.rule_id
+    where
+        {{ regex_contains('earlier_candidates.case_text', 'repeat_same_kind.kind_pattern') }}
+        and {{ regex_contains('earlier_candidates.earlier_case_text', 'repeat_same_kind.kind_pattern') }}
+
+    union all
+
+    select
+        earlier_candidates.agency_uscc,
+        earlier_candidates.decision_no,
+        earlier_candidates.rule_id,
+        earlier_candidates.earlier_agency_uscc,
+        earlier_candidates.earlier_decision_no
+    from earlier_candidates
+    where not exists (
+        select 1 as found from repeat_same_kind
+        where repeat_same_kind.rule_id = earlier_candidates.rule_id
+    )
+
+),
+
+earlier_penalties as (
+
+    select
+        agency_uscc,
+        decision_no,
+        rule_id,
+        count(*) as prior_penalties
+    from earlier_of_same_kind
     group by
-        rules_applicable.agency_uscc,
-        rules_applicable.decision_no,
-        rules_applicable.rule_id
+        agency_uscc,
+        decision_no,
+        rule_id
 
 ),
 
@@ -371,6 +476,7 @@ fired as (
         facts_reaching_threshold.measured_value,
         facts_reaching_threshold.value_source,
         facts_reaching_threshold.evidence,
+        facts_reaching_threshold.fact_bound as measured_bound,
         coalesce(earlier_penalties.prior_penalties, 0) as prior_penalties
     from rules_applicable
     left join facts_reaching_threshold
@@ -383,14 +489,28 @@ fired as (
             rules_applicable.agency_uscc = earlier_penalties.agency_uscc
             and rules_applicable.decision_no = earlier_penalties.decision_no
             and rules_applicable.rule_id = earlier_penalties.rule_id
+    left join other_facts_reaching
+        on
+            rules_applicable.agency_uscc = other_facts_reaching.agency_uscc
+            and rules_applicable.decision_no = other_facts_reaching.decision_no
+            and rules_applicable.rule_id = other_facts_reaching.rule_id
     where
-        (rules_applicable.rule_kind = 'threshold' and facts_reaching_threshold.rule_id is not null)
-        or rules_applicable.rule_kind = 'keyword'
-        or (
-            rules_applicable.rule_kind = 'repeat'
-            and coalesce(earlier_penalties.prior_penalties, 0) >= rules_applicable.repeat_min_prior_penalties
-            and (rules_applicable.threshold is null or facts_reaching_threshold.rule_id is not null)
+        (
+            (rules_applicable.rule_kind = 'threshold' and facts_reaching_threshold.rule_id is not null)
+            or rules_applicable.rule_kind = 'keyword'
+            or (
+                rules_applicable.rule_kind = 'repeat'
+                and coalesce(earlier_penalties.prior_penalties, 0)
+                >= rules_applicable.repeat_min_prior_penalties
+                and (rules_applicable.threshold is null or facts_reaching_threshold.rule_id is not null)
+            )
         )
+        -- 不满: the largest measured value must stay below the upper bound
+        and (
+            rules_applicable.threshold_below is null
+            or facts_reaching_threshold.measured_value < rules_applicable.threshold_below
+        )
+        and (rules_applicable.also_facts is null or other_facts_reaching.rule_id is not null)
 
 ),
 
@@ -406,6 +526,7 @@ final as (
         offence,
         rule_kind,
         legal_source,
+        legal_basis_zh,
 
         ----------  repeat offences
         prior_penalties,
@@ -417,6 +538,7 @@ final as (
 
         ----------  what was measured (a pure repeat rule measures the earlier penalties)
         evidence,
+        measured_bound,
         cast(case
             when measured_fact is not null then measured_value
             when rule_kind = 'repeat' then prior_penalties

@@ -1,6 +1,8 @@
 -- 应移未移线索 (DOMAIN.md §4), as of the `as_of` var: one row per should-transfer case decided on or
 -- before the as-of date and not transferred by then, and per reason — each fired threshold rule, plus
--- rule_id 'agency_flag' when the agency itself marked 是否涉嫌犯罪 = 是.
+-- rule_id 'agency_flag' when the agency itself marked 是否涉嫌犯罪 = 是. evidence_zh says in Chinese what
+-- was found (the phrase of 违法事实 or the ledger column, the value against the threshold, the earlier
+-- penalties) and legal_basis_zh the article, paragraph and item — never an internal rule id.
 -- clue_status, first that holds:
 --   已移送  the ledger records a transfer dated after the as-of date (the clue stood on that date);
 --   已监督  a supervision document concerning the case was issued on or before the as-of date;
@@ -17,6 +19,12 @@ penalty_cases as (
 matched_rules as (
 
     select * from {{ ref('int_penalty_cases_matched_to_thresholds') }}
+
+),
+
+fact_labels as (
+
+    select * from {{ ref('fact_labels') }}
 
 ),
 
@@ -44,7 +52,12 @@ agency_flags as (
         'agency_flag' as rule_id,
         'agency_flag' as rule_kind,
         0 as prior_penalties,
+        cast(null as integer) as repeat_min_prior_penalties,
+        cast(null as integer) as repeat_window_years,
         '是否涉嫌犯罪 = 是 (marked by the agency itself); 国务院令310号 art 3' as legal_source,
+        '《行政执法机关移送涉嫌犯罪案件的规定》（国务院令第310号）第三条：执法机关认定涉嫌犯罪的，必须向公安机关移送'
+            as legal_basis_zh,
+        cast(null as {{ dbt.type_string() }}) as measured_bound,
         cast(null as {{ dbt.type_string() }}) as offence,
         cast(null as {{ dbt.type_string() }}) as measured_fact,
         cast(null as decimal(18, 4)) as measured_value,
@@ -71,8 +84,12 @@ reasons as (
         unit,
         value_source,
         evidence,
+        measured_bound,
         prior_penalties,
-        legal_source
+        repeat_min_prior_penalties,
+        repeat_window_years,
+        legal_source,
+        legal_basis_zh
     from matched_rules
 
     union all
@@ -89,9 +106,56 @@ reasons as (
         unit,
         value_source,
         evidence,
+        measured_bound,
         prior_penalties,
-        legal_source
+        repeat_min_prior_penalties,
+        repeat_window_years,
+        legal_source,
+        legal_basis_zh
     from agency_flags
+
+),
+
+reasons_described as (
+
+    -- the clue's evidence in Chinese: what was measured and where it was read, then the earlier penalties
+    select
+        reasons.*,
+        case
+            when reasons.rule_kind = 'agency_flag' then '执法机关在处罚台账中标注“是否涉嫌犯罪：是”'
+            when reasons.measured_fact is null or reasons.measured_fact = 'prior_penalties'
+                then {{ dbt.concat(["'违法行为类型或违法事实符合“'", "reasons.offence", "'”的情形'"]) }}
+            else {{ dbt.concat([
+                "case when reasons.value_source = 'text' then "
+                ~ dbt.concat(["'违法事实载明“'", "reasons.evidence", "'”，'"])
+                ~ " else '台账栏目记载' end",
+                "coalesce(fact_labels.label_zh, reasons.measured_fact)",
+                format_decimal('reasons.measured_value'),
+                "reasons.unit",
+                "case reasons.measured_bound when 'at_least' then '以上' when 'about' then '左右' else '' end",
+                "'，达到'",
+                format_decimal('reasons.threshold'),
+                "reasons.unit",
+                "'的标准'",
+            ]) }}
+        end as measured_zh,
+        case
+            when reasons.rule_kind = 'repeat' then {{ dbt.concat([
+                "'；同一当事人'",
+                "case when reasons.repeat_window_years is null then '此前' else "
+                ~ dbt.concat(["'此前'", "cast(reasons.repeat_window_years as " ~ dbt.type_string() ~ ")", "'年内'"])
+                ~ " end",
+                "'受过同类行政处罚'",
+                "cast(reasons.prior_penalties as " ~ dbt.type_string() ~ ")",
+                "'次（须'",
+                "cast(reasons.repeat_min_prior_penalties as " ~ dbt.type_string() ~ ")",
+                "'次以上）'",
+            ]) }}
+            else ''
+        end as priors_zh
+    from reasons
+    left join fact_labels
+        on reasons.measured_fact = fact_labels.fact
 
 ),
 
@@ -121,6 +185,8 @@ final as (
         reasons.offence,
         reasons.rule_kind,
         reasons.legal_source,
+        reasons.legal_basis_zh,
+        {{ dbt.concat(['reasons.measured_zh', 'reasons.priors_zh']) }} as evidence_zh,
 
         ----------  what was measured
         reasons.measured_fact,
@@ -151,7 +217,7 @@ final as (
         end as clue_status
 
     from open_cases
-    inner join reasons
+    inner join reasons_described as reasons
         on
             open_cases.agency_uscc = reasons.agency_uscc
             and open_cases.decision_no = reasons.decision_no

@@ -20,6 +20,7 @@ renamed as (
         fact,
         value as fact_value,
         unit as fact_unit,
+        bound as fact_bound,
         qualifiers,
 
         ----------  provenance
