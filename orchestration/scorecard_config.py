@@ -25,10 +25,11 @@ INDICATORS = (
     "adoption_rate", "entry_timeliness", "data_standard_compliance", "dual_push_timeliness",
     "hotline_on_time_close_rate", "hotline_satisfaction_rate",
 )
+ENTRY_DEADLINE = "dbt_project/seeds/rules/deadline_rules.csv"  # 录入及时率's window: its penalty_entry rule
 METHODS = {"ratio_to_target": "target", "lower_is_better": "zero_points_at"}
 COLUMNS = ("region_code", "config_name", "config_version", "config_source", "config_fingerprint",
            "indicator_code", "indicator_block", "indicator_name", "sort_order", "points", "scoring_method",
-           "target", "zero_points_at", "working_days")
+           "target", "zero_points_at")
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class ScorecardConfig:
             s = ind["scoring"]
             out.append((self.region_code, self.name, self.version, self.source, self.fingerprint, ind["code"],
                         ind["block"], ind["name"], i, float(ind["points"]), s["method"], s.get("target"),
-                        s.get("zero_points_at"), s.get("working_days")))
+                        s.get("zero_points_at")))
         return out
 
 
@@ -85,8 +86,10 @@ def load_config(path: Path, region_code: str) -> ScorecardConfig:
             raise _bad(path, f"指标 {code} 需要正数参数 {METHODS[method]}",
                        f"indicator {code} needs a positive `{METHODS[method]}`")
         scoring[METHODS[method]] = float(param)
-        if code == "entry_timeliness":
-            scoring["working_days"] = int(scoring.get("working_days", 7))
+        if "working_days" in scoring:
+            raise _bad(path, f"指标 {code}：录入期限不在考核细则中设定，请修改 {ENTRY_DEADLINE} 的 penalty_entry 行",
+                       f"indicator {code}: the entry deadline is not set in the scorecard; edit the penalty_entry "
+                       f"row of {ENTRY_DEADLINE}")
         ind.setdefault("block", "其他")
         ind.setdefault("name", code)
     canonical = json.dumps(raw["indicators"], ensure_ascii=False, sort_keys=True)
@@ -119,7 +122,8 @@ def write_config(con: Any, configs: list[ScorecardConfig]) -> int:
     con.execute("begin")
     try:
         con.execute("delete from meta.scorecard_config")
-        con.executemany(f"insert into meta.scorecard_config values ({', '.join('?' * len(COLUMNS))})", rows)
+        con.executemany(f"insert into meta.scorecard_config ({', '.join(COLUMNS)}) "
+                        f"values ({', '.join('?' * len(COLUMNS))})", rows)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

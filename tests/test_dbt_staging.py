@@ -487,7 +487,7 @@ def test_parse_needs_no_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert not missing.parent.exists()
     manifest = result.result
     source = manifest.sources["source.liandong.penalty.penalty_ledger"]
-    assert source.meta["dagster"]["asset_key"] == ["raw", "penalty_ledger"]
+    assert (source.schema, source.identifier) == ("raw", "penalty_ledger")  # Dagster keys sources <schema>/<table>
     assert {s.name for s in manifest.sources.values() if s.schema == "raw"} == {
         "penalty_ledger",
         "supervision_ledger",

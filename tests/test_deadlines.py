@@ -89,6 +89,26 @@ def test_unit_test_rule_rows_are_the_deadline_rules_seed():
     unit_tests = yaml.safe_load(INT_MODELS_YML.read_text(encoding="utf-8"))["unit_tests"]
     test = next(t for t in unit_tests if t["name"] == "test_int_obligations_due_dates_every_rule_on_the_real_calendar")
     given = next(g for g in test["given"] if g["input"] == "ref('deadline_rules')")
+    assert {r["rule_id"]: r for r in given["rows"]} == {k: v for k, v in seed.items() if k != "penalty_entry"}
+
+
+def test_listed_hotline_duties_are_the_deadline_rules_seed():
+    """The hotline duties int_obligations_listed makes are the seed's rows listed from hotline_tickets; its unit
+    test gives those rows, and each runs from 受理时间 as the model assumes."""
+    seed_path = DBT_PROJECT_DIR / "seeds" / "rules" / "deadline_rules.csv"
+    columns = ("rule_id", "obligation_kind", "anchor", "listed_from", "source_channel", "requires_push",
+               "responsible_role", "reply_column", "override_column")
+    seed = {}
+    for r in csv.DictReader(io.StringIO(seed_path.read_text(encoding="utf-8"))):
+        if r["listed_from"] == "hotline_tickets":
+            row = {c: r[c] or None for c in columns}
+            row["requires_push"] = row["requires_push"] == "true"
+            seed[r["rule_id"]] = row
+    assert sorted(seed) == ["hotline_close", "hotline_procedural_reply", "hotline_push", "hotline_result_reply"]
+    assert {r["anchor"] for r in seed.values()} == {"received_at"}
+    unit_tests = yaml.safe_load(INT_MODELS_YML.read_text(encoding="utf-8"))["unit_tests"]
+    test = next(t for t in unit_tests if t["name"] == "test_int_obligations_listed_every_kind")
+    given = next(g for g in test["given"] if g["input"] == "ref('deadline_rules')")
     assert {r["rule_id"]: r for r in given["rows"]} == seed
 
 

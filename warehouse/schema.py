@@ -23,7 +23,6 @@ create table if not exists meta.contract_results (
 create table if not exists meta.scorecard_config (
   region_code varchar, config_name varchar, config_version varchar, config_source varchar,
   config_fingerprint varchar, indicator_code varchar, indicator_block varchar, indicator_name varchar,
-  sort_order integer, points double, scoring_method varchar, target double, zero_points_at double,
-  working_days integer
+  sort_order integer, points double, scoring_method varchar, target double, zero_points_at double
 );
 """

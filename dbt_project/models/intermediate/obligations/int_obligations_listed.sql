@@ -1,6 +1,7 @@
 -- Every reply duty the ledgers create, one row per (obligation_kind, source_scope, source_key), before
 -- any deadline is computed: what starts the period (anchor), who owes the reply (as written), an
--- explicit due date that overrides the rule, and when the reply came.
+-- explicit due date that overrides the rule, and when the reply came. The duties a hotline ticket owes are
+-- the deadline_rules rows listed from hotline_tickets (channel, push, who owes it, which column replies).
 --   supervision_reply        每份监督文书 → 被监督单位; from 送达日期 (制发日期 when missing, flagged)
 --   police_review            每件移送案件 → 公安机关; from 移送日期; reply = 公安机关决定日期
 --   hotline_close            每张 12345 工单 → 承办单位; from 受理时间; reply = 办结时间
@@ -29,6 +30,12 @@ penalty_decisions as (
 hotline_tickets as (
 
     select * from {{ ref('stg_hotline__tickets') }}
+
+),
+
+deadline_rules as (
+
+    select * from {{ ref('deadline_rules') }}
 
 ),
 
@@ -89,91 +96,59 @@ counterparts as (
 
 ),
 
+hotline_duties as (
+
+    -- the duties every matching ticket owes, one row per kind: adding a hotline duty is adding a rule row
+    select
+        obligation_kind,
+        anchor,
+        source_channel,
+        responsible_role,
+        reply_column,
+        override_column,
+        coalesce(requires_push, false) as requires_push
+    from deadline_rules
+    where listed_from = 'hotline_tickets'
+
+),
+
 hotline_obligations as (
 
     select
-        'hotline_close' as obligation_kind,
-        channel as source_scope,
-        ticket_no as source_key,
-        region_code,
-        'hotline_handling_unit' as responsible_role,
-        handling_unit_name as responsible_name_as_written,
+        duties.obligation_kind,
+        tickets.channel as source_scope,
+        tickets.ticket_no as source_key,
+        tickets.region_code,
+        duties.responsible_role,
+        case
+            when duties.responsible_role = 'hotline_handling_unit' then tickets.handling_unit_name
+        end as responsible_name_as_written,
         cast(null as {{ dbt.type_string() }}) as responsible_uscc_as_written,
         cast(null as {{ dbt.type_string() }}) as supervision_type,
         false as is_urgent,
-        received_at as anchor_at,
-        cast(received_at as date) as anchor_date,
+        tickets.received_at as anchor_at,
+        cast(tickets.received_at as date) as anchor_date,
         false as anchor_fallback_flag,
-        cast(due_at as date) as override_due_date,
-        case when due_at is not null then 'due_at' end as override_column,
-        cast(closed_at as date) as replied_date
-    from hotline_tickets
-    where channel = '12345'
-
-    union all
-
-    select
-        'hotline_procedural_reply' as obligation_kind,
-        channel as source_scope,
-        ticket_no as source_key,
-        region_code,
-        'hotline_handling_unit' as responsible_role,
-        handling_unit_name as responsible_name_as_written,
-        cast(null as {{ dbt.type_string() }}) as responsible_uscc_as_written,
-        cast(null as {{ dbt.type_string() }}) as supervision_type,
-        false as is_urgent,
-        received_at as anchor_at,
-        cast(received_at as date) as anchor_date,
-        false as anchor_fallback_flag,
-        cast(null as date) as override_due_date,
-        cast(null as {{ dbt.type_string() }}) as override_column,
-        cast(procedural_reply_at as date) as replied_date
-    from hotline_tickets
-    where channel = '12309'
-
-    union all
-
-    select
-        'hotline_result_reply' as obligation_kind,
-        channel as source_scope,
-        ticket_no as source_key,
-        region_code,
-        'hotline_handling_unit' as responsible_role,
-        handling_unit_name as responsible_name_as_written,
-        cast(null as {{ dbt.type_string() }}) as responsible_uscc_as_written,
-        cast(null as {{ dbt.type_string() }}) as supervision_type,
-        false as is_urgent,
-        received_at as anchor_at,
-        cast(received_at as date) as anchor_date,
-        false as anchor_fallback_flag,
-        cast(due_at as date) as override_due_date,
-        case when due_at is not null then 'due_at' end as override_column,
-        cast(closed_at as date) as replied_date
-    from hotline_tickets
-    where channel = '12309'
-
-    union all
-
-    select
-        'hotline_push' as obligation_kind,
-        channel as source_scope,
-        ticket_no as source_key,
-        region_code,
-        'hotline_center' as responsible_role,
-        cast(null as {{ dbt.type_string() }}) as responsible_name_as_written,
-        cast(null as {{ dbt.type_string() }}) as responsible_uscc_as_written,
-        cast(null as {{ dbt.type_string() }}) as supervision_type,
-        false as is_urgent,
-        received_at as anchor_at,
-        cast(received_at as date) as anchor_date,
-        false as anchor_fallback_flag,
-        cast(null as date) as override_due_date,
-        cast(null as {{ dbt.type_string() }}) as override_column,
-        cast(pushed_at as date) as replied_date
-    from hotline_tickets
-    where
-        channel = '12345'
-        and is_pushed
+        case
+            when duties.override_column = 'due_at' then cast(tickets.due_at as date)
+        end as override_due_date,
+        case
+            when duties.override_column = 'due_at' and tickets.due_at is not null then 'due_at'
+        end as override_column,
+        cast(
+            case duties.reply_column
+                {%- for column in ['closed_at', 'procedural_reply_at', 'pushed_at', 'feedback_at'] %}
+                    when '{{ column }}' then tickets.{{ column }}
+                {%- endfor %}
+            end as date
+        ) as replied_date
+    from hotline_tickets as tickets
+    inner join hotline_duties as duties
+        on
+            tickets.channel = duties.source_channel
+            and (tickets.is_pushed or not duties.requires_push)
+    -- every listed duty runs from 受理时间 (the seed's anchor says so; a test keeps them in step)
+    where duties.anchor = 'received_at'
 
 ),
 

@@ -45,8 +45,7 @@ final as (
         scorecard_config.points,
         scorecard_config.scoring_method,
         scorecard_config.target,
-        scorecard_config.zero_points_at,
-        scorecard_config.working_days
+        scorecard_config.zero_points_at
     from regions
     left join regional_configs
         on regions.region_code = regional_configs.region_code

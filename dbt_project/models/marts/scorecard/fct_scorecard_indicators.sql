@@ -55,6 +55,12 @@ work_calendar as (
 
 ),
 
+deadline_rules as (
+
+    select * from {{ ref('deadline_rules') }}
+
+),
+
 calendar_workdays as (
 
     -- workday_number: working days up to and including the date
@@ -69,12 +75,15 @@ calendar_workdays as (
 
 entry_window as (
 
-    -- 录入及时 window in working days, per jurisdiction
+    -- 录入及时 window: the penalty_entry deadline rule (working days), in every jurisdiction that scores it
     select
-        region_code,
-        working_days
+        scorecard_config.region_code,
+        deadline_rules.amount as working_days
     from scorecard_config
-    where indicator_code = 'entry_timeliness'
+    cross join deadline_rules
+    where
+        scorecard_config.indicator_code = 'entry_timeliness'
+        and deadline_rules.rule_id = 'penalty_entry'
 
 ),
 

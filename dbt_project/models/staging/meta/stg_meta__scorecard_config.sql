@@ -21,8 +21,7 @@ renamed as (
         points,
         scoring_method,
         target,
-        zero_points_at,
-        working_days
+        zero_points_at
     from source
 
 )
