@@ -47,6 +47,11 @@ def test_code_location_loads_with_expected_graph(defs):
         assert AssetKey(["marts", mart]) in graph.get(AssetKey(["site", "monthly_publication"])).parent_keys
     assert AssetKey(["meta", "scorecard_config"]) in graph.get(
         AssetKey(["staging", "stg_meta__scorecard_config"])).parent_keys
+    # no dbt source is an external asset: ingest produces raw/* and meta/files|quarantine, the scorecard config
+    # asset meta/scorecard_config
+    assert sorted(k.to_user_string() for k in graph.get_all_asset_keys() if not graph.get(k).is_materializable) == []
+    assert AssetKey(["raw", "penalty_facts"]) in graph.get(AssetKey(["staging", "stg_penalty__facts"])).parent_keys
+    assert AssetKey(["meta", "files"]) in graph.get(AssetKey(["staging", "stg_meta__files"])).parent_keys
     nightly = {k.to_user_string() for k in repo.get_job("warehouse_job").asset_layer.selected_asset_keys}
     assert "site/monthly_publication" not in nightly and "raw/penalty_ledger" in nightly
     monthly = {k.to_user_string() for k in repo.get_job("monthly_publication_job").asset_layer.selected_asset_keys}
