@@ -151,9 +151,9 @@ def warehouse_counts(warehouse: Path) -> dict[str, Any]:
     }
 
 
-def dbt_timings() -> dict[str, Any]:
-    """Per-node execution times of the last dbt run (dbt_project/target/run_results.json)."""
-    path = REPO / "dbt_project" / "target" / "run_results.json"
+def dbt_timings(home: Path) -> dict[str, Any]:
+    """Per-node execution times of the last dbt run ($LIANDONG_HOME/dbt/target/run_results.json)."""
+    path = home / "dbt" / "target" / "run_results.json"
     if not path.exists():
         return {}
     data = json.loads(path.read_text())
@@ -267,7 +267,7 @@ def benchmark(data: Path, home: Path, *, reference_python: str | None, skip_refe
     counts = warehouse_counts(home / "warehouse.duckdb") if (home / "warehouse.duckdb").exists() else {}
     loaded_rows = sum(r["rows"] for r in counts.get("raw_rows", {}).values())
     build = stage("build", [*cli, *build_args], loaded_rows or None)
-    build.extra["dbt"] = dbt_timings()
+    build.extra["dbt"] = dbt_timings(home)
     _gate_only(build, log_dir)
     if has_verb("publish"):
         stage("publish", [*cli, "publish", *publish_args], loaded_rows or None)
@@ -291,7 +291,7 @@ def benchmark(data: Path, home: Path, *, reference_python: str | None, skip_refe
     if inc:
         stage("incremental_ingest", [*cli, "ingest", str(data / inc["path"])], inc["data_rows"])
         inc_build = stage("incremental_build", [*cli, *build_args], None)
-        inc_build.extra["dbt"] = dbt_timings()
+        inc_build.extra["dbt"] = dbt_timings(home)
         _gate_only(inc_build, log_dir)
     return summarise(manifest, stages, counts, data)
 
