@@ -29,10 +29,10 @@ from ingest.chunks import ChunkBuffer, Pending, chunk_rows
 from ingest.errors import FileRejected, Problem
 from ingest.facts import FACT_COLUMNS, FACT_INPUTS, fact_rows
 from ingest.headers import HeaderMatch, find_header, missing_required
-from ingest.protect import masked_value, protect_row
 from ingest.readers import read_grids
 from ingest.rows import ParsedRow, parse_sheet
 from ingest.warehouse import ARROW_TYPES, arrow_schema, columns, connect, load_rows
+from privacy.protect import masked_value, protect_row
 
 
 @dataclass(frozen=True)

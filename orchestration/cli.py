@@ -206,8 +206,8 @@ def build_warehouse(settings: Any, as_of: date | None, target: str = "duckdb") -
 
 def pii_gate(settings: Any, *, full: bool = False) -> None:
     """Fail the run (exit 1) when personal data is found in the warehouse, the site or the exports.
-    What a passing audit saw unchanged is not read again (`ingest.pii_audit.AuditState`) unless `full`."""
-    from ingest.pii_audit import audit
+    What a passing audit saw unchanged is not read again (`privacy.pii_audit.AuditState`) unless `full`."""
+    from privacy.pii_audit import audit
 
     state = None if full else settings.pii_audit_state
     with console.status("个人信息扫描 / scanning for personal data …"):
@@ -284,8 +284,8 @@ def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -
     from dashboards.site.data import marts_as_of
     from dashboards.site.data import regions as all_regions
     from dashboards.site.publish import publish_region, write_index
-    from ingest.pii_audit import AuditState, scan_files
     from ingest.warehouse import writer_lock
+    from privacy.pii_audit import AuditState, scan_files
 
     built_for = marts_as_of(settings.warehouse)
     if built_for is None or (as_of is not None and built_for != as_of):

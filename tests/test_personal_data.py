@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from data_contracts.identifiers import is_valid_ric, ric_15_to_18
-from ingest.mask import mask_text
-from ingest.pseudonymise import is_pseudonym, pseudonym
+from privacy.mask import mask_text
+from privacy.pseudonymise import is_pseudonym, pseudonym
 from tests.builders import PERSON_ID, PERSON_ID_15
 
 KEY = b"0123456789abcdef-key"
@@ -43,7 +43,7 @@ def test_bank_cards_with_luhn_are_masked():
 
 
 def test_organisation_codes_are_not_personal_data():
-    from ingest.mask import find_personal_data
+    from privacy.mask import find_personal_data
     from tests.builders import uscc
 
     for body in ("11410108000000001", "11410108123456789", "12620900987654321"):
@@ -53,14 +53,14 @@ def test_organisation_codes_are_not_personal_data():
 
 
 def test_letter_suffixed_codes_are_not_cut_into_card_numbers():
-    from ingest.mask import find_personal_data
+    from privacy.mask import find_personal_data
 
     assert not list(find_personal_data("11410108605373408R"))
 
 
 def test_an_id_number_that_also_passes_the_uscc_check_is_still_masked():
     from data_contracts.identifiers import is_valid_uscc
-    from ingest.mask import mask_text
+    from privacy.mask import mask_text
 
     leaked = "62030219990227359X"  # found in the sample: a valid 身份证 that is also a valid USCC
     assert is_valid_uscc(leaked)
@@ -97,7 +97,7 @@ def test_the_pre_filter_never_hides_a_finding(tmp_path: Path) -> None:
     """Text the pre-filter skips has no finding: both paths agree on the sample, planted and random text."""
     import random
 
-    from ingest.mask import _MAY_HOLD, _find_all, find_personal_data
+    from privacy.mask import _MAY_HOLD, _find_all, find_personal_data
 
     rng = random.Random(7)
     noise = ["".join(rng.choice("0123456789 -@.xX（）()+8６") for _ in range(rng.randint(1, 30)))

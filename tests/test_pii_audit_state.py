@@ -1,4 +1,4 @@
-"""The PII audit remembers what passed (ingest.pii_audit.AuditState) and reads only what changed since: a value
+"""The PII audit remembers what passed (privacy.pii_audit.AuditState) and reads only what changed since: a value
 planted after a passing audit — in place, in a new file's rows, in a file — is still found; an unchanged
 warehouse is not read again; a change of the detector forgets everything. Files are searched piece by piece,
 with the same findings as the whole text."""
@@ -12,11 +12,11 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from ingest import pii_audit
-from ingest.mask import find_personal_data
-from ingest.pii_audit import audit, find_in_text
 from ingest.pipeline import ingest_file
 from orchestration.cli import app
+from privacy import pii_audit
+from privacy.mask import find_personal_data
+from privacy.pii_audit import audit, find_in_text
 from tests.builders import PENALTY_HEADERS, PERSON_ID, person_row, write_csv
 
 runner = CliRunner()

@@ -17,7 +17,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from ingest.pii_audit import vendor_asset_hashes
+from privacy.pii_audit import vendor_asset_hashes
 from tests.browser import ARTIFACTS, PageReport, browser_page
 from tests.builders import PENALTY_HEADERS, penalty_row, write_csv
 from tests.conftest import TEST_KEY

@@ -11,10 +11,10 @@ from dagster import AssetExecutionContext, AssetKey, Config, Failure, Materializ
 
 from dashboards.site.data import marts_as_of, regions
 from dashboards.site.publish import publish_region, write_index
-from ingest.pii_audit import audit, scan_files
 from ingest.warehouse import connect, writer_lock
 from orchestration.resources import WAREHOUSE_POOL, LiandongResource
 from orchestration.scorecard_config import load_all, write_config
+from privacy.pii_audit import audit, scan_files
 
 MART_KEYS = [AssetKey(["marts", name]) for name in (
     "dim_member_units", "agg_transfer_rates", "agg_non_transfer_clues", "fct_non_transfer_clues",

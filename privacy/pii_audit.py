@@ -2,7 +2,7 @@
 
 Every text column of every table (the landing archive is outside the warehouse and is not scanned) and
 every file of the site and exports is searched with the same detector that masks text at ingest
-(`ingest.mask.find_personal_data`, with check-digit validation). `liandong build` and `publish` run it
+(`privacy.mask.find_personal_data`, with check-digit validation). `liandong build` and `publish` run it
 as a gate: any finding fails the run with its locations.
 
 At province scale a full scan takes minutes and `publish` repeats it right after `build`, so a passing
@@ -29,8 +29,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ingest.mask import SAFE_WHOLE_VALUE, Finding, find_personal_data
 from ingest.warehouse import duckdb_config
+from privacy.mask import SAFE_WHOLE_VALUE, Finding, find_personal_data
 
 # Values with a run of 7+ digits, an 'X'-terminated ID or an '@' are the only candidates: DuckDB filters
 # them before Python validates check digits, so large tables stay cheap to scan. A value that is wholly a
@@ -47,7 +47,7 @@ MAX_CLEAN_VALUES = 25_000_000
 # new file rescans only its rows, and a mart rebuilt after one region's new file only that region's rows.
 PARTITION_COLUMNS = ("_file_sha256", "file_sha256", "region_code")
 
-# Files are searched piece by piece. No detector pattern or safe token (ingest.mask) can contain one of
+# Files are searched piece by piece. No detector pattern or safe token (privacy.mask) can contain one of
 # these characters, and each reads as "not a digit, letter or dot" to every lookaround there, exactly like
 # the end of the text; so the findings of the pieces are the findings of the whole text. A piece can only
 # hold a finding if it has an '@', 7 digits in a row, or a mobile or card number written with separators.
@@ -75,7 +75,7 @@ def _hide(text: str) -> str:
 def detector_version() -> str:
     """Changes whenever what counts as a finding may change: the detector's code, or the year."""
     from data_contracts import identifiers
-    from ingest import mask
+    from privacy import mask
 
     parts = [Path(m.__file__).read_bytes() for m in (mask, identifiers)] + [Path(__file__).read_bytes()]
     return hashlib.sha256(b"\0".join(parts) + str(date.today().year).encode()).hexdigest()

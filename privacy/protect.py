@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from data_contracts.model import Condition, Contract
-from ingest.mask import mask_identifiers, mask_text, name_order, replace_names
-from ingest.pseudonymise import pseudonym
+from privacy.mask import mask_identifiers, mask_text, name_order, replace_names
+from privacy.pseudonymise import pseudonym
 
 NAME_TAGS = {"party_name": "【当事人】", "legal_rep_name": "【法定代表人】", "caller_name": "【来电人】"}
 HIDDEN = "【个人信息已隐去】"
