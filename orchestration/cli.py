@@ -204,6 +204,12 @@ def build_warehouse(settings: Any, as_of: date | None, target: str = "duckdb") -
     pii_gate(settings)
 
 
+def audit_key(settings: Any) -> bytes:
+    """The key the known names were hashed with: the configured one, else the demo key (with another key
+    the names' hashes never match, so nothing is found, never a false finding)."""
+    return settings.secret_key(demo=True)
+
+
 def pii_gate(settings: Any, *, full: bool = False) -> None:
     """Fail the run (exit 1) when personal data is found in the warehouse, the site or the exports.
     What a passing audit saw unchanged is not read again (`privacy.pii_audit.AuditState`) unless `full`."""
@@ -211,7 +217,8 @@ def pii_gate(settings: Any, *, full: bool = False) -> None:
 
     state = None if full else settings.pii_audit_state
     with console.status("个人信息扫描 / scanning for personal data …"):
-        findings = audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine], state)
+        findings = audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine], state,
+                         audit_key(settings))
     if findings:
         for f in findings[:50]:
             err.print(f"  [red]✗[/red] {f.sentence()}")
@@ -285,7 +292,7 @@ def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -
     from dashboards.site.data import regions as all_regions
     from dashboards.site.publish import publish_region, write_index
     from ingest.warehouse import writer_lock
-    from privacy.pii_audit import AuditState, scan_files
+    from privacy.pii_audit import AuditState, known_names, scan_files
 
     built_for = marts_as_of(settings.warehouse)
     if built_for is None or (as_of is not None and built_for != as_of):
@@ -300,6 +307,7 @@ def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -
     # Each publication is scanned before it is renamed into place; its clean files are remembered, so the
     # next gate does not read them again (same bytes, same SHA-256).
     state = AuditState.open(settings.pii_audit_state)
+    names = known_names(settings.warehouse, audit_key(settings))
     with writer_lock(settings.lock, on_wait=_wait_message), contextlib.closing(state):
         known = all_regions(settings.warehouse)
         codes = regions or known
@@ -310,7 +318,7 @@ def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -
         for code in codes:
             with console.status(f"发布 {code} …"):
                 outcome = publish_region(settings.site, settings.warehouse, code, built_for,
-                                         gate=lambda folder: list(scan_files(folder, state)))
+                                         gate=lambda folder: list(scan_files(folder, state, names)))
             outcomes.append(outcome)
             if outcome.created:
                 console.print(f"[green]已发布[/green] {code} → {outcome.path}")

@@ -14,7 +14,7 @@ from dashboards.site.publish import publish_region, write_index
 from ingest.warehouse import connect, writer_lock
 from orchestration.resources import WAREHOUSE_POOL, LiandongResource
 from orchestration.scorecard_config import load_all, write_config
-from privacy.pii_audit import audit, scan_files
+from privacy.pii_audit import audit, known_names, scan_files
 
 MART_KEYS = [AssetKey(["marts", name]) for name in (
     "dim_member_units", "agg_transfer_rates", "agg_non_transfer_clues", "fct_non_transfer_clues",
@@ -51,15 +51,18 @@ def _publish(context: AssetExecutionContext, liandong: LiandongResource, config:
         raise Failure(f"数据集市的统计截止日为 {built_for}，不是 {config.as_of} / marts are as of {built_for}")
     created, kept = [], []
     with writer_lock(settings.lock, on_wait=lambda: context.log.info("waiting for the warehouse lock")):
+        key = settings.secret_key(demo=True)
         findings = audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine],
-                         settings.pii_audit_state)
+                         settings.pii_audit_state, key)
+        names = known_names(settings.warehouse, key)
         if findings:
             raise Failure(f"发现 {len(findings)} 处个人信息，停止发布 / personal data found; nothing published",
                           metadata={"findings": MetadataValue.md(
                               "\n".join(f"- {f.sentence()}" for f in findings[:50]))})
         for code in config.regions or regions(settings.warehouse):
             outcome = publish_region(settings.site, settings.warehouse, code, built_for,
-                                     gate=lambda folder: list(scan_files(folder)), folder_suffix=folder_suffix)
+                                     gate=lambda folder: list(scan_files(folder, None, names)),
+                                     folder_suffix=folder_suffix)
             (created if outcome.created else kept).append(str(outcome.path))
             context.log.info(f"{'published' if outcome.created else 'exists, left untouched'}: {outcome.path}")
         index = write_index(settings.site)
