@@ -81,15 +81,15 @@ _COMMUNITY = "(?:小区|花园|家园|公寓|新村|社区|苑|大厦|广场)"
 _BUILDING = f"(?:{_NUM}(?:号楼|栋|幢|座|号院))"
 _UNIT = f"(?:{_NUM}单元)"
 _ROOM = f"(?:{_NUM}(?:室|户|号|层|楼))"
-# Words before a road name that are not part of it (在/住/于…, and admin areas, which are not personal).
-_PLACE = f"(?:(?![在住于到至近的和与及称映报诉是为我家市区县省镇乡旗])[{_HAN}]){{1,6}}"
 _RESIDENCE = "(?:家住|住在|现住|居住在|居住于|住址[:：]|家庭住址[:：]?|地址[:：])"
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+# Every alternative starts with a fixed word or a small character class, so the one pass stays fast; the place
+# name before a road, community or village word is taken afterwards, walking back (`_with_place`).
 _TEXT_PATTERNS: list[tuple[str, str]] = [
     ("address", f"{_RESIDENCE}\\s*(?P<address_r>[{_HAN}0-9０-９A-Za-z#\\-－]{{2,30}})"),
-    ("address", f"{_PLACE}{_ROAD}{_NUM}号(?:院)?{_BUILDING}?{_UNIT}?{_ROOM}?"),
-    ("address", f"{_PLACE}{_COMMUNITY}(?:{_BUILDING}{_UNIT}?{_ROOM}?|{_UNIT}{_ROOM}?|{_NUM}(?:室|户))"),
-    ("address", f"{_PLACE}村{_NUM}(?:组|号)(?:{_NUM}号)?"),
+    ("address_place", f"{_ROAD}{_NUM}号(?:院)?{_BUILDING}?{_UNIT}?{_ROOM}?"),
+    ("address_place", f"{_COMMUNITY}(?:{_BUILDING}{_UNIT}?{_ROOM}?|{_UNIT}{_ROOM}?|{_NUM}(?:室|户))"),
+    ("address_place", f"村{_NUM}(?:组|号)(?:{_NUM}号)?"),
     ("address", f"{_BUILDING}{_UNIT}{_ROOM}?|{_UNIT}{_NUM}(?:室|户|号)"),
     ("person_name", f"(?:{_NAME_TRIGGERS})(?:姓名)?(?:是|为|叫|[:：\\s])*"
                     f"(?P<person_name_v>(?:{_COMPOUND}|[{SURNAMES}])(?:先生|女士|师傅|[{_HAN}]{{1,2}}?))(?={_NAME_END})"),
@@ -100,16 +100,53 @@ _TEXT_PATTERNS: list[tuple[str, str]] = [
     ("bank_account", "(?:银行账号|银行帐号|银行卡号?|账号|帐号|账户|帐户|卡号)(?:是|为|[:：\\s])*"
                      "(?P<bank_account_v>\\d[\\d -]{6,28}\\d)(?!\\d)"),
 ]
-_TEXT = re.compile("|".join(f"(?P<{kind}_{i}>{p})" for i, (kind, p) in enumerate(_TEXT_PATTERNS)))
+# Each shape has words it cannot do without: a shape whose words are absent is not searched (most text lacks
+# most of them), so masking stays cheap; each regex starts with a fixed word or a small character class.
+_GATES: list[tuple[str, ...]] = [
+    ("住", "地址"), ("号",), ("栋", "幢", "座", "单元", "室", "户", "号楼", "号院"), ("村",), ("单元",), ("我", "人"),
+    tuple(_PROVINCES), ("QQ", "qq", "Qq", "ＱＱ", "微信", "VX", "vx", "Vx", "V信", "wx", "WX"), ("账", "帐", "卡号"),
+]
+
+
+def _gate(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A search for any of the words (a character class when they are single characters: much faster)."""
+    if all(len(w) == 1 for w in words):
+        return re.compile(f"[{re.escape(''.join(words))}]")
+    return re.compile("|".join(map(re.escape, words)))
+
+
+_TEXT_RES = [(kind, re.compile(p), _gate(gate)) for (kind, p), gate in zip(_TEXT_PATTERNS, _GATES, strict=True)]
+_INNER = {i: ("address_r" if kind == "address" else f"{kind}_v")
+          for i, (kind, p) in enumerate(_TEXT_PATTERNS) if "(?P<" in p}
+_PLACE_STOP = set("在住于到至近的和与及称映报诉是为我家市区县省镇乡旗")
+_PLACE_CHARS = 6
+
+
+def _with_place(text: str, start: int) -> int:
+    """Where the place name before a road, community or village word starts: up to six Han characters back,
+    stopping at words like 在/住/于 and at admin areas (市/区/县…, not personal)."""
+    lo = start
+    while lo > 0 and start - lo < _PLACE_CHARS and "\u4e00" <= text[lo - 1] <= "\u9fff" \
+            and text[lo - 1] not in _PLACE_STOP:
+        lo -= 1
+    return lo
 
 
 def _text_findings(text: str, taken: list[tuple[int, int]]) -> Iterator[Finding]:
-    """The shapes in words (one pass), outside spans already taken by identifiers or safe tokens."""
-    for m in _TEXT.finditer(text):
-        group = m.lastgroup or ""
-        kind = group.rsplit("_", 1)[0]
-        inner = next((g for g in (f"{kind}_v", "address_r") if m.groupdict().get(g)), None)
-        start, end = m.span(inner) if inner else m.span()
+    """The shapes in words, leftmost first (at one place the earlier shape), outside spans already taken by
+    identifiers or safe tokens."""
+    found: list[tuple[int, int, int, str]] = []
+    for rank, (kind, regex, gate) in enumerate(_TEXT_RES):
+        if not gate.search(text):
+            continue
+        inner = _INNER.get(rank)  # the part that is personal: the name after 我叫, the digits after 账号…
+        for m in regex.finditer(text):
+            if kind == "address_place":
+                start, end = _with_place(text, m.start()), m.end()
+            else:
+                start, end = m.span(inner) if inner else m.span()
+            found.append((start, rank, end, "address" if kind == "address_place" else kind))
+    for start, _, end, kind in sorted(found):
         value = text[start:end]
         if kind == "person_name" and value[-1] in _ORG_END:
             continue

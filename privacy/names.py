@@ -77,6 +77,7 @@ class KnownNames:
         chars = re.escape(self.initials)
         # Every position where a known initial starts a run of 2–4 Han characters (overlapping: a lookahead).
         self._candidates = re.compile(f"(?=([{chars}][\u4e00-\u9fff]{{1,3}}))") if chars else None
+        self._masked: dict[str, str] = {}  # ledgers repeat short texts (unit names, 处罚依据): mask each once
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, key: bytes, table: str = TABLE) -> KnownNames:
@@ -127,8 +128,17 @@ class KnownNames:
                     break
 
     def mask(self, text: str, tag: str = "【姓名】") -> str:
-        """`text` with every known name replaced by `tag`."""
-        found = list(self.find(text)) if text else []
-        for f in reversed(found):
-            text = text[: f.start] + tag + text[f.end:]
-        return text
+        """`text` with every known name replaced by `tag` (memoised until names are added; bounded)."""
+        if not text or not self.names:
+            return text
+        cache_key = text + "\0" + tag
+        done = self._masked.get(cache_key)
+        if done is not None:
+            return done
+        out = text
+        for f in reversed(list(self.find(text))):
+            out = out[: f.start] + tag + out[f.end:]
+        if len(self._masked) >= 1 << 15:
+            self._masked.clear()
+        self._masked[cache_key] = out
+        return out
