@@ -496,7 +496,7 @@ def _load_chunk(con: Any, chunk: list[Pending], target: IngestTarget,
             del batch
         records = ChunkRecords()
         for p in chunk:
-            quarantined = _quarantine_rows(p.inspection)
+            quarantined = _quarantine_rows(p.inspection, persons)
             records.add(p.inspection, p.stored, quarantined)
             if p.inspection.outcome.problems and p.inspection.contract is not None:
                 _write_quarantine_csv(target.quarantine, p.inspection, quarantined)
@@ -507,7 +507,8 @@ def _load_chunk(con: Any, chunk: list[Pending], target: IngestTarget,
         raise
 
 
-def _quarantine_rows(inspection: Inspection) -> list[dict[str, Any]]:
+def _quarantine_rows(inspection: Inspection,
+                     persons: known_names.KnownNames | None = None) -> list[dict[str, Any]]:
     outcome, contract = inspection.outcome, inspection.contract
     if not outcome.problems:
         return []  # most files: no index of their rows needed
@@ -522,9 +523,9 @@ def _quarantine_rows(inspection: Inspection) -> list[dict[str, Any]]:
         unit = values.get(contract.unit_field) if contract else None
         rows.append({
             "sheet": p.sheet, "row_number": p.row_number, "column_name": p.column, "rule_id": p.rule_id,
-            "message_zh": masked_value(contract, None, p.message_zh, values) if contract else p.message_zh,
-            "message_en": masked_value(contract, None, p.message_en, values) if contract else p.message_en,
-            "value_masked": masked_value(contract, field, p.value, values) if contract else None,
+            "message_zh": masked_value(contract, None, p.message_zh, values, persons) if contract else p.message_zh,
+            "message_en": masked_value(contract, None, p.message_en, values, persons) if contract else p.message_en,
+            "value_masked": masked_value(contract, field, p.value, values, persons) if contract else None,
             "unit_name": unit,
         })
     return rows

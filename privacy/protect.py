@@ -111,12 +111,15 @@ def protect_row(contract: Contract, values: dict[str, Any], key: bytes,
     return out
 
 
-def masked_value(contract: Contract, field: str | None, value: str | None, values: dict[str, Any]) -> str | None:
-    """A cell value safe to store in the quarantine: personal fields hidden, free text masked."""
+def masked_value(contract: Contract, field: str | None, value: str | None, values: dict[str, Any],
+                 known: KnownNames | None = None) -> str | None:
+    """A cell value safe to store in the quarantine: personal fields hidden, free text masked (the persons
+    `known` from any ledger too)."""
     if value is None:
         return None
     plan = _plan(contract)
     personal = _personal(plan, values)
     if field and field in personal:
         return HIDDEN
-    return mask_text(str(value), _names(plan, personal, values))
+    out = mask_text(str(value), _names(plan, personal, values))
+    return known.mask(out) if known else out

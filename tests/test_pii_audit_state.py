@@ -46,11 +46,11 @@ def _count_scans(monkeypatch, params_read: list | None = None) -> list[str]:
     scanned: list[str] = []
     real = pii_audit._scan_column
 
-    def spy(con, state, relation, location, column, where, params):
+    def spy(con, state, relation, location, column, where, params, *names):
         scanned.append(location)
         if params_read is not None:
             params_read.append(params)
-        yield from real(con, state, relation, location, column, where, params)
+        yield from real(con, state, relation, location, column, where, params, *names)
 
     monkeypatch.setattr(pii_audit, "_scan_column", spy)
     return scanned
@@ -64,7 +64,8 @@ def test_an_unchanged_warehouse_and_site_are_not_read_again(audited, monkeypatch
     scanned = _count_scans(monkeypatch)
     files: list[Path] = []
     real_file = pii_audit._scan_file
-    monkeypatch.setattr(pii_audit, "_scan_file", lambda path, data: files.append(path) or real_file(path, data))
+    monkeypatch.setattr(pii_audit, "_scan_file",
+                        lambda path, data, *names: files.append(path) or real_file(path, data, *names))
     assert audit(settings.warehouse, [settings.site], state) == []
     assert scanned == [] and files == []
     assert audit(settings.warehouse, [settings.site]) == []  # without a state: everything is read
