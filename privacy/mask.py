@@ -75,7 +75,9 @@ _NAME_TRIGGERS = "我叫|我是|本人|联系人|当事人|来电人|来访人|�
 _NAME_END = ("[，,。.；;、:：\\s（()）！!？?【]|电话|手机|联系|身份|证件|家住|住在|住址|现住|男|女|反映|来电|投诉|举报"
              "|称|说|要求|请求|希望|年龄|岁|$")
 # A candidate ending like an organisation (当事人王记面馆（经营者…）) is a shop, not a person.
-_ORG_END = set("店厂行部社馆司站场院所队园局委会处室科组村镇城市区县州省楼坊铺庄厅吧号")
+_ORG_END = set("店厂行部社馆司站场院所队园局委会处室科组村镇城市区县州省楼坊铺庄厅吧号人")
+# Nor is a surname character followed by a pronoun or a function word (本人向您反映, 投诉人解释说明).
+_NOT_GIVEN = set("您你我他她它们的了在是不对和与及也都就所以说释将把被向从为")
 _ROAD = "(?:路|街|大道|大街|巷|胡同|弄)"
 _COMMUNITY = "(?:小区|花园|家园|公寓|新村|社区|苑|大厦|广场)"
 _BUILDING = f"(?:{_NUM}(?:号楼|栋|幢|座|号院))"
@@ -118,7 +120,7 @@ def _gate(words: tuple[str, ...]) -> re.Pattern[str]:
 _TEXT_RES = [(kind, re.compile(p), _gate(gate)) for (kind, p), gate in zip(_TEXT_PATTERNS, _GATES, strict=True)]
 _INNER = {i: ("address_r" if kind == "address" else f"{kind}_v")
           for i, (kind, p) in enumerate(_TEXT_PATTERNS) if "(?P<" in p}
-_PLACE_STOP = set("在住于到至近的和与及称映报诉是为我家市区县省镇乡旗")
+_PLACE_STOP = set("在住于到至近的和与及称映报诉是为我们家市区县省镇乡旗")
 _PLACE_CHARS = 6
 
 
@@ -148,7 +150,7 @@ def _text_findings(text: str, taken: list[tuple[int, int]]) -> Iterator[Finding]
             found.append((start, rank, end, "address" if kind == "address_place" else kind))
     for start, _, end, kind in sorted(found):
         value = text[start:end]
-        if kind == "person_name" and value[-1] in _ORG_END:
+        if kind == "person_name" and (value[-1] in _ORG_END or value[1] in _NOT_GIVEN):
             continue
         if any(start < e and s < end for s, e in taken):
             continue

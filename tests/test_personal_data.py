@@ -153,6 +153,7 @@ def test_names_addresses_plates_accounts_are_masked(text: str, masked: str) -> N
     "郑州市惠济区刘寨街道办事处", "文化路街道办事处", "金水区文化路社区居民委员会",  # unit names
     "惠市监罚〔2025〕999号", "《中华人民共和国食品安全法》第一百二十四条",  # numbers and law text
     "来电人称天河路某小区停水已超过一天", "汉西一路", "比率0.9371234567890129", "得分93.125",
+    "本人向您反映", "投诉人解释说明情况", "我是安徽人，全日制本科",  # seen in a real hotline export
 ])
 def test_unit_names_places_numbers_and_law_text_are_left_alone(text: str) -> None:
     assert mask_text(text) == text
