@@ -30,13 +30,14 @@ from ingest.chunks import ChunkBuffer, Pending, chunk_rows
 from ingest.errors import FileRejected, Problem
 from ingest.facts import FACT_COLUMNS, FACT_INPUTS, fact_rows
 from ingest.headers import HeaderMatch, find_header, missing_required
-from ingest.mask import mask_identifiers
 from ingest.profile_draft import FEED_CHOICE, draft_for, header_row, refusal_hints
 from ingest.profiles import Profile, apply_profile, pick_profile
-from ingest.protect import masked_value, protect_row
 from ingest.raw_tables import ARROW_TYPES, arrow_schema, columns, ensure_raw_tables, load_rows
 from ingest.readers import read_grids
 from ingest.rows import ParsedRow, parse_sheet
+from privacy import names as known_names
+from privacy.mask import mask_identifiers
+from privacy.protect import masked_value, person_names, protect_row
 from warehouse.connection import connect
 from warehouse.settings import Settings
 
@@ -439,12 +440,14 @@ def row_hash(contract: Contract, values: dict[str, Any]) -> str:
     return hashlib.sha256(_HASH_JSON(plain).encode()).hexdigest()
 
 
-def load_table(contract: Contract, inspection: Inspection, key: bytes) -> pa.Table:
-    """A file's good rows as stored: protected, hashed, with their lineage."""
+def load_table(contract: Contract, inspection: Inspection, key: bytes,
+               known: known_names.KnownNames | None = None) -> pa.Table:
+    """A file's good rows as stored: protected (free text masked for `known` persons too), hashed, with
+    their lineage."""
     sha, name = inspection.outcome.sha256, inspection.outcome.name
     records = []
     for row in inspection.good:
-        values = protect_row(contract, row.values, key)
+        values = protect_row(contract, row.values, key, known)
         values["_row_hash"] = row_hash(contract, values)
         values.update(_file_sha256=sha, _file_name=name, _sheet=row.sheet, _row_number=row.row_number,
                       _flags=";".join(dict.fromkeys(row.flags)) or None)
@@ -552,11 +555,12 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
     with connect(target.warehouse) as con:
         ensure_raw_tables(con)
         known = ingested_hashes(con, shas)
+        persons = known_names.KnownNames.load(con, target.secret_key)
         seen_now: set[str] = set()
 
         def flush(chunk: list[Pending]) -> None:
             validate_inspections([p.inspection for p in chunk], today)
-            _load_chunk(con, chunk, target)
+            _load_chunk(con, chunk, target, persons)
             for p in chunk:
                 finish(p.position, p.inspection.outcome)
                 p.inspection.parsed, p.inspection.good = [], []  # free the chunk's rows now
@@ -574,7 +578,13 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
     return [o for o in outcomes if o is not None]
 
 
-def _load_chunk(con: Any, chunk: list[Pending], target: IngestTarget) -> None:
+def _chunk_person_names(contract: Contract, loaded: list[Pending]) -> set[str]:
+    """The natural persons' names in the chunk's party fields (raw: they are hashed, never stored)."""
+    return {n for p in loaded for row in p.inspection.good for n in person_names(contract, row.values)}
+
+
+def _load_chunk(con: Any, chunk: list[Pending], target: IngestTarget,
+                persons: known_names.KnownNames | None = None) -> None:
     """One chunk, one transaction: its new row versions, current versions, and a record per file.
 
     Each file keeps its own lineage, `meta.files` row (exact per-file counts), quarantine rows and
@@ -586,8 +596,12 @@ def _load_chunk(con: Any, chunk: list[Pending], target: IngestTarget) -> None:
     try:
         if loaded:
             contract = loaded[0].inspection.contract
+            if persons is not None:  # the chunk's own names are masked in its texts too (any row, any file)
+                new_names = _chunk_person_names(contract, loaded)
+                known_names.store(con, target.secret_key, new_names)
+                persons.add(new_names)
             batch = pa.concat_tables([
-                load_table(contract, p.inspection, target.secret_key).append_column(
+                load_table(contract, p.inspection, target.secret_key, persons).append_column(
                     "_pos", pa.array([p.position] * len(p.inspection.good), pa.int32()))
                 for p in loaded])
             counts = load_rows(con, contract, batch)
@@ -598,7 +612,7 @@ def _load_chunk(con: Any, chunk: list[Pending], target: IngestTarget) -> None:
             del batch
         records = ChunkRecords()
         for p in chunk:
-            quarantined = _quarantine_rows(p.inspection)
+            quarantined = _quarantine_rows(p.inspection, persons)
             records.add(p.inspection, p.stored, quarantined)
             if p.inspection.outcome.problems and p.inspection.contract is not None:
                 _write_quarantine_csv(target.quarantine, p.inspection, quarantined)
@@ -609,7 +623,8 @@ def _load_chunk(con: Any, chunk: list[Pending], target: IngestTarget) -> None:
         raise
 
 
-def _quarantine_rows(inspection: Inspection) -> list[dict[str, Any]]:
+def _quarantine_rows(inspection: Inspection,
+                     persons: known_names.KnownNames | None = None) -> list[dict[str, Any]]:
     outcome, contract = inspection.outcome, inspection.contract
     if not outcome.problems:
         return []  # most files: no index of their rows needed
@@ -624,9 +639,9 @@ def _quarantine_rows(inspection: Inspection) -> list[dict[str, Any]]:
         unit = values.get(contract.unit_field) if contract else None
         rows.append({
             "sheet": p.sheet, "row_number": p.row_number, "column_name": p.column, "rule_id": p.rule_id,
-            "message_zh": masked_value(contract, None, p.message_zh, values) if contract else p.message_zh,
-            "message_en": masked_value(contract, None, p.message_en, values) if contract else p.message_en,
-            "value_masked": masked_value(contract, field, p.value, values) if contract else None,
+            "message_zh": masked_value(contract, None, p.message_zh, values, persons) if contract else p.message_zh,
+            "message_en": masked_value(contract, None, p.message_en, values, persons) if contract else p.message_en,
+            "value_masked": masked_value(contract, field, p.value, values, persons) if contract else None,
             "unit_name": unit,
         })
     return rows

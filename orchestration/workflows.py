@@ -130,13 +130,21 @@ def contract_report(settings: Settings) -> Path | None:
     return build_data_docs(settings.site / "data_docs", results, files)
 
 
+def audit_key(settings: Settings) -> bytes:
+    """The key the known names were hashed with: the configured one, else the demo key (with another key
+    the names' hashes never match, so nothing is found, never a false finding)."""
+    return settings.secret_key(demo=True)
+
+
 def pii_audit(settings: Settings, *, full: bool = False) -> list[Any]:
-    """Personal data in the warehouse, the site, the exports and the quarantine reports. What a passing audit
-    saw unchanged is not read again (`AuditState`) unless `full`."""
-    from ingest.pii_audit import audit
+    """Personal data (identifiers, address shapes, the natural persons' names ingest has seen) in the
+    warehouse, the site, the exports and the quarantine reports. What a passing audit saw unchanged is not
+    read again (`AuditState`) unless `full`."""
+    from privacy.pii_audit import audit
 
     state = None if full else settings.pii_audit_state
-    return audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine], state)
+    return audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine], state,
+                 audit_key(settings))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -164,7 +172,7 @@ def publish(settings: Settings, as_of: date | None, regions: list[str] | None = 
     when they were built for another date; behind the PII gate; an existing publication is left untouched."""
     from dashboards.site.data import regions as all_regions
     from dashboards.site.publish import publish_region, write_index
-    from ingest.pii_audit import AuditState, scan_files
+    from privacy.pii_audit import AuditState, known_names, scan_files
 
     built = None
     built_for = built_as_of(settings)
@@ -179,6 +187,7 @@ def publish(settings: Settings, as_of: date | None, regions: list[str] | None = 
     # Each publication is scanned before it is renamed into place; its clean files are remembered, so the
     # next gate does not read them again (same bytes, same SHA-256).
     state = AuditState.open(settings.pii_audit_state)
+    names = known_names(settings.warehouse, audit_key(settings))
     with writer_lock(settings.lock, on_wait=on_wait), contextlib.closing(state):
         known = all_regions(settings.warehouse)
         codes = regions or known
@@ -188,7 +197,7 @@ def publish(settings: Settings, as_of: date | None, regions: list[str] | None = 
                             f"no member-unit list for region(s): {', '.join(unknown)}")
         for code in codes:
             outcome = publish_region(settings.site, settings.warehouse, code, built_for,
-                                     gate=lambda folder: list(scan_files(folder, state)),
+                                     gate=lambda folder: list(scan_files(folder, state, names)),
                                      folder_suffix=folder_suffix)
             publications.append(outcome)
             if on_region:

@@ -63,9 +63,9 @@ def _ingest(paths: list[Path], home: Path, rows: int, monkeypatch: pytest.Monkey
         events.append(path.name)
         return real_prepare(path, *args)
 
-    def _load_chunk(con, chunk, target):
+    def _load_chunk(con, chunk, target, *rest):
         events.append([p.inspection.outcome.name for p in chunk])
-        return real_load(con, chunk, target)
+        return real_load(con, chunk, target, *rest)
 
     def load_rows(con, contract, batch):
         batch_rows.append(batch.num_rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.pseudonymise import PREFIX
+from privacy.pseudonymise import PREFIX
 from warehouse.settings import DBT_PROJECT_DIR
 
 

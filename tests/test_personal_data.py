@@ -1,8 +1,10 @@
 from pathlib import Path
 
+import pytest
+
 from data_contracts.identifiers import is_valid_ric, ric_15_to_18
-from ingest.mask import mask_text
-from ingest.pseudonymise import is_pseudonym, pseudonym
+from privacy.mask import AUDIT_KINDS, find_personal_data, mask_text
+from privacy.pseudonymise import is_pseudonym, pseudonym
 from tests.builders import PERSON_ID, PERSON_ID_15
 
 KEY = b"0123456789abcdef-key"
@@ -43,7 +45,7 @@ def test_bank_cards_with_luhn_are_masked():
 
 
 def test_organisation_codes_are_not_personal_data():
-    from ingest.mask import find_personal_data
+    from privacy.mask import find_personal_data
     from tests.builders import uscc
 
     for body in ("11410108000000001", "11410108123456789", "12620900987654321"):
@@ -53,14 +55,14 @@ def test_organisation_codes_are_not_personal_data():
 
 
 def test_letter_suffixed_codes_are_not_cut_into_card_numbers():
-    from ingest.mask import find_personal_data
+    from privacy.mask import find_personal_data
 
     assert not list(find_personal_data("11410108605373408R"))
 
 
 def test_an_id_number_that_also_passes_the_uscc_check_is_still_masked():
     from data_contracts.identifiers import is_valid_uscc
-    from ingest.mask import mask_text
+    from privacy.mask import mask_text
 
     leaked = "62030219990227359X"  # found in the sample: a valid 身份证 that is also a valid USCC
     assert is_valid_uscc(leaked)
@@ -97,7 +99,7 @@ def test_the_pre_filter_never_hides_a_finding(tmp_path: Path) -> None:
     """Text the pre-filter skips has no finding: both paths agree on the sample, planted and random text."""
     import random
 
-    from ingest.mask import _MAY_HOLD, _find_all, find_personal_data
+    from privacy.mask import _MAY_HOLD, _find_all, find_personal_data
 
     rng = random.Random(7)
     noise = ["".join(rng.choice("0123456789 -@.xX（）()+8６") for _ in range(rng.randint(1, 30)))
@@ -124,3 +126,56 @@ def test_pseudonym_values_never_change() -> None:
     assert pseudonym(KEY, "id", PERSON_ID) == "id_cb37a6e5fedcc33146d1b198"
     assert pseudonym(KEY, "name", "张三") == "name_48c0aea8b309370df229a922"
     assert pseudonym(KEY, "phone", "+86 139-1234-5678") == "tel_a92726e3a0bbd1285e1bcb29"
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("我叫王小明，家住金水区文化路88号3栋2单元501室。", "我叫【姓名】，家住【地址】。"),
+    ("本人张三反映幸福小区5号楼2单元302室漏水", "本人【姓名】反映【地址】漏水"),
+    ("联系人李女士要求回电", "联系人【姓名】要求回电"),
+    ("当事人欧阳明华，男，1980年生", "当事人【姓名】，男，1980年生"),
+    ("我是刘建国", "我是【姓名】"),
+    ("举报古田二路158号夜间施工", "举报【地址】夜间施工"),
+    ("张庄村3组有人焚烧秸秆", "【地址】有人焚烧秸秆"),
+    ("车牌豫A12345违停，另一辆京AD12345", "车牌【车牌号】违停，另一辆【车牌号】"),
+    ("QQ:12345678，微信号 wx_abc123", "QQ:【社交账号】，微信号 【社交账号】"),
+    ("退款请打到账号 6228 4800 1234 567", "退款请打到账号 【银行账号】"),
+    ("联系电话13912345678.请回电", "联系电话【手机号】.请回电"),
+    ("电话13912345678.5月5日来电", "电话【手机号】.5月5日来电"),
+    ("座机0371-67881234.2", "座机【电话】.2"),
+])
+def test_names_addresses_plates_accounts_are_masked(text: str, masked: str) -> None:
+    assert mask_text(text) == masked
+
+
+@pytest.mark.parametrize("text", [
+    "当事人销售不合格食品，货值金额1234567.89元。",  # 当事人 followed by a verb
+    "当事人王记面馆（经营者：某某）在天河路经营场所销售",  # a shop, and a road without a number
+    "郑州市惠济区刘寨街道办事处", "文化路街道办事处", "金水区文化路社区居民委员会",  # unit names
+    "惠市监罚〔2025〕999号", "《中华人民共和国食品安全法》第一百二十四条",  # numbers and law text
+    "来电人称天河路某小区停水已超过一天", "汉西一路", "比率0.9371234567890129", "得分93.125",
+    "本人向您反映", "投诉人解释说明情况", "我是安徽人，全日制本科",  # seen in a real hotline export
+])
+def test_unit_names_places_numbers_and_law_text_are_left_alone(text: str) -> None:
+    assert mask_text(text) == text
+    assert [f for f in find_personal_data(text) if f.kind in AUDIT_KINDS] == []
+
+
+def test_the_sample_has_no_address_or_identifier_outside_the_planted_ones(tmp_path: Path) -> None:
+    """Every cell of the bundled sample: the audit's kinds find only the planted phones and ID numbers, never
+    an address shape in unit names, place names or law text (the gate would stop every publication)."""
+    kinds = {f.kind for cell in _sample_cells(tmp_path / "s") for f in find_personal_data(cell)
+             if f.kind in AUDIT_KINDS}
+    assert "address" not in kinds
+
+
+def test_known_names_are_found_by_keyed_hashes_only() -> None:
+    from privacy.names import KnownNames, hash_rows
+
+    rows = hash_rows(KEY, ["张三", "欧阳明华", "Acme Ltd", "郑州某某食品有限公司"])
+    assert len(rows) == 4  # two names and their two initials; a company or a Latin name is not hashed
+    assert all("张" not in h and len(h) == 32 for _, h in rows)
+    known = KnownNames(KEY, {h for k, h in rows if k == "name"}, {h for k, h in rows if k == "initial"})
+    assert known.initials == "张欧"
+    assert known.mask("举报张三和欧阳明华在张家口") == "举报【姓名】和【姓名】在张家口"
+    other = KnownNames(b"another-key-0123456", {h for k, h in rows if k == "name"}, set())
+    assert other.mask("举报张三") == "举报张三"  # without the key nothing is recognised

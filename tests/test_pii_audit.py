@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 from typer.testing import CliRunner
 
-from ingest.pii_audit import audit
 from ingest.pipeline import ingest_file
 from orchestration.cli import app
+from privacy.pii_audit import audit
 from tests.builders import PENALTY_HEADERS, PERSON_ID, person_row, write_csv
 
 runner = CliRunner()
@@ -108,7 +108,7 @@ def test_hash_prefixes_shown_in_reports_are_not_findings(tmp_path):
     """Seen at bench scale: a 12-character prefix of a file hash (a0208875387b) read as a landline and failed
     the gate. Reports show 8 characters, which can never hold a phone, card or ID number."""
     from data_contracts.docs import build_data_docs
-    from ingest.pii_audit import scan_files
+    from privacy.pii_audit import scan_files
 
     shas = ["a0208875387bc572ae645ebabd427b88921fb929b2ace94f17d33c75647d3908",
             "d17212207633777464a8c6f4c7afd1f1e68133b734e9c866ff4f608472d24e24"]
@@ -136,7 +136,7 @@ def test_a_value_held_by_many_rows_is_one_finding_with_its_count(tmp_path, targe
 def test_the_fraction_of_a_decimal_number_is_not_a_card_number():
     """Seen at bench scale: a score written at full precision in scorecard.xlsx (<v>0.9371234567890129</v>) has a
     16-digit fraction that passed the Luhn check and stopped the publication. The same digits alone still count."""
-    from ingest.mask import find_personal_data
+    from privacy.mask import find_personal_data
 
     digits = "937123456789012"
     digits += next(str(d) for d in range(10) if _luhn_ok(digits + str(d)))
@@ -146,6 +146,6 @@ def test_the_fraction_of_a_decimal_number_is_not_a_card_number():
 
 
 def _luhn_ok(digits: str) -> bool:
-    from ingest.mask import _luhn
+    from privacy.mask import _luhn
 
     return _luhn(digits)

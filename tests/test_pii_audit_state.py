@@ -1,4 +1,4 @@
-"""The PII audit remembers what passed (ingest.pii_audit.AuditState) and reads only what changed since: a value
+"""The PII audit remembers what passed (privacy.pii_audit.AuditState) and reads only what changed since: a value
 planted after a passing audit — in place, in a new file's rows, in a file — is still found; an unchanged
 warehouse is not read again; a change of the detector forgets everything. Files are searched piece by piece,
 with the same findings as the whole text."""
@@ -12,11 +12,11 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from ingest import pii_audit
-from ingest.mask import find_personal_data
-from ingest.pii_audit import audit, find_in_text
 from ingest.pipeline import ingest_file
 from orchestration.cli import app
+from privacy import pii_audit
+from privacy.mask import find_personal_data
+from privacy.pii_audit import audit, find_in_text
 from tests.builders import PENALTY_HEADERS, PERSON_ID, person_row, write_csv
 
 runner = CliRunner()
@@ -46,11 +46,11 @@ def _count_scans(monkeypatch, params_read: list | None = None) -> list[str]:
     scanned: list[str] = []
     real = pii_audit._scan_column
 
-    def spy(con, state, relation, location, column, where, params):
+    def spy(con, state, relation, location, column, where, params, *names):
         scanned.append(location)
         if params_read is not None:
             params_read.append(params)
-        yield from real(con, state, relation, location, column, where, params)
+        yield from real(con, state, relation, location, column, where, params, *names)
 
     monkeypatch.setattr(pii_audit, "_scan_column", spy)
     return scanned
@@ -64,7 +64,8 @@ def test_an_unchanged_warehouse_and_site_are_not_read_again(audited, monkeypatch
     scanned = _count_scans(monkeypatch)
     files: list[Path] = []
     real_file = pii_audit._scan_file
-    monkeypatch.setattr(pii_audit, "_scan_file", lambda path, data: files.append(path) or real_file(path, data))
+    monkeypatch.setattr(pii_audit, "_scan_file",
+                        lambda path, data, *names: files.append(path) or real_file(path, data, *names))
     assert audit(settings.warehouse, [settings.site], state) == []
     assert scanned == [] and files == []
     assert audit(settings.warehouse, [settings.site]) == []  # without a state: everything is read

@@ -17,7 +17,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from ingest.pii_audit import vendor_asset_hashes
+from privacy.pii_audit import vendor_asset_hashes
 from tests.browser import ARTIFACTS, PageReport, browser_page
 from tests.builders import PENALTY_HEADERS, penalty_row, write_csv
 from tests.conftest import TEST_KEY
@@ -30,14 +30,16 @@ pytestmark = pytest.mark.slow
 
 
 def _planted_files(folder: Path) -> list[Path]:
-    """A suspected-crime penalty (a 应移未移 clue) and an overdue 12345 ticket whose text is a script."""
+    """A suspected-crime penalty (a 应移未移 clue) whose company name is a script, and an overdue 12345 ticket
+    whose number is one (free text is no longer published: the fields shown carry the script)."""
     penalty = write_csv(folder / "惠济区市场监管局_XSS.csv", [*PENALTY_HEADERS, "是否涉嫌犯罪"], [penalty_row(**{
         "行政处罚决定书文号": "惠市监罚〔2025〕999号", "违法事实": f"当事人销售假药。{XSS}",
+        "行政相对人名称": f"郑州某某药房{XSS}",
         "处罚决定日期": "2025-06-02",
         "处罚有效期": "2026-06-02", "录入日期": "2025-06-04", "是否涉嫌犯罪": "是"})])
     hotline = write_csv(folder / "12345_XSS.csv",
                         ["工单编号", "来源渠道", "行政区划代码", "受理时间", "诉求类型", "诉求内容", "承办单位"],
-                        [{"工单编号": "RX2025XSS0001", "来源渠道": "12345", "行政区划代码": REGION,
+                        [{"工单编号": f"RX2025XSS0001{XSS}", "来源渠道": "12345", "行政区划代码": REGION,
                           "受理时间": "2025-03-03 09:00:00", "诉求类型": "投诉", "诉求内容": f"反映噪声扰民{XSS}",
                           "承办单位": "郑州市惠济区市场监督管理局"}])
     return [penalty, hotline]
@@ -139,12 +141,12 @@ def test_every_page_renders_in_chromium_without_console_errors(published):
     assert len(list(shots.glob("*.png"))) == len(pages)
 
 
-def test_script_in_violation_facts_and_hotline_content_is_shown_as_text(published):
+def test_script_in_a_party_name_and_a_ticket_number_is_shown_as_text(published):
     settings, _ = published
     folder = _publication(settings)
     report = PageReport()
     with browser_page(report) as page:
-        for name, expected in (("clues.html", f"当事人销售假药。{XSS}"), ("timeliness.html", f"反映噪声扰民{XSS}")):
+        for name, expected in (("clues.html", f"郑州某某药房{XSS}"), ("timeliness.html", f"RX2025XSS0001{XSS}")):
             page.goto((folder / name).as_uri())
             page.wait_for_load_state("load")
             page.wait_for_timeout(300)

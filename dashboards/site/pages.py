@@ -236,10 +236,11 @@ def clues(data: PublicationData) -> Page:
         Column("当事人", "party_display_name"), Column("涉嫌罪名", "offence"),
         Column("线索依据", "evidence_zh"), Column("测得数值", "measured_value", number, True),
         Column("追诉标准", "threshold", number, True), Column("单位", "unit"),
-        Column("数值来源", "value_source"), Column("违法事实", "violation_facts"),
+        Column("数值来源", "value_source"),
         Column("法律依据", "legal_basis_zh"), Column("状态", "clue_status"),
     ], rows(frame), empty="无应移未移线索", css="wide"),
-        intro="自然人当事人仅显示为“自然人”；违法事实中的个人信息已在入库时遮蔽。"))
+        intro="自然人当事人仅显示为“自然人”；案情以涉嫌罪名与触发规则概括，不刊载违法事实原文，"
+              "请凭决定书文号查阅案卷。"))
     return page
 
 
@@ -291,12 +292,13 @@ def timeliness(data: PublicationData) -> Page:
     page.sections.append(Section(f"逾期事项清单（{len(overdue)} 项）", table([
         Column("义务类型", lambda r: KIND_ZH.get(r["obligation_kind"], r["obligation_kind"])),
         Column("责任单位", "responsible_unit_name"), Column("文书/工单编号", "source_key"),
-        Column("事由", "subject_summary"), Column("起算日期", "anchor_date", day),
+        Column("事由类别", "subject_summary"), Column("起算日期", "anchor_date", day),
         Column("截止日期", "due_date", day), Column("答复日期", "replied_date", day),
         Column("状态", "status"), Column("逾期天数", "days_past_due", count, True),
         Column("期限依据", "due_date_basis"),
     ], overdue, empty="无逾期事项", css="wide"),
-        intro="逾期未回复在前，按逾期天数由多到少排列。本清单亦以 Excel 文件随本期发布：overdue.xlsx。"))
+        intro="逾期未回复在前，按逾期天数由多到少排列。事由类别为诉求类型或监督类型，不刊载诉求原文，"
+              "请凭文书/工单编号查阅。本清单亦以 Excel 文件随本期发布：overdue.xlsx。"))
     return page
 
 

@@ -110,7 +110,7 @@ def _write_exports(pub: site_data.PublicationData, out: Path) -> list[str]:
                for r in pub["overdue"].to_dicts()]
     write_workbook(out / "overdue.xlsx", [Sheet("逾期事项", [
         XColumn("义务类型", "kind_zh", "text", 18), XColumn("责任单位", "responsible_unit_name", "text", 30),
-        XColumn("文书/工单编号", "source_key", "text", 24), XColumn("事由", "subject_summary", "text", 40),
+        XColumn("文书/工单编号", "source_key", "text", 24), XColumn("事由类别", "subject_summary", "text", 16),
         XColumn("起算日期", "anchor_date", "date", 12), XColumn("截止日期", "due_date", "date", 12),
         XColumn("答复日期", "replied_date", "date", 12), XColumn("状态", "status", "text", 12),
         XColumn("逾期天数", "days_past_due", "int", 10), XColumn("期限依据", "due_date_basis", "text", 40)], overdue)],

@@ -1,6 +1,6 @@
 -- The overdue list a publication shows: every reply duty past its due date (逾期未回复, or 逾期回复 replied
--- late), with a short subject — the 12345/12309 诉求内容 (masked at ingest) or the supervision type — so the
--- responsible unit can find the item. Most overdue first.
+-- late), with a short category — the ticket's 诉求类型 or the document's 监督类型 — beside its number, so the
+-- responsible unit can find the item. Never the citizen's own words: 诉求内容 stays out of publications.
 
 with
 
@@ -51,10 +51,7 @@ final as (
         end as due_date_basis,
         coalesce(obligations.responsible_unit_name, obligations.responsible_name_as_written)
             as responsible_unit_name,
-        case
-            when hotline_tickets.content is not null then substring(hotline_tickets.content, 1, 200)
-            else obligations.supervision_type
-        end as subject_summary
+        coalesce(hotline_tickets.request_type, obligations.supervision_type) as subject_summary
     from obligations
     left join hotline_tickets
         on

@@ -2,8 +2,11 @@
 
 Every text column of every table (the landing archive is outside the warehouse and is not scanned) and
 every file of the site and exports is searched with the same detector that masks text at ingest
-(`ingest.mask.find_personal_data`, with check-digit validation). `liandong build` and `publish` run it
-as a gate: any finding fails the run with its locations.
+(`privacy.mask.find_personal_data`, with check-digit validation; the kinds in `mask.AUDIT_KINDS`: identifiers
+and address shapes) and, given the key, for the natural persons' names known from the ledgers' party fields
+(`privacy.names`: candidate 2–4 character Han sequences are hashed with the key and looked up in the set of
+known names' hashes). `liandong build` and `publish` run it as a gate: any finding fails the run with its
+locations.
 
 At province scale a full scan takes minutes and `publish` repeats it right after `build`, so a passing
 audit remembers what it checked (`AuditState`, a small DuckDB file in the home holding only hashes and
@@ -11,7 +14,7 @@ counts): per table (or per input file, or per region, of a table with such a col
 columns, the MD5 of each distinct candidate value found clean and the SHA-256 of each clean file. What is
 unchanged is not read again; any change of content — an update in place included — changes the
 fingerprint and is scanned. A change of the detector's code (or of the year, which bounds birth dates)
-forgets everything.
+forgets everything. Names learned after a value was found clean are checked against it by `--full`.
 """
 
 from __future__ import annotations
@@ -29,15 +32,29 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ingest.mask import SAFE_WHOLE_VALUE, Finding, find_personal_data
+from privacy.mask import AUDIT_KINDS, SAFE_WHOLE_VALUE, Finding, find_personal_data, find_shapes
+from privacy.names import TABLE as NAMES_TABLE
+from privacy.names import KnownNames
 from warehouse.connection import duckdb_config
 
 # Values with a run of 7+ digits, an 'X'-terminated ID or an '@' are the only candidates: DuckDB filters
 # them before Python validates check digits, so large tables stay cheap to scan. A value that is wholly a
 # pseudonym or a content hash is never a finding (mask.SAFE_WHOLE_VALUE), so it is not fetched;
 # each distinct value is checked once, reported with its first row and how many rows hold it.
-_CANDIDATE_SQL = (r"regexp_matches({col}, '\d{{7,}}|\d{{17}}[Xx]|@')"
+_CANDIDATE_SQL = (r"regexp_matches({col}, '\d{{7,}}|\d{{17}}[Xx]|@{more}')"
                   " and not regexp_matches({col}, '" + SAFE_WHOLE_VALUE.replace("{", "{{").replace("}", "}}") + "')")
+# Values that may hold an address shape (privacy.mask checks the shape): a road, community or village word
+# followed by a number, a building or unit number, or a word that introduces an address.
+_NUM_RE2 = "[0-9０-９一二三四五六七八九十百零〇两]"
+ADDRESS_RE2 = (f"(路|街|大道|巷|胡同|弄|小区|花园|家园|公寓|新村|社区|苑|大厦|广场|村){_NUM_RE2}"
+               f"|{_NUM_RE2}(号楼|栋|幢|单元)|家住|住在|现住|居住|住址|地址")
+
+
+def _candidate_sql(col: str, names: KnownNames | None) -> str:
+    more = "|" + ADDRESS_RE2
+    if names and names.initials_pattern:
+        more += "|" + names.initials_pattern + "[\\x{4e00}-\\x{9fff}]"
+    return _CANDIDATE_SQL.format(col=col, more=more.replace("'", "''"))
 TEXT_SUFFIXES = {".html", ".htm", ".csv", ".json", ".txt", ".md", ".js", ".svg", ".xml", ".tsv"}
 MAX_FINDINGS = 1000
 # The memory of clean values only saves work, so it is bounded: past this many hashes (about 30 bytes each on
@@ -47,12 +64,13 @@ MAX_CLEAN_VALUES = 25_000_000
 # new file rescans only its rows, and a mart rebuilt after one region's new file only that region's rows.
 PARTITION_COLUMNS = ("_file_sha256", "file_sha256", "region_code")
 
-# Files are searched piece by piece. No detector pattern or safe token (ingest.mask) can contain one of
+# Files are searched piece by piece. No detector pattern or safe token (privacy.mask) can contain one of
 # these characters, and each reads as "not a digit, letter or dot" to every lookaround there, exactly like
 # the end of the text; so the findings of the pieces are the findings of the whole text. A piece can only
 # hold a finding if it has an '@', 7 digits in a row, or a mobile or card number written with separators.
 _BOUNDARY = re.compile(r"[<>\"',;:=\[\]{}/\t\r\n]")
 _CANDIDATE = re.compile(r"@|\d{7}|1[3-9]\d[- ]?\d{4}[- ]?\d{4}|(?:\d[ -]?){15,18}\d")
+_ADDRESS_CANDIDATE = re.compile(ADDRESS_RE2)
 
 
 @dataclass(frozen=True)
@@ -75,9 +93,9 @@ def _hide(text: str) -> str:
 def detector_version() -> str:
     """Changes whenever what counts as a finding may change: the detector's code, or the year."""
     from data_contracts import identifiers
-    from ingest import mask
+    from privacy import mask, names
 
-    parts = [Path(m.__file__).read_bytes() for m in (mask, identifiers)] + [Path(__file__).read_bytes()]
+    parts = [Path(m.__file__).read_bytes() for m in (mask, names, identifiers)] + [Path(__file__).read_bytes()]
     return hashlib.sha256(b"\0".join(parts) + str(date.today().year).encode()).hexdigest()
 
 
@@ -183,22 +201,30 @@ def _fingerprints(con: duckdb.DuckDBPyConnection, relation: str, columns: list[s
     return {p: f"{head}:{n}:{s}" for p, n, s in rows}
 
 
+def findings_in_value(value: str, names: KnownNames | None = None) -> list[Finding]:
+    """What the audit reports in one value: identifiers, address shapes and known names."""
+    found = [f for f in find_personal_data(value) if f.kind in AUDIT_KINDS]
+    if names:
+        found += [f for f in names.find(value) if not any(f.start < g.end and g.start < f.end for g in found)]
+    return found
+
+
 def _scan_column(con: duckdb.DuckDBPyConnection, state: AuditState, relation: str, location: str, column: str,
-                 where: str, params: list[object]) -> Iterator[PiiFinding]:
+                 where: str, params: list[object], names: KnownNames | None = None) -> Iterator[PiiFinding]:
     """The column's distinct candidate values first, then only those not yet found clean: the clean-value
     memory holds millions of hashes, and joining it to every column (most have no candidate) cost ~1 s each."""
     col = f'"{column}"'
     con.execute(
         f"create or replace temp table _candidates as select min(rowid) as first_row, count(*) as n, "
         f"{col} as value, md5({col}) as h from {relation} "
-        f"where {where} and {_CANDIDATE_SQL.format(col=col)} group by {col}", params)
+        f"where {where} and {_candidate_sql(col, names)} group by {col}", params)
     if not con.execute("select count(*) from _candidates").fetchone()[0]:
         return
     rows = con.execute("select first_row, n, value, h from _candidates c "
                        "where not exists (select 1 from clean_values v where v.h = c.h) order by 1").fetchall()
     clean: list[str] = []
     for rowid, n, value, h in rows:
-        found = list(find_personal_data(str(value)))
+        found = findings_in_value(str(value), names)
         if not found:
             clean.append(h)
         place = f"rowid {rowid}" + (f"（共 {n} 行 / {n} rows）" if n > 1 else "")
@@ -208,7 +234,7 @@ def _scan_column(con: duckdb.DuckDBPyConnection, state: AuditState, relation: st
 
 
 def _scan_table(con: duckdb.DuckDBPyConnection, state: AuditState, schema: str, table: str,
-                columns: list[str]) -> Iterator[PiiFinding]:
+                columns: list[str], names: KnownNames | None = None) -> Iterator[PiiFinding]:
     relation = f'wh."{schema}"."{table}"'
     name = f"{schema}.{table}"
     part = next((p for p in PARTITION_COLUMNS if p in _all_columns(con, schema, table)), None)
@@ -224,14 +250,27 @@ def _scan_table(con: duckdb.DuckDBPyConnection, state: AuditState, schema: str, 
         where, params = "true", []
     found = False
     for column in columns:
-        for finding in _scan_column(con, state, relation, f"{name}.{column}", column, where, params):
+        for finding in _scan_column(con, state, relation, f"{name}.{column}", column, where, params, names):
             found = True
             yield finding
     if not found:
         state.passed(name, now)
 
 
-def scan_warehouse(path: Path, state: AuditState | None = None) -> Iterator[PiiFinding]:
+def known_names(path: Path, key: bytes | None) -> KnownNames | None:
+    """The known names' hashes of the warehouse at `path` (None without a key or a warehouse)."""
+    if key is None or not path.exists():
+        return None
+    con = duckdb.connect(config=duckdb_config())
+    try:
+        con.execute(f"attach '{_sql_text(path)}' as wh (read_only)")
+        return KnownNames.load(con, key, f"wh.{NAMES_TABLE}")
+    finally:
+        con.close()
+
+
+def scan_warehouse(path: Path, state: AuditState | None = None,
+                   names: KnownNames | None = None) -> Iterator[PiiFinding]:
     """Findings in every text column of every table; with a state, only in what changed since it passed."""
     if not path.exists():
         return
@@ -241,7 +280,7 @@ def scan_warehouse(path: Path, state: AuditState | None = None) -> Iterator[PiiF
     con.execute(f"attach '{_sql_text(path)}' as wh (read_only)")
     try:
         for (schema, table), columns in _text_columns(con).items():
-            yield from _scan_table(con, state, schema, table, columns)
+            yield from _scan_table(con, state, schema, table, columns, names)
     finally:
         con.execute("detach wh")
         if own:
@@ -289,8 +328,9 @@ def _piece_start(text: str, pos: int) -> int:
         width *= 8
 
 
-def find_in_text(text: str) -> Iterator[Finding]:
-    """`find_personal_data` over `text`, run only on the pieces that can hold a finding (same findings)."""
+def find_in_text(text: str, names: KnownNames | None = None) -> Iterator[Finding]:
+    """The audit's findings over `text`: identifiers run only on the pieces that can hold one (same findings);
+    address shapes and known names over the whole text when it has a candidate."""
     end = -1
     for m in _CANDIDATE.finditer(text):
         if m.start() < end:
@@ -298,23 +338,28 @@ def find_in_text(text: str) -> Iterator[Finding]:
         start = _piece_start(text, m.start())
         stop = _BOUNDARY.search(text, m.end())
         end = stop.start() if stop else len(text)
-        yield from find_personal_data(text[start:end])
+        yield from (f for f in find_personal_data(text[start:end]) if f.kind in AUDIT_KINDS)
+    if _ADDRESS_CANDIDATE.search(text):
+        yield from (f for f in find_shapes(text) if f.kind == "address")
+    if names:
+        yield from names.find(text)
 
 
-def _scan_file(path: Path, data: bytes) -> Iterator[PiiFinding]:
+def _scan_file(path: Path, data: bytes, names: KnownNames | None = None) -> Iterator[PiiFinding]:
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         text = data.decode("utf-8", errors="replace")
         for lineno, line in enumerate(text.splitlines(), start=1):
-            for f in find_in_text(line):
+            for f in find_in_text(line, names):
                 yield PiiFinding(str(path), f"line {lineno}", f.kind, _hide(f.text))
     elif suffix == ".xlsx":
         for part, text in _xlsx_texts(path):
-            for f in find_in_text(text):
+            for f in find_in_text(text, names):
                 yield PiiFinding(str(path), part, f.kind, _hide(f.text))
 
 
-def scan_files(root: Path, state: AuditState | None = None) -> Iterator[PiiFinding]:
+def scan_files(root: Path, state: AuditState | None = None,
+               names: KnownNames | None = None) -> Iterator[PiiFinding]:
     """Findings in every file under `root`; with a state, files already found clean (same bytes) are skipped
     and clean ones are remembered."""
     if not root.exists():
@@ -325,19 +370,22 @@ def scan_files(root: Path, state: AuditState | None = None) -> Iterator[PiiFindi
         if (path.suffix == ".js" and sha in vendor_asset_hashes()) or (state and sha in state.files):
             continue
         found = False
-        for finding in _scan_file(path, data):
+        for finding in _scan_file(path, data, names):
             found = True
             yield finding
         if state and not found:
             state.file_passed(sha)
 
 
-def audit(warehouse: Path, folders: list[Path], state_path: Path | None = None) -> list[PiiFinding]:
+def audit(warehouse: Path, folders: list[Path], state_path: Path | None = None,
+          key: bytes | None = None) -> list[PiiFinding]:
     """All findings (at most MAX_FINDINGS) in the warehouse and the given folders; with `state_path`, what a
-    passing audit saw unchanged is not read again (see AuditState)."""
+    passing audit saw unchanged is not read again (see AuditState); with the pseudonymisation `key`, the
+    natural persons' names known from the ledgers are searched for too."""
     findings: list[PiiFinding] = []
+    names = known_names(warehouse, key)
     state = AuditState.open(state_path)
-    sources = [scan_warehouse(warehouse, state), *(scan_files(f, state) for f in folders)]
+    sources = [scan_warehouse(warehouse, state, names), *(scan_files(f, state, names) for f in folders)]
     try:
         for source in sources:
             for finding in source:

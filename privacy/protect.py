@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from data_contracts.model import Condition, Contract
-from ingest.mask import mask_identifiers, mask_text, name_order, replace_names
-from ingest.pseudonymise import pseudonym
+from privacy.mask import mask_identifiers, mask_text, name_order, replace_names
+from privacy.names import KnownNames
+from privacy.pseudonymise import pseudonym
 
 NAME_TAGS = {"party_name": "【当事人】", "legal_rep_name": "【法定代表人】", "caller_name": "【来电人】"}
 HIDDEN = "【个人信息已隐去】"
@@ -81,8 +82,16 @@ def person_names(contract: Contract, values: dict[str, Any]) -> dict[str, str]:
     return _names(plan, _personal(plan, values), values)
 
 
-def protect_row(contract: Contract, values: dict[str, Any], key: bytes) -> dict[str, Any]:
-    """The row with personal fields pseudonymised and free text masked (the row's person names too)."""
+def _mask(text: str, names: list[tuple[str, str]], known: KnownNames | None) -> str:
+    """The row's own names first (they get their role's tag), then identifiers and shapes, then known names."""
+    out = mask_identifiers(replace_names(text, names))
+    return known.mask(out) if known else out
+
+
+def protect_row(contract: Contract, values: dict[str, Any], key: bytes,
+                known: KnownNames | None = None) -> dict[str, Any]:
+    """The row with personal fields pseudonymised and free text masked: the row's person names, identifiers,
+    names after 我叫/联系人…, addresses, plates, accounts, and the persons `known` from any ledger."""
     plan = _plan(contract)
     out = dict(values)
     personal = _personal(plan, values)
@@ -94,20 +103,23 @@ def protect_row(contract: Contract, values: dict[str, Any], key: bytes) -> dict[
         if name in personal:
             out[name] = pseudonym(key, kind, str(v))
         elif is_text:
-            out[name] = replace_names(mask_identifiers(str(v)), names)
+            out[name] = _mask(str(v), names, known)
     for name in plan.text:
         v = values.get(name)
         if v is not None:
-            out[name] = replace_names(mask_identifiers(str(v)), names)
+            out[name] = _mask(str(v), names, known)
     return out
 
 
-def masked_value(contract: Contract, field: str | None, value: str | None, values: dict[str, Any]) -> str | None:
-    """A cell value safe to store in the quarantine: personal fields hidden, free text masked."""
+def masked_value(contract: Contract, field: str | None, value: str | None, values: dict[str, Any],
+                 known: KnownNames | None = None) -> str | None:
+    """A cell value safe to store in the quarantine: personal fields hidden, free text masked (the persons
+    `known` from any ledger too)."""
     if value is None:
         return None
     plan = _plan(contract)
     personal = _personal(plan, values)
     if field and field in personal:
         return HIDDEN
-    return mask_text(str(value), _names(plan, personal, values))
+    out = mask_text(str(value), _names(plan, personal, values))
+    return known.mask(out) if known else out

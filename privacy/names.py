@@ -1,0 +1,144 @@
+"""Natural persons' names known from the ledgers' party fields, kept only as keyed hashes.
+
+Ingest records, for every natural person's name in a party field (当事人 of a 自然人, 法定代表人, 来电人), the
+HMAC-SHA256 (configured key) of the name and of its first character in `meta.person_name_hashes`. Nobody
+without the key can test a guess against them. With the key, a text is searched by hashing its candidate 2–4
+character Han sequences and looking each up in the set: the cost depends on the text, never on how many names
+are known. Candidates start at a character that begins some known name (recovered once by hashing every CJK
+character), which skips most positions.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import duckdb
+
+from privacy.mask import Finding
+
+TABLE = "meta.person_name_hashes"
+DDL = f"create table if not exists {TABLE} (kind varchar, h varchar, primary key (kind, h))"
+_HAN_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_CJK = range(0x4E00, 0xA000)
+MIN_CHARS, MAX_CHARS = 2, 4
+
+
+def _digest(key: bytes, kind: str, value: str) -> str:
+    return hmac.digest(key, f"person_{kind}:{value}".encode(), "sha256").hex()[:32]
+
+
+@lru_cache(maxsize=1 << 16)
+def name_hash(key: bytes, name: str) -> str:
+    """The keyed hash of a name as written in a party field (spaces and full-width forms folded)."""
+    return _digest(key, "name", name)
+
+
+def canonical_name(value: str) -> str | None:
+    """The form that is hashed: a 2–4 character Han name, or None (a company, a code, a Latin name)."""
+    v = "".join(unicodedata.normalize("NFKC", value).split())
+    return v if _HAN_NAME.match(v) and "·" not in v else None
+
+
+def hash_rows(key: bytes, names: Iterable[str]) -> list[tuple[str, str]]:
+    """(kind, hash) rows for `meta.person_name_hashes`: the name ('name') and its first character ('initial')."""
+    rows: set[tuple[str, str]] = set()
+    for raw in names:
+        name = canonical_name(raw)
+        if name:
+            rows.add(("name", name_hash(key, name)))
+            rows.add(("initial", _digest(key, "initial", name[0])))
+    return sorted(rows)
+
+
+def store(con: duckdb.DuckDBPyConnection, key: bytes, names: Iterable[str]) -> None:
+    """Add the names' hashes to the warehouse (inside the caller's transaction; known hashes are kept once)."""
+    rows = hash_rows(key, names)
+    if not rows:
+        return
+    con.execute(DDL)
+    con.executemany(f"insert or ignore into {TABLE} values (?, ?)", rows)
+
+
+class KnownNames:
+    """The set of known names' hashes and the characters they start with; `find` yields their occurrences."""
+
+    def __init__(self, key: bytes, names: set[str], initials: set[str]) -> None:
+        self.key = key
+        self.names = names
+        self.initials_hashed = initials
+        self.initials = "".join(chr(c) for c in _CJK if _digest(key, "initial", chr(c)) in initials)
+        self._compile()
+
+    def _compile(self) -> None:
+        chars = re.escape(self.initials)
+        # Every position where a known initial starts a run of 2–4 Han characters (overlapping: a lookahead).
+        self._candidates = re.compile(f"(?=([{chars}][\u4e00-\u9fff]{{1,3}}))") if chars else None
+        self._masked: dict[str, str] = {}  # ledgers repeat short texts (unit names, 处罚依据): mask each once
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection, key: bytes, table: str = TABLE) -> KnownNames:
+        """The known names of a warehouse connection (empty when the table does not exist yet)."""
+        try:
+            rows = con.execute(f"select kind, h from {table}").fetchall()
+        except duckdb.CatalogException:  # nobody known yet
+            rows = []
+        return cls(key, {h for k, h in rows if k == "name"}, {h for k, h in rows if k == "initial"})
+
+    def add(self, names: Iterable[str]) -> None:
+        """Learn names (of the chunk being loaded) so its own rows' texts are masked for them too."""
+        grew = False
+        for raw in names:
+            name = canonical_name(raw)
+            if not name:
+                continue
+            self.names.add(name_hash(self.key, name))
+            if name[0] not in self.initials:
+                self.initials_hashed.add(_digest(self.key, "initial", name[0]))
+                self.initials += name[0]
+                grew = True
+        if grew:
+            self._compile()
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+    @property
+    def initials_pattern(self) -> str | None:
+        """A character class (RE2 and Python) of the known initials, for SQL pre-filters; None when none."""
+        return f"[{self.initials}]" if self.initials else None
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Each occurrence of a known name in `text` (the longest at a position; spans never overlap)."""
+        if not self.names or self._candidates is None or not text:
+            return
+        end = -1
+        for m in self._candidates.finditer(text):
+            start = m.start()
+            if start < end:
+                continue
+            run = m.group(1)
+            for length in range(len(run), MIN_CHARS - 1, -1):
+                if name_hash(self.key, run[:length]) in self.names:
+                    end = start + length
+                    yield Finding("person_name", start, end, run[:length])
+                    break
+
+    def mask(self, text: str, tag: str = "【姓名】") -> str:
+        """`text` with every known name replaced by `tag` (memoised until names are added; bounded)."""
+        if not text or not self.names:
+            return text
+        cache_key = text + "\0" + tag
+        done = self._masked.get(cache_key)
+        if done is not None:
+            return done
+        out = text
+        for f in reversed(list(self.find(text))):
+            out = out[: f.start] + tag + out[f.end:]
+        if len(self._masked) >= 1 << 15:
+            self._masked.clear()
+        self._masked[cache_key] = out
+        return out
