@@ -295,18 +295,25 @@ def publish_site(settings: Any, as_of: date | None, regions: list[str] | None) -
         built_for = marts_as_of(settings.warehouse)
     else:
         pii_gate(settings)
-    assert built_for is not None
+    if built_for is None:
+        raise UserError("没有成功的构建记录，无法发布：请先运行 liandong build 并确认构建成功",
+                        "no successful build is recorded, so nothing can be published: run liandong build")
     outcomes = []
     # Each publication is scanned before it is renamed into place; its clean files are remembered, so the
     # next gate does not read them again (same bytes, same SHA-256).
     state = AuditState.open(settings.pii_audit_state)
     with writer_lock(settings.lock, on_wait=_wait_message), contextlib.closing(state):
         known = all_regions(settings.warehouse)
+        if not known:
+            raise UserError("没有可发布的内容：仓库中既没有成员单位名单，也没有任何地区的已入库数据；"
+                            "请先用 liandong ingest 载入台账，再运行 liandong build",
+                            "nothing to publish: the warehouse has no member-unit list and no rows loaded for "
+                            "any region; load files with liandong ingest, then run liandong build")
         codes = regions or known
         unknown = sorted(set(codes) - set(known))
         if unknown:
-            raise UserError(f"仓库中没有这些行政区划的成员单位名单：{'、'.join(unknown)}",
-                            f"no member-unit list for region(s): {', '.join(unknown)}")
+            raise UserError(f"仓库中没有这些行政区划的数据（成员单位名单或台账）：{'、'.join(unknown)}",
+                            f"no member-unit list or ledger rows for region(s): {', '.join(unknown)}")
         for code in codes:
             with console.status(f"发布 {code} …"):
                 outcome = publish_region(settings.site, settings.warehouse, code, built_for,

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from dashboards.site import figures
 from dashboards.site.data import PublicationData
 from dashboards.site.formats import NO_DATA, count, count_change, day, number, pct, points, points_change, ratio
-from dashboards.site.html import Column, Page, Section, e, kpi_cards, link, paragraph, table
+from dashboards.site.html import Column, Page, Section, e, grouped_table, kpi_cards, link, paragraph, table
 
 KIND_ZH = {
     "supervision_reply": "检察建议/检察意见办复", "police_review": "公安机关审查移送案件",
@@ -28,6 +28,7 @@ KIND_ZH = {
 FEED_ZH = {"penalty_ledger": "行政处罚台账", "supervision_ledger": "行政检察监督台账",
            "hotline_exchange": "12345/12309 双推送", "member_units": "成员单位名单"}
 TREND_MONTHS = 24
+MIN_ITEMS_TO_COMPARE = 20  # a year-on-year change of a rate over fewer items is noise, not a trend
 HEATMAP_MONTHS = 12
 
 
@@ -99,28 +100,41 @@ def overview(data: PublicationData) -> Page:
     q = data["quality"]
     q_loaded, q_total = int(q["rows_loaded"].sum() or 0), int((q["rows_loaded"] + q["rows_quarantined"]).sum() or 0)
     period = f"{y}年1–{m}月"
+
+    def compare(now: float | None, before: float | None, n_now: int, n_before: int, unit: str = "件") -> str:
+        """Change against the same months of last year, only when both periods have enough items."""
+        counts = f"（本期 {count(n_now)} {unit}，上年同期 {count(n_before)} {unit}）"
+        if n_now < MIN_ITEMS_TO_COMPARE or n_before < MIN_ITEMS_TO_COMPARE:
+            return f"— 样本不足 {MIN_ITEMS_TO_COMPARE} {unit}，不作比较{counts}"
+        return points_change(now, before) + counts
+
+    def due_items(kinds: list[str], year: int) -> int:
+        return sum(sums(o, "due_year", "due_month", year, m, due, {"obligation_kind": kinds}).values())
+
     rate_t = ratio(now_t["transferred_cases"], now_t["should_transfer_cases"])
+    sup, push = ["supervision_reply"], ["hotline_push", "hotline_feedback"]
     cards = [
         ("行刑衔接移送率", pct(rate_t),
-         points_change(rate_t, ratio(before_t["transferred_cases"], before_t["should_transfer_cases"])),
+         compare(rate_t, ratio(before_t["transferred_cases"], before_t["should_transfer_cases"]),
+                 now_t["should_transfer_cases"], before_t["should_transfer_cases"]),
          f"{period}决定的应当移送案件 {count(now_t['should_transfer_cases'])} 件，已移送 "
          f"{count(now_t['transferred_cases'])} 件"),
         ("应移未移线索（件）", count(now_c["clue_cases"]), count_change(now_c["clue_cases"], before_c["clue_cases"]),
-         f"{period}决定、截至统计日仍未移送的应当移送案件"),
-        ("检察建议/意见到期办复率", pct(timeliness(["supervision_reply"], y)),
-         points_change(timeliness(["supervision_reply"], y), timeliness(["supervision_reply"], y - 1)),
+         f"{period}决定、截至统计日仍未移送的应当移送案件（线索增加为不利变化）", "lower"),
+        ("检察建议/意见到期办复率", pct(timeliness(sup, y)),
+         compare(timeliness(sup, y), timeliness(sup, y - 1), due_items(sup, y), due_items(sup, y - 1), "项"),
          f"{period}到期的办复义务"),
-        ("双推送双反馈到期办复率", pct(timeliness(["hotline_push", "hotline_feedback"], y)),
-         points_change(timeliness(["hotline_push", "hotline_feedback"], y),
-                       timeliness(["hotline_push", "hotline_feedback"], y - 1)),
+        ("双推送双反馈到期办复率", pct(timeliness(push, y)),
+         compare(timeliness(push, y), timeliness(push, y - 1), due_items(push, y), due_items(push, y - 1), "项"),
          f"{period}到期的推送与反馈"),
         ("12345 按期办结率", pct(ratio(now_h["closed_on_time"], now_h["tickets_due"])),
-         points_change(ratio(now_h["closed_on_time"], now_h["tickets_due"]),
-                       ratio(before_h["closed_on_time"], before_h["tickets_due"])),
+         compare(ratio(now_h["closed_on_time"], now_h["tickets_due"]),
+                 ratio(before_h["closed_on_time"], before_h["tickets_due"]),
+                 now_h["tickets_due"], before_h["tickets_due"]),
          f"{period}受理的工单"),
         ("12345 满意率", pct(ratio(now_h["satisfied"], now_h["evaluated"])),
-         points_change(ratio(now_h["satisfied"], now_h["evaluated"]),
-                       ratio(before_h["satisfied"], before_h["evaluated"])),
+         compare(ratio(now_h["satisfied"], now_h["evaluated"]), ratio(before_h["satisfied"], before_h["evaluated"]),
+                 now_h["evaluated"], before_h["evaluated"]),
          "（满意 + 基本满意）÷ 已评价"),
         ("数据标准符合率", pct(ratio(q_loaded, q_total)), "—",
          f"累计报送 {count(q_total)} 行，符合标准并入库 {count(q_loaded)} 行"),
@@ -128,7 +142,8 @@ def overview(data: PublicationData) -> Page:
     page = Page("index", "概览")
     page.sections.append(Section(
         f"主要指标（{period}，与上年同期比较）", kpi_cards(cards),
-        intro="比率的分母为 0 时显示“无数据”，不显示为 0% 或 100%。变化以百分点表示。"))
+        intro="比率的分母为 0 时显示“无数据”，不显示为 0% 或 100%。变化以百分点表示，绿色为改善、红色为变差；"
+              f"两期分母均不少于 {MIN_ITEMS_TO_COMPARE} 时才作比较，括号内为两期的件数。"))
     guide = table(
         [Column("页面", lambda r: r["title"]), Column("内容", lambda r: r["what"])],
         [{"title": "行刑衔接", "what": "各单位移送率、立案率及主动移送率"},
@@ -243,10 +258,70 @@ def clues(data: PublicationData) -> Page:
     return page
 
 
+def _days(value: Any) -> str:
+    return "—" if value is None else f"{float(value):.1f}"
+
+
+def _unit_label(names: dict[str, str], uscc: Any, name: Any) -> str:
+    return names.get(uscc or "", "") or (name or "") or "（未识别单位）"
+
+
+def unit_ranking(data: PublicationData, period_kind: str, year: int) -> list[dict[str, Any]]:
+    """Units ranked worst first by 到期办复率 over a period (agg_unit_timeliness_yearly), each with the
+    obligation kinds that pulled it down ("why"): the kinds with late items, worst rate first."""
+    names = data.unit_names()
+    y = data["unit_timeliness"].filter((pl.col("period_kind") == period_kind) & (pl.col("period_year") == year))
+    if y.is_empty():
+        return []
+    kinds: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows(y.filter(pl.col("obligation_kind") != "all")):
+        kinds[r["responsible_unit_uscc"]].append(r)
+    out = []
+    for r in rows(y.filter(pl.col("obligation_kind") == "all").sort(["worst_rank", "responsible_unit_name"])):
+        late = sorted((k for k in kinds[r["responsible_unit_uscc"]] if k["on_time"] < k["items_due"]),
+                      key=lambda k: (float(k["timeliness_rate"] or 0), -k["items_due"]))
+        why = "；".join(f"{KIND_ZH.get(k['obligation_kind'], k['obligation_kind'])} 按期 "
+                       f"{k['on_time']}/{k['items_due']}（逾期未回复 {k['overdue_no_reply']}）" for k in late)
+        why = why or "全部按期"
+        out.append({**r, "unit": _unit_label(names, r["responsible_unit_uscc"], r["responsible_unit_name"]),
+                    "why": why})
+    return out
+
+
+def _spread(median: Any, p90: Any) -> str:
+    return "—" if median is None else f"{_days(median)} / {_days(p90)}"
+
+
+RANKING_COLUMNS = [
+    Column("排名", "worst_rank", count, True), Column("责任单位", "unit"),
+    Column("到期", "items_due", count, True), Column("按期", "on_time", count, True),
+    Column("逾期回复", "replied_late", count, True), Column("逾期未回复", "overdue_no_reply", count, True),
+    Column("到期办复率", "timeliness_rate", pct, True), Column("逾期天数中位数", "median_days_late", _days, True),
+    Column("回复用时 中位/P90（日）", lambda r: _spread(r["median_reply_days"], r["p90_reply_days"]), str, True),
+    Column("回复用时 中位/P90（工作日）",
+           lambda r: _spread(r["median_reply_working_days"], r["p90_reply_working_days"]), str, True),
+    Column("未按期的义务类型（原因）", "why"),
+]
+
+
 def timeliness(data: PublicationData) -> Page:
     names = data.unit_names()
     months = months_back(data.as_of, HEATMAP_MONTHS)
+    y = data.as_of.year
     o = data["timeliness"]
+    page = Page("timeliness", "到期办复", has_figures=True)
+    year_rows = unit_ranking(data, "calendar_year", y)
+    page.sections.append(Section(
+        f"各责任单位到期办复率排名（{y}年1月1日至{data.as_of.month}月{data.as_of.day}日到期）",
+        table(RANKING_COLUMNS, year_rows, empty=f"{y}年尚无到期的办复事项", css="ranking", table_id="rank-year"),
+        intro="按到期办复率由低到高排列（同率时逾期未回复多者在前）；最后一列列出未全部按期的义务类型及其按期数，"
+              "即“为什么”。逾期天数中位数只计逾期事项；回复用时为起算日至答复日，P90 表示九成事项在此天数内答复。",
+        anchor="rank-year"))
+    page.sections.append(Section(
+        "各责任单位到期办复率排名（近 12 个月）",
+        table(RANKING_COLUMNS, unit_ranking(data, "last_12_months", y), empty="近 12 个月没有到期的办复事项",
+              css="ranking", table_id="rank-12m"), anchor="rank-12m"))
+
     cells: dict[str, dict[tuple[int, int], list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for r in rows(o):
         ym = (int(r["due_year"]), int(r["due_month"]))
@@ -258,17 +333,19 @@ def timeliness(data: PublicationData) -> Page:
         c = cells[names.get(r["responsible_unit_uscc"], r["responsible_unit_uscc"])][ym]
         c[0] += int(r["on_time"])
         c[1] += due
-    units = sorted(cells)
-    page = Page("timeliness", "到期办复", has_figures=True)
+    # rows by the unit's rate over the 12 months, worst at the top (not by name)
+    totals = {u: (sum(v[0] for v in cells[u].values()), sum(v[1] for v in cells[u].values())) for u in cells}
+    units = sorted(cells, key=lambda u: (ratio(*totals[u]) or 0.0, -totals[u][1], u))
     if units:
         z = [[ratio(*cells[u][ym]) if cells[u][ym][1] else None for ym in months] for u in units]
         hover = [[f"{u} {month_label(ym)}：按期 {cells[u][ym][0]} / 到期 {cells[u][ym][1]}"
                   if cells[u][ym][1] else f"{u} {month_label(ym)}：无到期事项" for ym in months] for u in units]
         fig = figures.heatmap(units, [month_label(ym) for ym in months], z, hover,
-                              "各责任单位到期办复率（近 12 个月，按到期月份）")
+                              "各责任单位到期办复率（近 12 个月，按到期月份；办复率低的单位在上）")
         body = figures.html(fig, "fig-timeliness-heatmap")
     else:
         body = paragraph("近 12 个月没有到期的办复事项。")
+        page.has_figures = False
     page.sections.append(Section(
         "到期办复率热力图", body,
         intro="到期办复率 = 按期 ÷（按期 + 逾期回复 + 逾期未回复）；"
@@ -288,15 +365,23 @@ def timeliness(data: PublicationData) -> Page:
         Column("逾期未回复", "overdue_no_reply", count, True), Column("未到期", "not_yet_due", count, True),
         Column("到期办复率", "rate", pct, True)], kind_rows)))
     overdue = rows(data["overdue"])
-    page.sections.append(Section(f"逾期事项清单（{len(overdue)} 项）", table([
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in overdue:
+        groups[r["responsible_unit_name"] or "（未识别单位）"].append(r)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    titled = [(f"{unit}：逾期 {len(items)} 项（逾期未回复 "
+               f"{sum(1 for i in items if i['status'] == '逾期未回复')} 项，逾期回复 "
+               f"{sum(1 for i in items if i['status'] == '逾期回复')} 项）", items) for unit, items in ordered]
+    page.sections.append(Section(f"逾期事项清单（{len(overdue)} 项，按责任单位分组）", grouped_table([
         Column("义务类型", lambda r: KIND_ZH.get(r["obligation_kind"], r["obligation_kind"])),
-        Column("责任单位", "responsible_unit_name"), Column("文书/工单编号", "source_key"),
+        Column("文书/工单编号", "source_key"),
         Column("事由", "subject_summary"), Column("起算日期", "anchor_date", day),
         Column("截止日期", "due_date", day), Column("答复日期", "replied_date", day),
         Column("状态", "status"), Column("逾期天数", "days_past_due", count, True),
         Column("期限依据", "due_date_basis"),
-    ], overdue, empty="无逾期事项", css="wide"),
-        intro="逾期未回复在前，按逾期天数由多到少排列。本清单亦以 Excel 文件随本期发布：overdue.xlsx。"))
+    ], titled, empty="无逾期事项", css="wide", table_id="overdue"),
+        intro="逾期事项多的单位在前，每个单位一行小计；单位内按逾期天数由多到少排列。"
+              "本清单亦以 Excel 文件随本期发布：overdue.xlsx。"))
     return page
 
 

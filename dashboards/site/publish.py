@@ -126,6 +126,7 @@ def render(pub: site_data.PublicationData, out: Path, built_at: datetime) -> Non
     (out / "assets").mkdir(parents=True)
     (out / "assets" / "plotly.min.js").write_bytes(_plotly_js())
     shutil.copyfile(ASSETS / "site.css", out / "assets" / "site.css")
+    shutil.copyfile(ASSETS / "figures.js", out / "assets" / "figures.js")
     results = pub.contract_results.to_dicts() if pub.contract_results is not None else []
     files = pub.file_records.to_dicts() if pub.file_records is not None else []
     build_data_docs(out / "data_docs", results, files)
@@ -197,10 +198,14 @@ def publish_region(site: Path, warehouse: Path, region_code: str, as_of: date, g
 
 
 def _make_read_only(folder: Path) -> None:
-    """Published files are read-only: a publication is a record, not a working copy."""
-    for p in folder.rglob("*"):
+    """Published files and folders are read-only: a publication is a record, not a working copy (no file
+    can be added, renamed or removed in it either). Folders last, deepest first."""
+    paths = sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True)
+    for p in paths:
         if p.is_file():
             p.chmod(0o444)
+    for p in [*(p for p in paths if p.is_dir()), folder]:
+        p.chmod(0o555)
 
 
 class PersonalDataInPublication(UserError):
