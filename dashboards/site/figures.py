@@ -55,11 +55,15 @@ def rate_bars(names: Sequence[str], rates: Sequence[float | None], hover: Sequen
     values = [None if r is None else round(r * 100, 1) for r in rates]
     fig = go.Figure(go.Bar(
         x=values, y=[text(n) for n in names], orientation="h", marker_color=COLORS[0],
-        text=["无数据" if v is None else f"{v:.1f}%" for v in values], textposition="auto",
+        # labels outside the bar: a rate of 0 % has no bar to hold its label, and must still read "0.0%"
+        text=["无数据" if v is None else f"{v:.1f}%" for v in values], textposition="outside", cliponaxis=False,
         hovertext=[text(h) for h in hover], hoverinfo="text",
     ))
-    fig.update_xaxes(range=[0, 105], ticksuffix="%")
+    fig.update_xaxes(range=[0, 112], ticksuffix="%", tickvals=[0, 20, 40, 60, 80, 100])
     fig.update_yaxes(autorange="reversed")
+    if values and all(v == 0 for v in values):  # all zero: say so, the chart alone looks empty
+        fig.add_annotation(text="各单位均为 0%", x=50, y=0.5, yref="paper", showarrow=False,
+                           font={"size": 16, "color": "#b42318"})
     return layout(fig, title, height=max(260, 28 * len(names) + 100))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 from markupsafe import Markup
 
-from dashboards.site import figures
+from dashboards.site import clue_labels, figures
 from dashboards.site.data import PublicationData
 from dashboards.site.formats import NO_DATA, count, count_change, day, number, pct, points, points_change, ratio
 from dashboards.site.html import Column, Page, Section, e, grouped_table, kpi_cards, link, paragraph, table
@@ -172,17 +172,22 @@ def transfer(data: PublicationData) -> Page:
             "proactive_rate": ratio(r["proactive_transfers"], r["transferred_cases"]),
             "filing_rate": ratio(r["transfers_filed"], r["transfers_with_police_decision"]),
         })
-    units.sort(key=lambda r: (r["transfer_rate"] is None, -(r["transfer_rate"] or 0), -r["should_transfer_cases"],
+    open_clues = _open_clues(data, y)
+    for u in units:
+        u["open_clues"] = open_clues.get(u["agency_uscc"], 0)
+    # worst first: lowest 移送率, then most cases that should have been transferred; no rate last
+    units.sort(key=lambda r: (r["transfer_rate"] is None, r["transfer_rate"] or 0, -r["should_transfer_cases"],
                               r["unit"]))
     page = Page("transfer", "行刑衔接", has_figures=True)
     with_rate = [u for u in units if u["should_transfer_cases"] > 0]
     fig = figures.rate_bars(
         [u["unit"] for u in with_rate], [u["transfer_rate"] for u in with_rate],
         [f"{u['unit']}：已移送 {u['transferred_cases']} / 应当移送 {u['should_transfer_cases']}" for u in with_rate],
-        f"{y}年1–{m}月各单位移送率（仅列有应当移送案件的单位）")
+        f"{y}年1–{m}月各单位移送率（仅列有应当移送案件的单位，移送率低的在上）")
+    page.has_figures = bool(with_rate)
     page.sections.append(Section(
         "各单位移送率", figures.html(fig, "fig-transfer-by-unit") if with_rate else paragraph(
-            f"{y}年尚无应当移送的案件。"),
+            f"{y}年尚无应当移送的案件（{NO_DATA}）。"),
         intro="移送率 = 已移送 ÷ 应当移送（单位自报涉嫌犯罪、已移送或触发追诉标准规则的案件）。"))
     page.sections.append(Section("各单位明细", table([
         Column("处罚机关", "unit"), Column("处罚案件", "penalty_cases", count, True),
@@ -190,8 +195,19 @@ def transfer(data: PublicationData) -> Page:
         Column("移送率", "transfer_rate", pct, True), Column("主动移送率", "proactive_rate", pct, True),
         Column("公安已决定", "transfers_with_police_decision", count, True),
         Column("立案", "transfers_filed", count, True), Column("立案率", "filing_rate", pct, True),
-    ], units)))
+        Column("应移未移线索", "open_clues", count, True),
+    ], units, table_id="transfer-by-unit"),
+        intro="移送率由低到高排列；应移未移线索为本年决定、截至统计日仍未移送的应当移送案件数。"))
     return page
+
+
+def _open_clues(data: PublicationData, year: int) -> dict[str, int]:
+    """Clue cases per agency decided in the year (agg_non_transfer_clues), all statuses."""
+    c = data["clue_counts"].filter(pl.col("decision_year") == year)
+    if c.is_empty():
+        return {}
+    return {r["agency_uscc"]: int(r["clue_cases"] or 0)
+            for r in c.group_by("agency_uscc").agg(pl.col("clue_cases").sum()).to_dicts()}
 
 
 def trends(data: PublicationData) -> Page:
@@ -245,17 +261,43 @@ def clues(data: PublicationData) -> Page:
          {"status": "已移送", "cases": summary.get("已移送", 0), "what": "统计日后才移送（统计日时仍属线索）"}]),
         intro="应当移送：单位自报涉嫌犯罪、或触发追诉标准规则（数额、数量、次数等）的行政处罚案件；"
               "截至统计日未移送即为线索。一案可触发多条规则。"))
+    page.sections.append(Section("各单位应移未移线索", table([
+        Column("处罚机关", "unit"), Column("线索案件", "cases", count, True),
+        Column("其中未处理", "open", count, True), Column("已监督", "supervised", count, True),
+        Column("统计日后已移送", "transferred", count, True)], _clues_by_unit(frame, names),
+        empty="无应移未移线索", table_id="clues-by-unit"),
+        intro="未处理线索多的单位在前。"))
     page.sections.append(Section("线索清单", table([
         Column("处罚机关", lambda r: names.get(r["agency_uscc"], r["agency_uscc"])),
         Column("决定书文号", "decision_no"), Column("决定日期", "decision_date", day),
         Column("当事人", "party_display_name"), Column("涉嫌罪名", "offence"),
-        Column("触发规则", "rule_id"), Column("测得数值", "measured_value", number, True),
-        Column("追诉标准", "threshold", number, True), Column("单位", "unit"),
-        Column("数值来源", "value_source"), Column("违法事实", "violation_facts"),
-        Column("法律依据", "legal_source"), Column("状态", "clue_status"),
-    ], rows(frame), empty="无应移未移线索", css="wide"),
+        Column("触发规则", lambda r: clue_labels.rule_label(r["rule_id"])),
+        Column("测得数值", lambda r: _with_unit(r["measured_value"], r.get("unit")), str, True),
+        Column("追诉标准", lambda r: _with_unit(r["threshold"], r.get("unit")), str, True),
+        Column("数值来源", clue_labels.value_source_label), Column("违法事实", "violation_facts"),
+        Column("法律依据", lambda r: clue_labels.legal_source_label(r["legal_source"])),
+        Column("状态", "clue_status"),
+    ], rows(frame), empty="无应移未移线索", css="wide clues"),
         intro="自然人当事人仅显示为“自然人”；违法事实中的个人信息已在入库时遮蔽。"))
     return page
+
+
+def _with_unit(value: Any, unit: Any) -> str:
+    return "—" if value is None else f"{number(value)} {unit or ''}".strip()
+
+
+def _clues_by_unit(frame: pl.DataFrame, names: dict[str, str]) -> list[dict[str, Any]]:
+    """Clue cases per agency by status, most open clues first."""
+    if frame.is_empty():
+        return []
+    g = frame.group_by("agency_uscc").agg(
+        pl.col("decision_no").n_unique().alias("cases"),
+        pl.col("decision_no").filter(pl.col("clue_status") == "未处理").n_unique().alias("open"),
+        pl.col("decision_no").filter(pl.col("clue_status") == "已监督").n_unique().alias("supervised"),
+        pl.col("decision_no").filter(pl.col("clue_status") == "已移送").n_unique().alias("transferred"))
+    out = [{**r, "unit": names.get(r["agency_uscc"], r["agency_uscc"])} for r in g.to_dicts()]
+    out.sort(key=lambda r: (-r["open"], -r["cases"], r["unit"]))
+    return out
 
 
 def _days(value: Any) -> str:
@@ -422,11 +464,27 @@ def hotline(data: PublicationData) -> Page:
     return page
 
 
+CHANNEL_ZH = {"12345": "12345 政务服务便民热线", "12309": "12309 检察服务中心"}
+
+
+def quality_unit_label(feed: str, label: Any, names: dict[str, str]) -> str:
+    """Who delivered the rows, by name: the mart keys hotline rows by channel and the member-unit list by
+    region code, which read as bare numbers (12309, 410108) on a page."""
+    text = "" if label is None else str(label)
+    if feed == "hotline_exchange":
+        return CHANNEL_ZH.get(text, text)
+    if feed == "member_units":
+        return "成员单位名单（本地区）"
+    return names.get(text, text)
+
+
 def quality(data: PublicationData, docs_href: str | None) -> Page:
     page = Page("quality", "数据质量")
     q = rows(data["quality"])
+    names = data.unit_names()
     for r in q:
         r["feed_zh"] = FEED_ZH.get(r["feed"], r["feed"])
+        r["unit_label"] = quality_unit_label(r["feed"], r["unit_label"], names)
     page.sections.append(Section("各单位数据标准符合率", table([
         Column("台账", "feed_zh"), Column("报送单位", "unit_label"), Column("文件数", "files", count, True),
         Column("入库行数", "rows_loaded", count, True), Column("隔离行数", "rows_quarantined", count, True),
@@ -498,9 +556,15 @@ def scorecard(data: PublicationData) -> Page:
             Column("配置分值", "points_configured", points, True), Column("可得分", "points_available", points, True),
             Column("得分", "points_earned", points, True), Column("计分规则", "scoring_rule"), Column("说明", "note"),
         ], items)
-        blocks.append(f"<details><summary>{e(r['unit_name'])} — {e(points(r['total_points_earned']))} 分，"
-                      f"{e(rank)}</summary>{inner}</details>")
-    page.sections.append(Section("各单位得分明细", Markup("".join(blocks)), intro="点击单位名称展开明细。"))
+        anchor = f"unit-{len(blocks) + 1}"
+        r["anchor"] = anchor
+        blocks.append(f'<section class="unit-detail" id="{anchor}"><h3>{e(r["unit_name"])} — '
+                      f"{e(points(r['total_points_earned']))} 分，{e(rank)}</h3>{inner}</section>")
+    # always laid out (not folded in <details>), so that printing the page prints every unit's table
+    index = Markup("<p class=\"unit-index\">" + " · ".join(
+        f'<a href="#{e(r["anchor"])}">{e(r["unit_name"])}</a>' for r in ranking if "anchor" in r) + "</p>")
+    page.sections.append(Section("各单位得分明细", Markup(index + Markup("".join(blocks))),
+                                 intro="每个单位一张明细表，按排名顺序；点击单位名称跳转。", anchor="details"))
     return page
 
 
