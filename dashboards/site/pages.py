@@ -576,6 +576,27 @@ def _indicator_value(row: dict[str, Any]) -> str:
     return pct(row["indicator_value"])
 
 
+# which marts a page is made of, and the feed that fills them: a page whose marts are all empty opens with
+# a 无数据 notice naming the missing feed (a jurisdiction with only 12345 data still gets every page)
+PAGE_SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
+    "transfer": (("transfer",), "行政处罚台账"),
+    "trends": (("transfer", "timeliness", "hotline"), "行政处罚、行政检察监督或 12345/12309 数据"),
+    "clues": (("clues", "clue_counts"), "行政处罚台账"),
+    "timeliness": (("timeliness",), "行政检察监督台账或 12345/12309 数据"),
+    "hotline": (("hotline",), "12345/12309 双推送数据"),
+    "scorecard": (("ranking",), "成员单位名单（纳入考核的单位）"),
+}
+
+
+def _no_data_notice(page: Page, data: PublicationData) -> Page:
+    frames, feed = PAGE_SOURCES.get(page.slug, ((), ""))
+    if frames and not data.has(*frames):
+        page.sections.insert(0, Section(NO_DATA, Markup(
+            f'<p class="notice">{e(NO_DATA)}：本地区尚未载入{e(feed)}，本页暂无数据；其他页面按已有数据发布。</p>')))
+    return page
+
+
 def build_pages(data: PublicationData, docs_href: str | None) -> list[Page]:
-    return [overview(data), transfer(data), trends(data), clues(data), timeliness(data), hotline(data),
-            quality(data, docs_href), scorecard(data)]
+    pages = [overview(data), transfer(data), trends(data), clues(data), timeliness(data), hotline(data),
+             quality(data, docs_href), scorecard(data)]
+    return [_no_data_notice(p, data) for p in pages]
