@@ -40,7 +40,7 @@ def _publish_only(sample, settings, with_units: bool) -> tuple[list[str], dict]:
     result = runner.invoke(app, ["publish", "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     assert "内部错误" not in result.output
-    regions = sorted(p.parent.name for p in settings.site.glob(f"*/{AS_OF}/index.html"))
+    regions = sorted(p.parent.parent.name for p in settings.site.glob(f"*/{AS_OF}/index.html"))
     return regions, {f["region_code"] for f in _hotline_12345(manifest)}
 
 
