@@ -119,7 +119,8 @@ def overview(data: PublicationData) -> Page:
                  now_t["should_transfer_cases"], before_t["should_transfer_cases"]),
          f"{period}决定的应当移送案件 {count(now_t['should_transfer_cases'])} 件，已移送 "
          f"{count(now_t['transferred_cases'])} 件"),
-        ("应移未移线索（件）", count(now_c["clue_cases"]), count_change(now_c["clue_cases"], before_c["clue_cases"]),
+        ("应移未移线索（件）", count(now_c["clue_cases"]) if data.has("transfer") else NO_DATA,
+         count_change(now_c["clue_cases"], before_c["clue_cases"]) if data.has("transfer") else "—",
          f"{period}决定、截至统计日仍未移送的应当移送案件（线索增加为不利变化）", "lower"),
         ("检察建议/意见到期办复率", pct(timeliness(sup, y)),
          compare(timeliness(sup, y), timeliness(sup, y - 1), due_items(sup, y), due_items(sup, y - 1), "项"),
@@ -146,10 +147,11 @@ def overview(data: PublicationData) -> Page:
               f"两期分母均不少于 {MIN_ITEMS_TO_COMPARE} 时才作比较，括号内为两期的件数。"))
     guide = table(
         [Column("页面", lambda r: r["title"]), Column("内容", lambda r: r["what"])],
-        [{"title": "行刑衔接", "what": "各单位移送率、立案率及主动移送率"},
+        [{"title": "行刑衔接", "what": "各单位移送率（由低到高）、立案率、主动移送率及应移未移线索"},
          {"title": "月度趋势", "what": "近 24 个月的移送、办复与热线指标"},
          {"title": "应移未移线索", "what": "应当移送而未移送的案件，附触发规则、测得数值和依据"},
-         {"title": "到期办复", "what": "单位 × 月份到期办复率热力图与逾期事项清单"},
+         {"title": "到期办复", "what": "各单位本年与近 12 个月到期办复率排名（含原因与回复用时）、热力图、"
+                                     "按单位分组的逾期事项清单"},
          {"title": "12345/12309", "what": "热线办结、满意率与双推送双反馈"},
          {"title": "数据质量", "what": "各单位、各类台账的数据标准符合率与数据标准报告"},
          {"title": "考核排名", "what": "年度考核得分、排名与各单位得分明细"}])
