@@ -310,13 +310,17 @@ def _unit_label(names: dict[str, str], uscc: Any, name: Any) -> str:
     return names.get(uscc or "", "") or (name or "") or "（未识别单位）"
 
 
-def unit_ranking(data: PublicationData, period_kind: str, year: int) -> list[dict[str, Any]]:
+def unit_ranking(data: PublicationData, period_kind: str, year: int, kind: str = "all") -> list[dict[str, Any]]:
     """Units ranked worst first by 到期办复率 over a period (agg_unit_timeliness_yearly), each with the
     obligation kinds that pulled it down ("why"): the kinds with late items, worst rate first."""
     names = data.unit_names()
     y = data["unit_timeliness"].filter((pl.col("period_kind") == period_kind) & (pl.col("period_year") == year))
     if y.is_empty():
         return []
+    if kind != "all":
+        only = y.filter(pl.col("obligation_kind") == kind).sort(["worst_rank", "responsible_unit_name"])
+        return [{**r, "unit": _unit_label(names, r["responsible_unit_uscc"], r["responsible_unit_name"])}
+                for r in rows(only)]
     kinds: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for r in rows(y.filter(pl.col("obligation_kind") != "all")):
         kinds[r["responsible_unit_uscc"]].append(r)
@@ -450,6 +454,12 @@ def hotline(data: PublicationData) -> Page:
     page.sections.append(Section("12345 办理", figures.html(fig1, "fig-hotline-12345"),
                                  intro="按期办结率 = 按期办结 ÷ 到期工单；办结率 = 办结 ÷ 受理；"
                                        "满意率 =（满意 + 基本满意）÷ 已评价。"))
+    y = data.as_of.year
+    page.sections.append(Section(
+        f"各承办单位 12345 工单按期办结排名（{y}年到期）",
+        table(RANKING_COLUMNS[:-1], unit_ranking(data, "calendar_year", y, "hotline_close"),
+              empty=f"{y}年尚无到期的 12345 工单", css="ranking", table_id="hotline-rank"),
+        intro="按期办结率由低到高排列；回复用时为受理至办结，P90 表示九成工单在此天数内办结。"))
     page.sections.append(Section("12309 与双推送双反馈", figures.html(fig2, "fig-hotline-12309")))
     table_rows = [{"month": month_label(ym), **h[ym],
                    "on_time_rate": ratio(h[ym]["closed_on_time"], h[ym]["tickets_due"]),

@@ -108,6 +108,12 @@ def _write_exports(pub: site_data.PublicationData, out: Path) -> list[str]:
     ])
     overdue = [{**r, "kind_zh": KIND_ZH.get(r["obligation_kind"], r["obligation_kind"])}
                for r in pub["overdue"].to_dicts()]
+    per_unit: dict[Any, int] = {}
+    for r in overdue:
+        per_unit[r["responsible_unit_name"]] = per_unit.get(r["responsible_unit_name"], 0) + 1
+    # as on the page: the units with most overdue items first, each unit's items most overdue first
+    overdue.sort(key=lambda r: (-per_unit[r["responsible_unit_name"]], str(r["responsible_unit_name"] or ""),
+                                -(r["days_past_due"] or 0)))
     write_workbook(out / "overdue.xlsx", [Sheet("逾期事项", [
         XColumn("义务类型", "kind_zh", "text", 18), XColumn("责任单位", "responsible_unit_name", "text", 30),
         XColumn("文书/工单编号", "source_key", "text", 24), XColumn("事由", "subject_summary", "text", 40),
