@@ -56,6 +56,7 @@ def _hotline_page_is_filled(settings, region: str) -> None:
     page = (folder / "hotline.html").read_text(encoding="utf-8")
     assert f'<tr><td>2025-06</td><td class="n">{int(received):,}</td>' in page  # the month's 受理 count
     assert "本地区尚未载入" not in page
+    assert 'id="hotline-rank"' in page and "尚无到期的 12345 工单" not in page  # units ranked by 按期办结
     assert "本地区尚未载入行政处罚台账" in (folder / "transfer.html").read_text(encoding="utf-8")
     assert "本地区尚未载入行政处罚台账" in (folder / "clues.html").read_text(encoding="utf-8")
     timeliness = (folder / "timeliness.html").read_text(encoding="utf-8")

@@ -58,7 +58,11 @@ def _publish(context: AssetExecutionContext, liandong: LiandongResource, config:
             raise Failure(f"发现 {len(findings)} 处个人信息，停止发布 / personal data found; nothing published",
                           metadata={"findings": MetadataValue.md(
                               "\n".join(f"- {f.sentence()}" for f in findings[:50]))})
-        for code in config.regions or regions(settings.warehouse):
+        codes = config.regions or regions(settings.warehouse)
+        if not codes:
+            context.log.warning("没有可发布的内容：仓库中既没有成员单位名单，也没有任何地区的已入库数据 / nothing to "
+                                "publish: no member-unit list and no rows loaded for any region")
+        for code in codes:
             outcome = publish_region(settings.site, settings.warehouse, code, built_for,
                                      gate=lambda folder: list(scan_files(folder)), folder_suffix=folder_suffix)
             (created if outcome.created else kept).append(str(outcome.path))
