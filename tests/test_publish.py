@@ -369,12 +369,18 @@ def test_scorecard_prints_every_units_detail_table(published, tmp_path):
             "ts => ts.filter(t => t.getBoundingClientRect().height > 0).length")
     assert report.console_errors == []
     assert visible == len(units)
-    # NFKC: Chromium's CJK font maps some characters to compatibility code points (⽣ for 生, ― for —)
+    # NFKC: Chromium's CJK font maps some characters to compatibility code points (⽣ for 生, ― for —); a few
+    # come out as CJK radicals without a decomposition (⺠ for 民), so a name's character may be one of those
     text = "".join("".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
                    for p in PdfReader(str(pdf)).pages)
+
+    def loose(name: str) -> str:
+        return "".join(f"(?:{re.escape(c)}|[\u2e80-\u2eff])" for c in name)
+
     for name, total in units:
         shown = "—" if total is None else f"{float(total):.2f}"  # a unit without any data has no total
-        assert re.search(re.escape(name) + r"[—―‐-]" + re.escape(shown).replace("—", "[—―‐-]") + "分", text), name
+        assert re.search(loose(name) + r"[—―‐-]" + re.escape(shown).replace("—", "[—―‐-]") + "分", text), name
+    assert len(re.findall(r"分,(?:第\d+名|不排名)", text)) == len(units)  # one heading per unit, no more
     assert text.count("整改落实率") >= len(units) and text.count("满意率") >= len(units)
 
 
@@ -412,3 +418,9 @@ def test_clue_and_quality_pages_speak_chinese(published):
     assert "DOMAIN.md" not in scorecard and "<details" not in scorecard
     overview = (folder / "index.html").read_text(encoding="utf-8")
     assert 'class="kpi-change up"' not in overview  # colours say better/worse, not up/down
+    transfer = (folder / "transfer.html").read_text(encoding="utf-8")
+    body = transfer.split('id="transfer-by-unit"', 1)[1].split("</table>", 1)[0]
+    rates = [re.findall(r"<td[^>]*>([^<]*)</td>", row)[4] for row in re.findall(r"<tr>(.*?)</tr>", body)[1:]]
+    shown = [float(r.rstrip("%")) for r in rates if r.endswith("%")]
+    assert len(shown) >= 3 and shown == sorted(shown)  # 移送率 worst first
+    assert rates[len(shown):] == ["无数据"] * (len(rates) - len(shown))  # units without a rate last

@@ -17,6 +17,7 @@ from ingest.warehouse import connect
 QUERIES: dict[str, tuple[str, str]] = {
     "units": ("dim_member_units", ""),
     "transfer": ("agg_transfer_rates", ""),
+    "unit_transfer": ("agg_unit_transfer_yearly", "order by decision_year desc, worst_rank nulls last, agency_uscc"),
     "clue_counts": ("agg_non_transfer_clues", ""),
     "clues": ("fct_non_transfer_clues", "order by decision_date desc, agency_uscc, decision_no, rule_id"),
     "timeliness": ("agg_obligation_timeliness", ""),

@@ -162,24 +162,10 @@ def overview(data: PublicationData) -> Page:
 def transfer(data: PublicationData) -> Page:
     y, m = data.as_of.year, data.as_of.month
     names = data.unit_names()
-    t = data["transfer"].filter(pl.col("decision_year") == y)
-    cols = ["penalty_cases", "should_transfer_cases", "transferred_cases", "proactive_transfers",
-            "transfers_with_police_decision", "transfers_filed"]
-    g = t.group_by("agency_uscc").agg([pl.col(c).sum() for c in cols]) if not t.is_empty() else None
-    units = []
-    for r in (g.to_dicts() if g is not None else []):
-        units.append({
-            "unit": names.get(r["agency_uscc"], r["agency_uscc"]), **r,
-            "transfer_rate": ratio(r["transferred_cases"], r["should_transfer_cases"]),
-            "proactive_rate": ratio(r["proactive_transfers"], r["transferred_cases"]),
-            "filing_rate": ratio(r["transfers_filed"], r["transfers_with_police_decision"]),
-        })
-    open_clues = _open_clues(data, y)
-    for u in units:
-        u["open_clues"] = open_clues.get(u["agency_uscc"], 0)
-    # worst first: lowest 移送率, then most cases that should have been transferred; no rate last
-    units.sort(key=lambda r: (r["transfer_rate"] is None, r["transfer_rate"] or 0, -r["should_transfer_cases"],
-                              r["unit"]))
+    # ranked in the mart (agg_unit_transfer_yearly): lowest 移送率 first, agencies without a rate last
+    units = [{**r, "unit": names.get(r["agency_uscc"], r["agency_uscc"]),
+              "proactive_rate": r["proactive_transfer_rate"], "open_clues": r["clue_cases"]}
+             for r in rows(data["unit_transfer"].filter(pl.col("decision_year") == y))]
     page = Page("transfer", "行刑衔接", has_figures=True)
     with_rate = [u for u in units if u["should_transfer_cases"] > 0]
     fig = figures.rate_bars(
@@ -201,15 +187,6 @@ def transfer(data: PublicationData) -> Page:
     ], units, table_id="transfer-by-unit"),
         intro="移送率由低到高排列；应移未移线索为本年决定、截至统计日仍未移送的应当移送案件数。"))
     return page
-
-
-def _open_clues(data: PublicationData, year: int) -> dict[str, int]:
-    """Clue cases per agency decided in the year (agg_non_transfer_clues), all statuses."""
-    c = data["clue_counts"].filter(pl.col("decision_year") == year)
-    if c.is_empty():
-        return {}
-    return {r["agency_uscc"]: int(r["clue_cases"] or 0)
-            for r in c.group_by("agency_uscc").agg(pl.col("clue_cases").sum()).to_dicts()}
 
 
 def trends(data: PublicationData) -> Page:

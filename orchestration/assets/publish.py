@@ -18,8 +18,8 @@ from orchestration.scorecard_config import load_all, write_config
 
 MART_KEYS = [AssetKey(["marts", name]) for name in (
     "dim_member_units", "agg_transfer_rates", "agg_non_transfer_clues", "fct_non_transfer_clues",
-    "agg_obligation_timeliness", "agg_unit_timeliness_yearly", "fct_overdue_items", "agg_hotline_rates",
-    "agg_supervision_outcomes",
+    "agg_obligation_timeliness", "agg_unit_timeliness_yearly", "agg_unit_transfer_yearly", "fct_overdue_items",
+    "agg_hotline_rates", "agg_supervision_outcomes",
     "agg_data_quality", "fct_input_file_regions", "fct_unit_scorecard", "agg_unit_scorecard_ranking")]
 
 
