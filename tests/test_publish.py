@@ -424,3 +424,25 @@ def test_clue_and_quality_pages_speak_chinese(published):
     shown = [float(r.rstrip("%")) for r in rates if r.endswith("%")]
     assert len(shown) >= 3 and shown == sorted(shown)  # 移送率 worst first
     assert rates[len(shown):] == ["无数据"] * (len(rates) - len(shown))  # units without a rate last
+
+
+def test_clue_list_keeps_every_column_on_a4(published, tmp_path):
+    """Printed to A4 portrait, the clue list is not cut by its scrolling wrapper: the last columns print."""
+    from pypdf import PdfReader
+
+    settings, _ = published
+    pdf = tmp_path / "clues.pdf"
+    report = PageReport()
+    with browser_page(report) as page:
+        page.goto((_publication(settings) / "clues.html").as_uri())
+        page.wait_for_load_state("load")
+        page.pdf(path=str(pdf), format="A4")
+        page.emulate_media(media="print")
+        clipped = page.locator("table.clues").evaluate(
+            "t => t.getBoundingClientRect().right > t.closest('.table-wrap').getBoundingClientRect().right + 1")
+    assert report.console_errors == []
+    assert clipped is False
+    text = "".join("".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
+                   for p in PdfReader(str(pdf)).pages)
+    for header in ("处罚机关", "决定书文号", "触发规则", "测得数值", "追诉标准", "数值来源", "法律依据", "状态"):
+        assert header in text, header
