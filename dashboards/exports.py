@@ -109,8 +109,12 @@ def _write_xlsx(frame: pl.DataFrame, out: Path) -> None:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in frame.iter_rows():
-        ws.append([safe_cell(v) for v in row])
+    for r, row in enumerate(frame.iter_rows(), start=2):
+        for c, v in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=v)
+            if isinstance(v, str):  # a text cell: shown as written (no apostrophe), never run as a formula
+                cell.data_type = "s"
+                cell.number_format = "@"
     for idx, col in enumerate(frame.columns, start=1):
         width = max(len(str(column_labels().get(col, col))) * 2, 10)
         ws.column_dimensions[get_column_letter(idx)].width = min(width, 40)

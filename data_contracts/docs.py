@@ -6,6 +6,7 @@ relative links only, and every data value passes through `html.escape`.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -65,12 +66,22 @@ def _rate(good: float, total: float) -> float | None:
     return None if not total else good / total
 
 
+FILE_STATUS_ZH = {"loaded": "已入库", "partial": "部分入库", "rejected": "已拒收", "duplicate": "重复文件，未再载入",
+                  "skipped": "已跳过"}
+
+
+def _pct_text(rate: float) -> str:
+    """Rounded down, so that a rate with any failure never reads 100.0% (99.97% → 99.9%)."""
+    shown = math.floor(rate * 1000) / 10
+    return f"{shown:.1f}%"
+
+
 def _rate_cell(rate: float | None) -> str:
     if rate is None:
         return '<td class="n muted">—</td>'
     cls = "low" if rate < 0.9 else "mid" if rate < 0.99 else ""
     width = max(0.0, min(1.0, rate)) * 100
-    return (f'<td class="n {cls}">{rate * 100:.1f}%<span class="bar"><span style="width:{width:.1f}%">'
+    return (f'<td class="n {cls}">{_pct_text(rate)}<span class="bar"><span style="width:{width:.1f}%">'
             "</span></span></td>")
 
 
@@ -114,7 +125,8 @@ def _files_section(files: list[dict[str, Any]]) -> str:
         sha = str(f.get("file_sha256") or "")
         rows.append(
             f"<tr><td>{_e(f.get('file_name'))}</td><td><code title=\"{_e(sha)}\">{_e(sha[:SHA_SHOWN])}</code></td>"
-            f"<td>{_e(f.get('status'))}</td>{_num(_int(f.get('rows_read')))}{_num(loaded)}{_num(quarantined)}"
+            f"<td>{_e(FILE_STATUS_ZH.get(str(f.get('status')), f.get('status')))}</td>"
+            f"{_num(_int(f.get('rows_read')))}{_num(loaded)}{_num(quarantined)}"
             f"{_num(_int(f.get('rows_non_data')))}{_rate_cell(_rate(loaded, loaded + quarantined))}"
             f"<td>{_e(_loaded_at(f))}</td></tr>"
         )

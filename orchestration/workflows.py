@@ -20,6 +20,16 @@ from warehouse.settings import Settings
 Notify = Callable[[], None]
 
 
+class NothingToPublish(UserError):
+    """The warehouse has no member-unit list and no rows of any region: there is no jurisdiction to publish."""
+
+    def __init__(self) -> None:
+        super().__init__("没有可发布的内容：仓库中既没有成员单位名单，也没有任何地区的已入库数据；"
+                         "请先用 liandong ingest 载入台账，再运行 liandong build",
+                         "nothing to publish: the warehouse has no member-unit list and no rows loaded for "
+                         "any region; load files with liandong ingest, then run liandong build")
+
+
 class PersonalDataFound(UserError):
     """The PII gate found personal data: the run fails and nothing is published."""
 
@@ -189,12 +199,14 @@ def publish(settings: Settings, as_of: date | None, regions: list[str] | None = 
     state = AuditState.open(settings.pii_audit_state)
     names = known_names(settings.warehouse, audit_key(settings))
     with writer_lock(settings.lock, on_wait=on_wait), contextlib.closing(state):
-        known = all_regions(settings.warehouse)
+        known = all_regions(settings.warehouse)  # a member-unit list or rows of any feed (12345 only too)
+        if not known:
+            raise NothingToPublish()
         codes = regions or known
         unknown = sorted(set(codes) - set(known))
         if unknown:
-            raise UserError(f"仓库中没有这些行政区划的成员单位名单：{'、'.join(unknown)}",
-                            f"no member-unit list for region(s): {', '.join(unknown)}")
+            raise UserError(f"仓库中没有这些行政区划的数据（成员单位名单或台账）：{'、'.join(unknown)}",
+                            f"no member-unit list or ledger rows for region(s): {', '.join(unknown)}")
         for code in codes:
             outcome = publish_region(settings.site, settings.warehouse, code, built_for,
                                      gate=lambda folder: list(scan_files(folder, state, names)),

@@ -30,7 +30,8 @@ def test_xlsx_export_has_chinese_headers_one_region_and_no_formulas(settings, tm
     ws = openpyxl.load_workbook(out).active
     assert ws["A1"].value == "行政区划代码\nregion_code" and ws["B1"].value == "行政处罚决定书文号\ndecision_no"
     assert ws.max_row == 2 and ws["A2"].value == "410108"
-    assert ws["C2"].value == "'=HYPERLINK(\"http://x\")" and ws["C2"].data_type == "s"
+    assert ws["C2"].value == "=HYPERLINK(\"http://x\")" and ws["C2"].data_type == "s"  # text, no apostrophe
+    assert ws["C2"].number_format == "@"
 
 
 def test_csv_and_parquet_exports(settings, tmp_path):
@@ -102,7 +103,8 @@ def test_published_workbooks_cannot_run_formulas(tmp_path):
                                                         [{"v": v} for v in values])], notes=[("说明", "=1+1")])
     wb = openpyxl.load_workbook(path)
     cells = [c.value for (c,) in wb["逾期事项"].iter_rows(min_row=2)]
-    assert cells == ["'" + v for v in values[:4]] + ["正常文本"]
-    assert all(c.data_type == "s" for (c,) in wb["逾期事项"].iter_rows(min_row=2))
-    assert wb["说明"]["B1"].value == "'=1+1" and wb["说明"]["B1"].data_type == "s"
+    assert cells == values  # shown as written: no apostrophe, a text cell instead
+    assert all(c.data_type == "s" and c.number_format == "@" for (c,) in wb["逾期事项"].iter_rows(min_row=2))
+    assert wb["说明"]["B1"].value == "=1+1" and wb["说明"]["B1"].data_type == "s"
+    assert wb["说明"]["B1"].number_format == "@"
     assert wb["逾期事项"]["A1"].value == "事由"

@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import shutil
+import unicodedata
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -76,7 +77,7 @@ def _texts(folder: Path):
     """(path, text) of every file of a publication; workbooks as their XML; the vendored Plotly bundle,
     byte-identical to the package's (checked), is library code and holds no data."""
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if path.suffix == ".js":
+        if path.name == "plotly.min.js":
             assert hashlib.sha256(path.read_bytes()).hexdigest() in vendor_asset_hashes()
             continue
         if path.suffix == ".xlsx":
@@ -331,3 +332,134 @@ def test_monthly_schedule_run_twice_leaves_the_first_publication_untouched(publi
             if m.asset_key.path == ["site", "monthly_publication"]).materialization.metadata
     assert str(folder) in meta["left_untouched"].value
     assert meta["published"].value == []
+
+
+def test_timeliness_page_answers_which_units_are_worst_this_year(published):
+    """The analyst's question, asked of the page in Chromium: the first row of this year's ranking is the
+    unit with the lowest 到期办复率, computed here independently from the reply duties themselves."""
+    settings, _ = published
+    duties = _query(settings, """
+        select responsible_unit_name,
+               sum(case when status = '按期' then 1 else 0 end) * 1.0 / count(*) as rate,
+               sum(case when status = '逾期未回复' then 1 else 0 end) as no_reply, count(*) as due
+        from marts.fct_obligations
+        where region_code = ? and status in ('按期', '逾期回复', '逾期未回复')
+          and due_date between date '2025-01-01' and date '2025-12-31'
+        group by responsible_unit_uscc, responsible_unit_name
+        order by rate, no_reply desc, due desc""", [REGION])
+    assert len(duties) >= 5 and duties[0][1] < duties[-1][1]
+    report = PageReport()
+    with browser_page(report) as page:
+        page.goto((_publication(settings) / "timeliness.html").as_uri())
+        page.wait_for_load_state("load")
+        table = page.locator("#rank-year")
+        header = table.locator("thead th").all_inner_texts()
+        body = [row.locator("td").all_inner_texts() for row in table.locator("tbody tr").all()]
+    assert report.console_errors == []
+    unit, rate = header.index("责任单位"), header.index("到期办复率")
+    worst = [d[0] for d in duties if d[1:] == duties[0][1:]]  # units tied on rate, 逾期未回复 and items
+    assert body[0][unit] in worst  # the worst unit is first
+    assert body[0][rate] == f"{duties[0][1] * 100:.1f}%"
+    shown = [float(r[rate].rstrip("%")) for r in body]
+    assert shown == sorted(shown) and len(body) == len(duties)  # every unit, worst to best
+    assert body[-1][header.index("未按期的义务类型（原因）")] == "全部按期" or shown[-1] < 100
+
+
+def test_scorecard_prints_every_units_detail_table(published, tmp_path):
+    """Printed to PDF (A4), the scorecard page carries one detail table per ranked unit, each with all ten
+    indicators: nothing is folded away or cut off on paper."""
+    from pypdf import PdfReader
+
+    settings, _ = published
+    units = _query(settings, """select unit_name, total_points_earned from marts.agg_unit_scorecard_ranking
+                                where region_code = ? and score_year = 2025 order by unit_name""", [REGION])
+    assert len(units) >= 5
+    pdf = tmp_path / "scorecard.pdf"
+    report = PageReport()
+    with browser_page(report) as page:
+        page.goto((_publication(settings) / "scorecard.html").as_uri())
+        page.wait_for_load_state("load")
+        page.wait_for_selector("#fig-scorecard .main-svg")
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+        page.emulate_media(media="print")
+        visible = page.locator(".unit-detail table").evaluate_all(
+            "ts => ts.filter(t => t.getBoundingClientRect().height > 0).length")
+    assert report.console_errors == []
+    assert visible == len(units)
+    # NFKC: Chromium's CJK font maps some characters to compatibility code points (⽣ for 生, ― for —); a few
+    # come out as CJK radicals without a decomposition (⺠ for 民), so a name's character may be one of those
+    text = "".join("".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
+                   for p in PdfReader(str(pdf)).pages)
+
+    def loose(name: str) -> str:
+        return "".join(f"(?:{re.escape(c)}|[\u2e80-\u2eff])" for c in name)
+
+    for name, total in units:
+        shown = "—" if total is None else f"{float(total):.2f}"  # a unit without any data has no total
+        assert re.search(loose(name) + r"[—―‐-]" + re.escape(shown).replace("—", "[—―‐-]") + "分", text), name
+    assert len(re.findall(r"分,(?:第\d+名|不排名)", text)) == len(units)  # one heading per unit, no more
+    assert text.count("整改落实率") >= len(units) and text.count("满意率") >= len(units)
+
+
+def test_pages_run_no_inline_script_and_publication_folders_are_read_only(published):
+    settings, _ = published
+    folder = _publication(settings)
+    csp = re.compile(r'http-equiv="Content-Security-Policy" content="([^"]+)"')
+    for path in folder.glob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        policy = csp.search(html).group(1)
+        assert "script-src 'self';" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+        scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S)
+        for attrs, body in scripts:  # code only from files; inline blocks are JSON data, never run
+            assert 'src="assets/' in attrs or ('type="application/json"' in attrs and body.strip().startswith("{"))
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", html)  # no inline event handlers either
+    assert sorted(p.name for p in (folder / "assets").iterdir()) == ["figures.js", "plotly.min.js", "site.css"]
+    for d in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        assert not (d.stat().st_mode & 0o222), d  # no file can be added, renamed or removed
+
+
+def test_clue_and_quality_pages_speak_chinese(published):
+    settings, _ = published
+    folder = _publication(settings)
+    rule_ids = {r for (r,) in _query(settings, "select distinct rule_id from marts.fct_non_transfer_clues "
+                                               "where region_code = ?", [REGION])}
+    assert len(rule_ids) >= 2
+    clues = (folder / "clues.html").read_text(encoding="utf-8")
+    assert [r for r in rule_ids if f">{r}<" in clues] == []
+    assert "UNCONFIRMED" not in clues and "column:" not in clues and "agency_flag" not in clues
+    assert "处罚机关自报涉嫌犯罪" in clues or "：" in clues
+    quality = (folder / "quality.html").read_text(encoding="utf-8")
+    assert "<td>12309</td>" not in quality and f"<td>{REGION}</td>" not in quality
+    assert "12345 政务服务便民热线" in quality
+    scorecard = (folder / "scorecard.html").read_text(encoding="utf-8")
+    assert "DOMAIN.md" not in scorecard and "<details" not in scorecard
+    overview = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'class="kpi-change up"' not in overview  # colours say better/worse, not up/down
+    transfer = (folder / "transfer.html").read_text(encoding="utf-8")
+    body = transfer.split('id="transfer-by-unit"', 1)[1].split("</table>", 1)[0]
+    rates = [re.findall(r"<td[^>]*>([^<]*)</td>", row)[4] for row in re.findall(r"<tr>(.*?)</tr>", body)[1:]]
+    shown = [float(r.rstrip("%")) for r in rates if r.endswith("%")]
+    assert len(shown) >= 3 and shown == sorted(shown)  # 移送率 worst first
+    assert rates[len(shown):] == ["无数据"] * (len(rates) - len(shown))  # units without a rate last
+
+
+def test_clue_list_keeps_every_column_on_a4(published, tmp_path):
+    """Printed to A4 portrait, the clue list is not cut by its scrolling wrapper: the last columns print."""
+    from pypdf import PdfReader
+
+    settings, _ = published
+    pdf = tmp_path / "clues.pdf"
+    report = PageReport()
+    with browser_page(report) as page:
+        page.goto((_publication(settings) / "clues.html").as_uri())
+        page.wait_for_load_state("load")
+        page.pdf(path=str(pdf), format="A4")
+        page.emulate_media(media="print")
+        clipped = page.locator("table.clues").evaluate(
+            "t => t.getBoundingClientRect().right > t.closest('.table-wrap').getBoundingClientRect().right + 1")
+    assert report.console_errors == []
+    assert clipped is False
+    text = "".join("".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
+                   for p in PdfReader(str(pdf)).pages)
+    for header in ("处罚机关", "决定书文号", "触发规则", "测得数值", "追诉标准", "数值来源", "法律依据", "状态"):
+        assert header in text, header

@@ -18,9 +18,12 @@ from warehouse.errors import UserError
 QUERIES: dict[str, tuple[str, str]] = {
     "units": ("dim_member_units", ""),
     "transfer": ("agg_transfer_rates", ""),
+    "unit_transfer": ("agg_unit_transfer_yearly", "order by decision_year desc, worst_rank nulls last, agency_uscc"),
     "clue_counts": ("agg_non_transfer_clues", ""),
     "clues": ("fct_non_transfer_clues", "order by decision_date desc, agency_uscc, decision_no, rule_id"),
     "timeliness": ("agg_obligation_timeliness", ""),
+    "unit_timeliness": ("agg_unit_timeliness_yearly",
+                        "order by period_kind, period_year desc, obligation_kind, worst_rank, responsible_unit_name"),
     "overdue": ("fct_overdue_items", "order by days_past_due desc nulls last, due_date, obligation_id"),
     "hotline": ("agg_hotline_rates", ""),
     "outcomes": ("agg_supervision_outcomes", ""),
@@ -43,8 +46,20 @@ class PublicationData:
         return self.frames[name]
 
     def unit_names(self) -> dict[str, str]:
+        """USCC → name: the member-unit list, else the names the ledgers wrote (hotline-only data)."""
+        names: dict[str, str] = {}
+        yearly = self.frames.get("unit_timeliness")
+        if yearly is not None and not yearly.is_empty():
+            for uscc, name in yearly.select("responsible_unit_uscc", "responsible_unit_name").iter_rows():
+                if uscc and name:
+                    names[uscc] = name
         units = self.frames["units"]
-        return dict(zip(units["unit_uscc"].to_list(), units["unit_name"].to_list(), strict=True))
+        names.update(zip(units["unit_uscc"].to_list(), units["unit_name"].to_list(), strict=True))
+        return names
+
+    def has(self, *names: str) -> bool:
+        """True when any of the named frames has rows: a page without data says 无数据."""
+        return any(not self.frames[n].is_empty() for n in names)
 
 
 def marts_as_of(warehouse: Path) -> date | None:
@@ -53,9 +68,13 @@ def marts_as_of(warehouse: Path) -> date | None:
 
 
 def regions(warehouse: Path) -> list[str]:
+    """Every jurisdiction with a member-unit list or with rows loaded from any feed: a jurisdiction that
+    has only 12345 data (and no member-unit list yet) is published from what it has."""
     with connect(warehouse, read_only=True) as con:
         return [r[0] for r in con.execute(
-            "select distinct region_code from marts.dim_member_units order by 1").fetchall()]
+            "select region_code from marts.dim_member_units where region_code is not null "
+            "union select region_code from marts.fct_input_file_regions "
+            "where region_code is not null and rows_loaded > 0 order by 1").fetchall()]
 
 
 def load(warehouse: Path, region_code: str, as_of: date) -> PublicationData:
@@ -77,7 +96,7 @@ def load(warehouse: Path, region_code: str, as_of: date) -> PublicationData:
     except duckdb.CatalogException as exc:
         raise UserError(f"数据集市不完整，请先运行 liandong build（{exc}）",
                         f"the marts are incomplete; run liandong build first ({exc})") from None
-    if data.frames["units"].is_empty():
-        raise UserError(f"仓库中没有行政区划 {region_code} 的成员单位名单",
-                        f"the warehouse has no member-unit list for region {region_code}")
+    if data.frames["units"].is_empty() and data.frames["files"].is_empty():
+        raise UserError(f"仓库中没有行政区划 {region_code} 的数据（既无成员单位名单，也无任何台账）",
+                        f"the warehouse has no data for region {region_code} (no member-unit list, no ledger)")
     return data

@@ -1,10 +1,14 @@
-"""Plotly figures in the publication's style. Text from the data is HTML-escaped before Plotly sees it,
-since Plotly renders a subset of HTML in labels; the figure JSON itself is escaped by plotly.io."""
+"""Plotly figures in the publication's style. Text from the data has <, > and & escaped before Plotly
+sees it, since Plotly renders a subset of HTML in labels (quotes are left alone: Plotly would show
+`&quot;` literally). Pages carry no inline script (Content-Security-Policy `script-src 'self'`): each
+figure is a JSON data block that `assets/figures.js` draws with the bundled plotly.min.js."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
@@ -17,8 +21,12 @@ CONFIG = {"displaylogo": False, "responsive": True,
           "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
+SCRIPT = Path(__file__).resolve().parent.parent / "templates" / "figures.js"
+_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def text(value: Any) -> str:
-    return escape(str(value), quote=True)
+    return escape(str(value), quote=False)
 
 
 def layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
@@ -34,20 +42,28 @@ def layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
 
 
 def html(fig: go.Figure, div_id: str) -> Markup:
-    """The figure as a <div> and <script>; plotly.min.js is loaded once per page from the assets folder.
-    Trusted markup: plotly.io escapes <, > and / inside the figure JSON, and labels were escaped above."""
-    return Markup(fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=CONFIG))
+    """An empty <div> and the figure as a JSON data block (never executed; `assets/figures.js` draws it).
+    <, > and & inside the JSON are written as \\u escapes, so no text can close the block."""
+    payload = '{"figure": ' + fig.to_json() + ', "config": ' + json.dumps(CONFIG) + "}"
+    body = payload.translate(_JSON_IN_HTML)
+    return Markup(f'<div id="{escape(div_id)}" class="plotly-graph-div figure"></div>'
+                  f'<script type="application/json" class="figure-data" data-for="{escape(div_id)}">'
+                  f"{body}</script>")
 
 
 def rate_bars(names: Sequence[str], rates: Sequence[float | None], hover: Sequence[str], title: str) -> go.Figure:
     values = [None if r is None else round(r * 100, 1) for r in rates]
     fig = go.Figure(go.Bar(
         x=values, y=[text(n) for n in names], orientation="h", marker_color=COLORS[0],
-        text=["无数据" if v is None else f"{v:.1f}%" for v in values], textposition="auto",
+        # labels outside the bar: a rate of 0 % has no bar to hold its label, and must still read "0.0%"
+        text=["无数据" if v is None else f"{v:.1f}%" for v in values], textposition="outside", cliponaxis=False,
         hovertext=[text(h) for h in hover], hoverinfo="text",
     ))
-    fig.update_xaxes(range=[0, 105], ticksuffix="%")
+    fig.update_xaxes(range=[0, 112], ticksuffix="%", tickvals=[0, 20, 40, 60, 80, 100])
     fig.update_yaxes(autorange="reversed")
+    if values and all(v == 0 for v in values):  # all zero: say so, the chart alone looks empty
+        fig.add_annotation(text="各单位均为 0%", x=50, y=0.5, yref="paper", showarrow=False,
+                           font={"size": 16, "color": "#b42318"})
     return layout(fig, title, height=max(260, 28 * len(names) + 100))
 
 

@@ -50,7 +50,7 @@ def e(value: Any) -> str:
 
 
 def table(columns: Sequence[Column], rows: Iterable[dict[str, Any]], *, empty: str = "无数据",
-          css: str = "") -> Markup:
+          css: str = "", table_id: str = "") -> Markup:
     head = "".join(f"<th>{e(c.label)}</th>" for c in columns)
     body = []
     for row in rows:
@@ -63,15 +63,43 @@ def table(columns: Sequence[Column], rows: Iterable[dict[str, Any]], *, empty: s
     if not body:
         body.append(f'<tr><td colspan="{len(columns)}" class="empty">{e(empty)}</td></tr>')
     cls = f' class="{e(css)}"' if css else ""
-    return Markup(f'<div class="table-wrap"><table{cls}><thead><tr>{head}</tr></thead>'
+    tid = f' id="{e(table_id)}"' if table_id else ""
+    return Markup(f'<div class="table-wrap"><table{tid}{cls}><thead><tr>{head}</tr></thead>'
                   f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
-def kpi_cards(cards: Sequence[tuple[str, str, str, str]]) -> Markup:
-    """(label, value, change, explanation) cards for the overview."""
+def grouped_table(columns: Sequence[Column], groups: Sequence[tuple[str, Sequence[dict[str, Any]]]], *,
+                  empty: str = "无数据", css: str = "", table_id: str = "") -> Markup:
+    """A table in groups: each group opens with a subtotal row (its title spans the table), then its rows."""
+    head = "".join(f"<th>{e(c.label)}</th>" for c in columns)
+    body = []
+    for title, items in groups:
+        body.append(f'<tr class="subtotal"><th colspan="{len(columns)}" scope="rowgroup">{e(title)}</th></tr>')
+        for row in items:
+            cells = []
+            for c in columns:
+                v = c.value(row)
+                text = "" if v is None and not c.numeric else c.fmt(v)
+                cells.append(f'<td class="n">{e(text)}</td>' if c.numeric else f"<td>{e(text)}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+    if not body:
+        body.append(f'<tr><td colspan="{len(columns)}" class="empty">{e(empty)}</td></tr>')
+    cls = f' class="{e(css)}"' if css else ""
+    tid = f' id="{e(table_id)}"' if table_id else ""
+    return Markup(f'<div class="table-wrap"><table{tid}{cls}><thead><tr>{head}</tr></thead>'
+                  f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def kpi_cards(cards: Sequence[tuple[str, ...]]) -> Markup:
+    """(label, value, change, explanation[, "lower"]) cards for the overview. The change is coloured by
+    what it means: green when better, red when worse; "lower" marks a count where more is worse
+    (应移未移线索), so its ▲ is red."""
     out = []
-    for label, value, change, note in cards:
-        trend = "up" if change.startswith("▲") else "down" if change.startswith("▼") else "flat"
+    for label, value, change, note, *rest in cards:
+        lower_is_better = bool(rest) and rest[0] == "lower"
+        up, down = change.startswith("▲"), change.startswith("▼")
+        better = (down if lower_is_better else up)
+        trend = "flat" if not (up or down) else "good" if better else "bad"
         out.append(f'<div class="kpi"><div class="kpi-label">{e(label)}</div>'
                    f'<div class="kpi-value">{e(value)}</div>'
                    f'<div class="kpi-change {trend}">较上年同期：{e(change)}</div>'

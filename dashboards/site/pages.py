@@ -14,10 +14,10 @@ from typing import Any
 import polars as pl
 from markupsafe import Markup
 
-from dashboards.site import figures
+from dashboards.site import clue_labels, figures
 from dashboards.site.data import PublicationData
 from dashboards.site.formats import NO_DATA, count, count_change, day, number, pct, points, points_change, ratio
-from dashboards.site.html import Column, Page, Section, e, kpi_cards, link, paragraph, table
+from dashboards.site.html import Column, Page, Section, e, grouped_table, kpi_cards, link, paragraph, table
 
 KIND_ZH = {
     "supervision_reply": "检察建议/检察意见办复", "police_review": "公安机关审查移送案件",
@@ -28,6 +28,7 @@ KIND_ZH = {
 FEED_ZH = {"penalty_ledger": "行政处罚台账", "supervision_ledger": "行政检察监督台账",
            "hotline_exchange": "12345/12309 双推送", "member_units": "成员单位名单"}
 TREND_MONTHS = 24
+MIN_ITEMS_TO_COMPARE = 20  # a year-on-year change of a rate over fewer items is noise, not a trend
 HEATMAP_MONTHS = 12
 
 
@@ -99,28 +100,42 @@ def overview(data: PublicationData) -> Page:
     q = data["quality"]
     q_loaded, q_total = int(q["rows_loaded"].sum() or 0), int((q["rows_loaded"] + q["rows_quarantined"]).sum() or 0)
     period = f"{y}年1–{m}月"
+
+    def compare(now: float | None, before: float | None, n_now: int, n_before: int, unit: str = "件") -> str:
+        """Change against the same months of last year, only when both periods have enough items."""
+        counts = f"（本期 {count(n_now)} {unit}，上年同期 {count(n_before)} {unit}）"
+        if n_now < MIN_ITEMS_TO_COMPARE or n_before < MIN_ITEMS_TO_COMPARE:
+            return f"— 样本不足 {MIN_ITEMS_TO_COMPARE} {unit}，不作比较{counts}"
+        return points_change(now, before) + counts
+
+    def due_items(kinds: list[str], year: int) -> int:
+        return sum(sums(o, "due_year", "due_month", year, m, due, {"obligation_kind": kinds}).values())
+
     rate_t = ratio(now_t["transferred_cases"], now_t["should_transfer_cases"])
+    sup, push = ["supervision_reply"], ["hotline_push", "hotline_feedback"]
     cards = [
         ("行刑衔接移送率", pct(rate_t),
-         points_change(rate_t, ratio(before_t["transferred_cases"], before_t["should_transfer_cases"])),
+         compare(rate_t, ratio(before_t["transferred_cases"], before_t["should_transfer_cases"]),
+                 now_t["should_transfer_cases"], before_t["should_transfer_cases"]),
          f"{period}决定的应当移送案件 {count(now_t['should_transfer_cases'])} 件，已移送 "
          f"{count(now_t['transferred_cases'])} 件"),
-        ("应移未移线索（件）", count(now_c["clue_cases"]), count_change(now_c["clue_cases"], before_c["clue_cases"]),
-         f"{period}决定、截至统计日仍未移送的应当移送案件"),
-        ("检察建议/意见到期办复率", pct(timeliness(["supervision_reply"], y)),
-         points_change(timeliness(["supervision_reply"], y), timeliness(["supervision_reply"], y - 1)),
+        ("应移未移线索（件）", count(now_c["clue_cases"]) if data.has("transfer") else NO_DATA,
+         count_change(now_c["clue_cases"], before_c["clue_cases"]) if data.has("transfer") else "—",
+         f"{period}决定、截至统计日仍未移送的应当移送案件（线索增加为不利变化）", "lower"),
+        ("检察建议/意见到期办复率", pct(timeliness(sup, y)),
+         compare(timeliness(sup, y), timeliness(sup, y - 1), due_items(sup, y), due_items(sup, y - 1), "项"),
          f"{period}到期的办复义务"),
-        ("双推送双反馈到期办复率", pct(timeliness(["hotline_push", "hotline_feedback"], y)),
-         points_change(timeliness(["hotline_push", "hotline_feedback"], y),
-                       timeliness(["hotline_push", "hotline_feedback"], y - 1)),
+        ("双推送双反馈到期办复率", pct(timeliness(push, y)),
+         compare(timeliness(push, y), timeliness(push, y - 1), due_items(push, y), due_items(push, y - 1), "项"),
          f"{period}到期的推送与反馈"),
         ("12345 按期办结率", pct(ratio(now_h["closed_on_time"], now_h["tickets_due"])),
-         points_change(ratio(now_h["closed_on_time"], now_h["tickets_due"]),
-                       ratio(before_h["closed_on_time"], before_h["tickets_due"])),
+         compare(ratio(now_h["closed_on_time"], now_h["tickets_due"]),
+                 ratio(before_h["closed_on_time"], before_h["tickets_due"]),
+                 now_h["tickets_due"], before_h["tickets_due"]),
          f"{period}受理的工单"),
         ("12345 满意率", pct(ratio(now_h["satisfied"], now_h["evaluated"])),
-         points_change(ratio(now_h["satisfied"], now_h["evaluated"]),
-                       ratio(before_h["satisfied"], before_h["evaluated"])),
+         compare(ratio(now_h["satisfied"], now_h["evaluated"]), ratio(before_h["satisfied"], before_h["evaluated"]),
+                 now_h["evaluated"], before_h["evaluated"]),
          "（满意 + 基本满意）÷ 已评价"),
         ("数据标准符合率", pct(ratio(q_loaded, q_total)), "—",
          f"累计报送 {count(q_total)} 行，符合标准并入库 {count(q_loaded)} 行"),
@@ -128,13 +143,15 @@ def overview(data: PublicationData) -> Page:
     page = Page("index", "概览")
     page.sections.append(Section(
         f"主要指标（{period}，与上年同期比较）", kpi_cards(cards),
-        intro="比率的分母为 0 时显示“无数据”，不显示为 0% 或 100%。变化以百分点表示。"))
+        intro="比率的分母为 0 时显示“无数据”，不显示为 0% 或 100%。变化以百分点表示，绿色为改善、红色为变差；"
+              f"两期分母均不少于 {MIN_ITEMS_TO_COMPARE} 时才作比较，括号内为两期的件数。"))
     guide = table(
         [Column("页面", lambda r: r["title"]), Column("内容", lambda r: r["what"])],
-        [{"title": "行刑衔接", "what": "各单位移送率、立案率及主动移送率"},
+        [{"title": "行刑衔接", "what": "各单位移送率（由低到高）、立案率、主动移送率及应移未移线索"},
          {"title": "月度趋势", "what": "近 24 个月的移送、办复与热线指标"},
          {"title": "应移未移线索", "what": "应当移送而未移送的案件，附触发规则、测得数值和依据"},
-         {"title": "到期办复", "what": "单位 × 月份到期办复率热力图与逾期事项清单"},
+         {"title": "到期办复", "what": "各单位本年与近 12 个月到期办复率排名（含原因与回复用时）、热力图、"
+                                     "按单位分组的逾期事项清单"},
          {"title": "12345/12309", "what": "热线办结、满意率与双推送双反馈"},
          {"title": "数据质量", "what": "各单位、各类台账的数据标准符合率与数据标准报告"},
          {"title": "考核排名", "what": "年度考核得分、排名与各单位得分明细"}])
@@ -145,29 +162,20 @@ def overview(data: PublicationData) -> Page:
 def transfer(data: PublicationData) -> Page:
     y, m = data.as_of.year, data.as_of.month
     names = data.unit_names()
-    t = data["transfer"].filter(pl.col("decision_year") == y)
-    cols = ["penalty_cases", "should_transfer_cases", "transferred_cases", "proactive_transfers",
-            "transfers_with_police_decision", "transfers_filed"]
-    g = t.group_by("agency_uscc").agg([pl.col(c).sum() for c in cols]) if not t.is_empty() else None
-    units = []
-    for r in (g.to_dicts() if g is not None else []):
-        units.append({
-            "unit": names.get(r["agency_uscc"], r["agency_uscc"]), **r,
-            "transfer_rate": ratio(r["transferred_cases"], r["should_transfer_cases"]),
-            "proactive_rate": ratio(r["proactive_transfers"], r["transferred_cases"]),
-            "filing_rate": ratio(r["transfers_filed"], r["transfers_with_police_decision"]),
-        })
-    units.sort(key=lambda r: (r["transfer_rate"] is None, -(r["transfer_rate"] or 0), -r["should_transfer_cases"],
-                              r["unit"]))
+    # ranked in the mart (agg_unit_transfer_yearly): lowest 移送率 first, agencies without a rate last
+    units = [{**r, "unit": names.get(r["agency_uscc"], r["agency_uscc"]),
+              "proactive_rate": r["proactive_transfer_rate"], "open_clues": r["clue_cases"]}
+             for r in rows(data["unit_transfer"].filter(pl.col("decision_year") == y))]
     page = Page("transfer", "行刑衔接", has_figures=True)
     with_rate = [u for u in units if u["should_transfer_cases"] > 0]
     fig = figures.rate_bars(
         [u["unit"] for u in with_rate], [u["transfer_rate"] for u in with_rate],
         [f"{u['unit']}：已移送 {u['transferred_cases']} / 应当移送 {u['should_transfer_cases']}" for u in with_rate],
-        f"{y}年1–{m}月各单位移送率（仅列有应当移送案件的单位）")
+        f"{y}年1–{m}月各单位移送率（仅列有应当移送案件的单位，移送率低的在上）")
+    page.has_figures = bool(with_rate)
     page.sections.append(Section(
         "各单位移送率", figures.html(fig, "fig-transfer-by-unit") if with_rate else paragraph(
-            f"{y}年尚无应当移送的案件。"),
+            f"{y}年尚无应当移送的案件（{NO_DATA}）。"),
         intro="移送率 = 已移送 ÷ 应当移送（单位自报涉嫌犯罪、已移送或触发追诉标准规则的案件）。"))
     page.sections.append(Section("各单位明细", table([
         Column("处罚机关", "unit"), Column("处罚案件", "penalty_cases", count, True),
@@ -175,7 +183,9 @@ def transfer(data: PublicationData) -> Page:
         Column("移送率", "transfer_rate", pct, True), Column("主动移送率", "proactive_rate", pct, True),
         Column("公安已决定", "transfers_with_police_decision", count, True),
         Column("立案", "transfers_filed", count, True), Column("立案率", "filing_rate", pct, True),
-    ], units)))
+        Column("应移未移线索", "open_clues", count, True),
+    ], units, table_id="transfer-by-unit"),
+        intro="移送率由低到高排列；应移未移线索为本年决定、截至统计日仍未移送的应当移送案件数。"))
     return page
 
 
@@ -230,24 +240,114 @@ def clues(data: PublicationData) -> Page:
          {"status": "已移送", "cases": summary.get("已移送", 0), "what": "统计日后才移送（统计日时仍属线索）"}]),
         intro="应当移送：单位自报涉嫌犯罪、或触发追诉标准规则（数额、数量、次数等）的行政处罚案件；"
               "截至统计日未移送即为线索。一案可触发多条规则。"))
+    page.sections.append(Section("各单位应移未移线索", table([
+        Column("处罚机关", "unit"), Column("线索案件", "cases", count, True),
+        Column("其中未处理", "open", count, True), Column("已监督", "supervised", count, True),
+        Column("统计日后已移送", "transferred", count, True)], _clues_by_unit(frame, names),
+        empty="无应移未移线索", table_id="clues-by-unit"),
+        intro="未处理线索多的单位在前。"))
     page.sections.append(Section("线索清单", table([
         Column("处罚机关", lambda r: names.get(r["agency_uscc"], r["agency_uscc"])),
         Column("决定书文号", "decision_no"), Column("决定日期", "decision_date", day),
         Column("当事人", "party_display_name"), Column("涉嫌罪名", "offence"),
-        Column("线索依据", "evidence_zh"), Column("测得数值", "measured_value", number, True),
-        Column("追诉标准", "threshold", number, True), Column("单位", "unit"),
-        Column("数值来源", "value_source"),
-        Column("法律依据", "legal_basis_zh"), Column("状态", "clue_status"),
-    ], rows(frame), empty="无应移未移线索", css="wide"),
-        intro="自然人当事人仅显示为“自然人”；案情以涉嫌罪名与触发规则概括，不刊载违法事实原文，"
+        Column("触发规则", lambda r: clue_labels.rule_label(r["rule_id"])),
+        Column("测得数值", lambda r: _with_unit(r["measured_value"], r.get("unit")), str, True),
+        Column("追诉标准", lambda r: _with_unit(r["threshold"], r.get("unit")), str, True),
+        Column("数值来源", clue_labels.value_source_label),
+        Column("法律依据", lambda r: r.get("legal_basis_zh") or clue_labels.legal_source_label(r["legal_source"])),
+        Column("状态", "clue_status"),
+    ], rows(frame), empty="无应移未移线索", css="wide clues"),
+        intro="自然人当事人仅显示为“自然人”；案情以涉嫌罪名与线索依据概括，不刊载违法事实原文，"
               "请凭决定书文号查阅案卷。"))
     return page
+
+
+def _with_unit(value: Any, unit: Any) -> str:
+    return "—" if value is None else f"{number(value)} {unit or ''}".strip()
+
+
+def _clues_by_unit(frame: pl.DataFrame, names: dict[str, str]) -> list[dict[str, Any]]:
+    """Clue cases per agency by status, most open clues first."""
+    if frame.is_empty():
+        return []
+    g = frame.group_by("agency_uscc").agg(
+        pl.col("decision_no").n_unique().alias("cases"),
+        pl.col("decision_no").filter(pl.col("clue_status") == "未处理").n_unique().alias("open"),
+        pl.col("decision_no").filter(pl.col("clue_status") == "已监督").n_unique().alias("supervised"),
+        pl.col("decision_no").filter(pl.col("clue_status") == "已移送").n_unique().alias("transferred"))
+    out = [{**r, "unit": names.get(r["agency_uscc"], r["agency_uscc"])} for r in g.to_dicts()]
+    out.sort(key=lambda r: (-r["open"], -r["cases"], r["unit"]))
+    return out
+
+
+def _days(value: Any) -> str:
+    return "—" if value is None else f"{float(value):.1f}"
+
+
+def _unit_label(names: dict[str, str], uscc: Any, name: Any) -> str:
+    return names.get(uscc or "", "") or (name or "") or "（未识别单位）"
+
+
+def unit_ranking(data: PublicationData, period_kind: str, year: int, kind: str = "all") -> list[dict[str, Any]]:
+    """Units ranked worst first by 到期办复率 over a period (agg_unit_timeliness_yearly), each with the
+    obligation kinds that pulled it down ("why"): the kinds with late items, worst rate first."""
+    names = data.unit_names()
+    y = data["unit_timeliness"].filter((pl.col("period_kind") == period_kind) & (pl.col("period_year") == year))
+    if y.is_empty():
+        return []
+    if kind != "all":
+        only = y.filter(pl.col("obligation_kind") == kind).sort(["worst_rank", "responsible_unit_name"])
+        return [{**r, "unit": _unit_label(names, r["responsible_unit_uscc"], r["responsible_unit_name"])}
+                for r in rows(only)]
+    kinds: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows(y.filter(pl.col("obligation_kind") != "all")):
+        kinds[r["responsible_unit_uscc"]].append(r)
+    out = []
+    for r in rows(y.filter(pl.col("obligation_kind") == "all").sort(["worst_rank", "responsible_unit_name"])):
+        late = sorted((k for k in kinds[r["responsible_unit_uscc"]] if k["on_time"] < k["items_due"]),
+                      key=lambda k: (float(k["timeliness_rate"] or 0), -k["items_due"]))
+        why = "；".join(f"{KIND_ZH.get(k['obligation_kind'], k['obligation_kind'])} 按期 "
+                       f"{k['on_time']}/{k['items_due']}（逾期未回复 {k['overdue_no_reply']}）" for k in late)
+        why = why or "全部按期"
+        out.append({**r, "unit": _unit_label(names, r["responsible_unit_uscc"], r["responsible_unit_name"]),
+                    "why": why})
+    return out
+
+
+def _spread(median: Any, p90: Any) -> str:
+    return "—" if median is None else f"{_days(median)} / {_days(p90)}"
+
+
+RANKING_COLUMNS = [
+    Column("排名", "worst_rank", count, True), Column("责任单位", "unit"),
+    Column("到期", "items_due", count, True), Column("按期", "on_time", count, True),
+    Column("逾期回复", "replied_late", count, True), Column("逾期未回复", "overdue_no_reply", count, True),
+    Column("到期办复率", "timeliness_rate", pct, True), Column("逾期天数中位数", "median_days_late", _days, True),
+    Column("回复用时 中位/P90（日）", lambda r: _spread(r["median_reply_days"], r["p90_reply_days"]), str, True),
+    Column("回复用时 中位/P90（工作日）",
+           lambda r: _spread(r["median_reply_working_days"], r["p90_reply_working_days"]), str, True),
+    Column("未按期的义务类型（原因）", "why"),
+]
 
 
 def timeliness(data: PublicationData) -> Page:
     names = data.unit_names()
     months = months_back(data.as_of, HEATMAP_MONTHS)
+    y = data.as_of.year
     o = data["timeliness"]
+    page = Page("timeliness", "到期办复", has_figures=True)
+    year_rows = unit_ranking(data, "calendar_year", y)
+    page.sections.append(Section(
+        f"各责任单位到期办复率排名（{y}年1月1日至{data.as_of.month}月{data.as_of.day}日到期）",
+        table(RANKING_COLUMNS, year_rows, empty=f"{y}年尚无到期的办复事项", css="ranking", table_id="rank-year"),
+        intro="按到期办复率由低到高排列（同率时逾期未回复多者在前）；最后一列列出未全部按期的义务类型及其按期数，"
+              "即“为什么”。逾期天数中位数只计逾期事项；回复用时为起算日至答复日，P90 表示九成事项在此天数内答复。",
+        anchor="rank-year"))
+    page.sections.append(Section(
+        "各责任单位到期办复率排名（近 12 个月）",
+        table(RANKING_COLUMNS, unit_ranking(data, "last_12_months", y), empty="近 12 个月没有到期的办复事项",
+              css="ranking", table_id="rank-12m"), anchor="rank-12m"))
+
     cells: dict[str, dict[tuple[int, int], list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for r in rows(o):
         ym = (int(r["due_year"]), int(r["due_month"]))
@@ -259,17 +359,19 @@ def timeliness(data: PublicationData) -> Page:
         c = cells[names.get(r["responsible_unit_uscc"], r["responsible_unit_uscc"])][ym]
         c[0] += int(r["on_time"])
         c[1] += due
-    units = sorted(cells)
-    page = Page("timeliness", "到期办复", has_figures=True)
+    # rows by the unit's rate over the 12 months, worst at the top (not by name)
+    totals = {u: (sum(v[0] for v in cells[u].values()), sum(v[1] for v in cells[u].values())) for u in cells}
+    units = sorted(cells, key=lambda u: (ratio(*totals[u]) or 0.0, -totals[u][1], u))
     if units:
         z = [[ratio(*cells[u][ym]) if cells[u][ym][1] else None for ym in months] for u in units]
         hover = [[f"{u} {month_label(ym)}：按期 {cells[u][ym][0]} / 到期 {cells[u][ym][1]}"
                   if cells[u][ym][1] else f"{u} {month_label(ym)}：无到期事项" for ym in months] for u in units]
         fig = figures.heatmap(units, [month_label(ym) for ym in months], z, hover,
-                              "各责任单位到期办复率（近 12 个月，按到期月份）")
+                              "各责任单位到期办复率（近 12 个月，按到期月份；办复率低的单位在上）")
         body = figures.html(fig, "fig-timeliness-heatmap")
     else:
         body = paragraph("近 12 个月没有到期的办复事项。")
+        page.has_figures = False
     page.sections.append(Section(
         "到期办复率热力图", body,
         intro="到期办复率 = 按期 ÷（按期 + 逾期回复 + 逾期未回复）；"
@@ -289,16 +391,23 @@ def timeliness(data: PublicationData) -> Page:
         Column("逾期未回复", "overdue_no_reply", count, True), Column("未到期", "not_yet_due", count, True),
         Column("到期办复率", "rate", pct, True)], kind_rows)))
     overdue = rows(data["overdue"])
-    page.sections.append(Section(f"逾期事项清单（{len(overdue)} 项）", table([
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in overdue:
+        groups[r["responsible_unit_name"] or "（未识别单位）"].append(r)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    titled = [(f"{unit}：逾期 {len(items)} 项（逾期未回复 "
+               f"{sum(1 for i in items if i['status'] == '逾期未回复')} 项，逾期回复 "
+               f"{sum(1 for i in items if i['status'] == '逾期回复')} 项）", items) for unit, items in ordered]
+    page.sections.append(Section(f"逾期事项清单（{len(overdue)} 项，按责任单位分组）", grouped_table([
         Column("义务类型", lambda r: KIND_ZH.get(r["obligation_kind"], r["obligation_kind"])),
-        Column("责任单位", "responsible_unit_name"), Column("文书/工单编号", "source_key"),
+        Column("文书/工单编号", "source_key"),
         Column("事由类别", "subject_summary"), Column("起算日期", "anchor_date", day),
         Column("截止日期", "due_date", day), Column("答复日期", "replied_date", day),
         Column("状态", "status"), Column("逾期天数", "days_past_due", count, True),
         Column("期限依据", "due_date_basis"),
-    ], overdue, empty="无逾期事项", css="wide"),
-        intro="逾期未回复在前，按逾期天数由多到少排列。事由类别为诉求类型或监督类型，不刊载诉求原文，"
-              "请凭文书/工单编号查阅。本清单亦以 Excel 文件随本期发布：overdue.xlsx。"))
+    ], titled, empty="无逾期事项", css="wide", table_id="overdue"),
+        intro="逾期事项多的单位在前，每个单位一行小计；单位内按逾期天数由多到少排列。事由类别为诉求类型或监督类型，"
+              "不刊载诉求原文，请凭文书/工单编号查阅。本清单亦以 Excel 文件随本期发布：overdue.xlsx。"))
     return page
 
 
@@ -323,6 +432,12 @@ def hotline(data: PublicationData) -> Page:
     page.sections.append(Section("12345 办理", figures.html(fig1, "fig-hotline-12345"),
                                  intro="按期办结率 = 按期办结 ÷ 到期工单；办结率 = 办结 ÷ 受理；"
                                        "满意率 =（满意 + 基本满意）÷ 已评价。"))
+    y = data.as_of.year
+    page.sections.append(Section(
+        f"各承办单位 12345 工单按期办结排名（{y}年到期）",
+        table(RANKING_COLUMNS[:-1], unit_ranking(data, "calendar_year", y, "hotline_close"),
+              empty=f"{y}年尚无到期的 12345 工单", css="ranking", table_id="hotline-rank"),
+        intro="按期办结率由低到高排列；回复用时为受理至办结，P90 表示九成工单在此天数内办结。"))
     page.sections.append(Section("12309 与双推送双反馈", figures.html(fig2, "fig-hotline-12309")))
     table_rows = [{"month": month_label(ym), **h[ym],
                    "on_time_rate": ratio(h[ym]["closed_on_time"], h[ym]["tickets_due"]),
@@ -339,11 +454,27 @@ def hotline(data: PublicationData) -> Page:
     return page
 
 
+CHANNEL_ZH = {"12345": "12345 政务服务便民热线", "12309": "12309 检察服务中心"}
+
+
+def quality_unit_label(feed: str, label: Any, names: dict[str, str]) -> str:
+    """Who delivered the rows, by name: the mart keys hotline rows by channel and the member-unit list by
+    region code, which read as bare numbers (12309, 410108) on a page."""
+    text = "" if label is None else str(label)
+    if feed == "hotline_exchange":
+        return CHANNEL_ZH.get(text, text)
+    if feed == "member_units":
+        return "成员单位名单（本地区）"
+    return names.get(text, text)
+
+
 def quality(data: PublicationData, docs_href: str | None) -> Page:
     page = Page("quality", "数据质量")
     q = rows(data["quality"])
+    names = data.unit_names()
     for r in q:
         r["feed_zh"] = FEED_ZH.get(r["feed"], r["feed"])
+        r["unit_label"] = quality_unit_label(r["feed"], r["unit_label"], names)
     page.sections.append(Section("各单位数据标准符合率", table([
         Column("台账", "feed_zh"), Column("报送单位", "unit_label"), Column("文件数", "files", count, True),
         Column("入库行数", "rows_loaded", count, True), Column("隔离行数", "rows_quarantined", count, True),
@@ -415,9 +546,15 @@ def scorecard(data: PublicationData) -> Page:
             Column("配置分值", "points_configured", points, True), Column("可得分", "points_available", points, True),
             Column("得分", "points_earned", points, True), Column("计分规则", "scoring_rule"), Column("说明", "note"),
         ], items)
-        blocks.append(f"<details><summary>{e(r['unit_name'])} — {e(points(r['total_points_earned']))} 分，"
-                      f"{e(rank)}</summary>{inner}</details>")
-    page.sections.append(Section("各单位得分明细", Markup("".join(blocks)), intro="点击单位名称展开明细。"))
+        anchor = f"unit-{len(blocks) + 1}"
+        r["anchor"] = anchor
+        blocks.append(f'<section class="unit-detail" id="{anchor}"><h3>{e(r["unit_name"])} — '
+                      f"{e(points(r['total_points_earned']))} 分，{e(rank)}</h3>{inner}</section>")
+    # always laid out (not folded in <details>), so that printing the page prints every unit's table
+    index = Markup("<p class=\"unit-index\">" + " · ".join(
+        f'<a href="#{e(r["anchor"])}">{e(r["unit_name"])}</a>' for r in ranking if "anchor" in r) + "</p>")
+    page.sections.append(Section("各单位得分明细", Markup(index + Markup("".join(blocks))),
+                                 intro="每个单位一张明细表，按排名顺序；点击单位名称跳转。", anchor="details"))
     return page
 
 
@@ -429,6 +566,27 @@ def _indicator_value(row: dict[str, Any]) -> str:
     return pct(row["indicator_value"])
 
 
+# which marts a page is made of, and the feed that fills them: a page whose marts are all empty opens with
+# a 无数据 notice naming the missing feed (a jurisdiction with only 12345 data still gets every page)
+PAGE_SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
+    "transfer": (("transfer",), "行政处罚台账"),
+    "trends": (("transfer", "timeliness", "hotline"), "行政处罚、行政检察监督或 12345/12309 数据"),
+    "clues": (("clues", "clue_counts"), "行政处罚台账"),
+    "timeliness": (("timeliness",), "行政检察监督台账或 12345/12309 数据"),
+    "hotline": (("hotline",), "12345/12309 双推送数据"),
+    "scorecard": (("ranking",), "成员单位名单（纳入考核的单位）"),
+}
+
+
+def _no_data_notice(page: Page, data: PublicationData) -> Page:
+    frames, feed = PAGE_SOURCES.get(page.slug, ((), ""))
+    if frames and not data.has(*frames):
+        page.sections.insert(0, Section(NO_DATA, Markup(
+            f'<p class="notice">{e(NO_DATA)}：本地区尚未载入{e(feed)}，本页暂无数据；其他页面按已有数据发布。</p>')))
+    return page
+
+
 def build_pages(data: PublicationData, docs_href: str | None) -> list[Page]:
-    return [overview(data), transfer(data), trends(data), clues(data), timeliness(data), hotline(data),
-            quality(data, docs_href), scorecard(data)]
+    pages = [overview(data), transfer(data), trends(data), clues(data), timeliness(data), hotline(data),
+             quality(data, docs_href), scorecard(data)]
+    return [_no_data_notice(p, data) for p in pages]

@@ -108,6 +108,12 @@ def _write_exports(pub: site_data.PublicationData, out: Path) -> list[str]:
     ])
     overdue = [{**r, "kind_zh": KIND_ZH.get(r["obligation_kind"], r["obligation_kind"])}
                for r in pub["overdue"].to_dicts()]
+    per_unit: dict[Any, int] = {}
+    for r in overdue:
+        per_unit[r["responsible_unit_name"]] = per_unit.get(r["responsible_unit_name"], 0) + 1
+    # as on the page: the units with most overdue items first, each unit's items most overdue first
+    overdue.sort(key=lambda r: (-per_unit[r["responsible_unit_name"]], str(r["responsible_unit_name"] or ""),
+                                -(r["days_past_due"] or 0)))
     write_workbook(out / "overdue.xlsx", [Sheet("逾期事项", [
         XColumn("义务类型", "kind_zh", "text", 18), XColumn("责任单位", "responsible_unit_name", "text", 30),
         XColumn("文书/工单编号", "source_key", "text", 24), XColumn("事由类别", "subject_summary", "text", 16),
@@ -126,6 +132,7 @@ def render(pub: site_data.PublicationData, out: Path, built_at: datetime) -> Non
     (out / "assets").mkdir(parents=True)
     (out / "assets" / "plotly.min.js").write_bytes(_plotly_js())
     shutil.copyfile(ASSETS / "site.css", out / "assets" / "site.css")
+    shutil.copyfile(ASSETS / "figures.js", out / "assets" / "figures.js")
     results = pub.contract_results.to_dicts() if pub.contract_results is not None else []
     files = pub.file_records.to_dicts() if pub.file_records is not None else []
     build_data_docs(out / "data_docs", results, files)
@@ -197,10 +204,14 @@ def publish_region(site: Path, warehouse: Path, region_code: str, as_of: date, g
 
 
 def _make_read_only(folder: Path) -> None:
-    """Published files are read-only: a publication is a record, not a working copy."""
-    for p in folder.rglob("*"):
+    """Published files and folders are read-only: a publication is a record, not a working copy (no file
+    can be added, renamed or removed in it either). Folders last, deepest first."""
+    paths = sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True)
+    for p in paths:
         if p.is_file():
             p.chmod(0o444)
+    for p in [*(p for p in paths if p.is_dir()), folder]:
+        p.chmod(0o555)
 
 
 class PersonalDataInPublication(UserError):

@@ -1,5 +1,6 @@
 """Formatted Excel workbooks published beside the pages: Chinese headers, widths, number formats, frozen
-header, filters; text that a spreadsheet would run as a formula is neutralised (dashboards.exports).
+header, filters. Text is written as text (`write_string`) in cells formatted as text (`@`), so a value that
+starts with = + - @ is shown exactly as it is and never runs as a formula — no visible apostrophe.
 
 Written with XlsxWriter, one shared format per column and every cell written by its type: at province
 scale openpyxl spent most of `liandong publish` building a style object per cell (~250 of 660 profiled
@@ -14,7 +15,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from dashboards.exports import safe_cell
 from dashboards.site.formats import plain
 
 FORMATS = {"pct": "0.0%", "int": "#,##0", "num": "0.00", "date": "yyyy-mm-dd", "text": "@"}
@@ -58,7 +58,10 @@ class _Formats:
             return self.get(num_format=FORMATS[col.kind])
         if isinstance(value, datetime | date | time):  # a date in a text column still reads as a date
             return self.get(num_format=_DATETIME if isinstance(value, datetime) else FORMATS["date"])
-        return self.get(text_wrap=col.width >= 30, valign="top")
+        return self.get(text_wrap=col.width >= 30, valign="top", num_format="@")
+
+    def text(self) -> Any:
+        return self.get(num_format="@")
 
 
 def _write(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
@@ -82,7 +85,7 @@ def _data_sheet(wb: Any, formats: _Formats, sheet: Sheet) -> None:
         ws.set_column(idx, idx, col.width)
     for r, row in enumerate(sheet.rows, start=1):
         for idx, col in enumerate(sheet.columns):
-            value = safe_cell(plain(row.get(col.key)))
+            value = plain(row.get(col.key))
             _write(ws, r, idx, value, formats.column(col, value))
     ws.freeze_panes(1, 0)
     if sheet.rows:
@@ -104,8 +107,8 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], notes: Sequence[tuple[st
     if notes:
         ws = wb.add_worksheet("说明")
         for r, (k, v) in enumerate(notes):
-            _write(ws, r, 0, safe_cell(k), None)
-            _write(ws, r, 1, safe_cell(v), None)
+            _write(ws, r, 0, k, formats.text())
+            _write(ws, r, 1, v, formats.text())
         ws.set_column(0, 0, 18)
         ws.set_column(1, 1, 90)
     wb.close()

@@ -24,7 +24,8 @@ from warehouse.lock import writer_lock
 
 PUBLISHED_MARTS = (
     "dim_member_units", "agg_transfer_rates", "agg_non_transfer_clues", "fct_non_transfer_clues",
-    "agg_obligation_timeliness", "fct_overdue_items", "agg_hotline_rates", "agg_supervision_outcomes",
+    "agg_obligation_timeliness", "agg_unit_timeliness_yearly", "agg_unit_transfer_yearly", "fct_overdue_items",
+    "agg_hotline_rates", "agg_supervision_outcomes",
     "agg_data_quality", "fct_input_file_regions", "fct_unit_scorecard", "agg_unit_scorecard_ranking")
 
 
@@ -49,11 +50,15 @@ def _publish(context: AssetExecutionContext, liandong: LiandongResource, config:
     settings = liandong.settings()
     as_of = date.fromisoformat(config.as_of) if config.as_of else None
     with failure_for_user_errors():
-        result = workflows.publish(
-            settings, as_of, config.regions or None, folder_suffix=folder_suffix,
-            on_wait=lambda: context.log.info("waiting for the warehouse lock"),
-            on_region=lambda o: context.log.info(
-                f"{'published' if o.created else 'exists, left untouched'}: {o.path}"))
+        try:
+            result = workflows.publish(
+                settings, as_of, config.regions or None, folder_suffix=folder_suffix,
+                on_wait=lambda: context.log.info("waiting for the warehouse lock"),
+                on_region=lambda o: context.log.info(
+                    f"{'published' if o.created else 'exists, left untouched'}: {o.path}"))
+        except workflows.NothingToPublish as nothing:  # a schedule on an empty warehouse warns, it does not fail
+            context.log.warning(f"{nothing.message_zh} / {nothing.message_en}")
+            return MaterializeResult(metadata={"published": MetadataValue.json([])})
     return MaterializeResult(metadata={
         "as_of": result.as_of.isoformat(),
         "published": MetadataValue.json([str(o.path) for o in result.publications if o.created]),

@@ -31,6 +31,18 @@ member_units as (
 
 ),
 
+calendar_workdays as (
+
+    -- working days up to and including each date: reply_working_days is a difference of two numbers
+    select
+        calendar_date,
+        sum(case when is_workday then 1 else 0 end) over (
+            order by calendar_date rows between unbounded preceding and current row
+        ) as workday_number
+    from {{ ref('work_calendar') }}
+
+),
+
 aliases_unique as (
 
     -- names the resolution model does not list (the police unit written as 移送接收单位):
@@ -162,6 +174,16 @@ final as (
             else {{ dbt.datediff('checked.checked_due_date', 'checked.as_of_date', 'day') }}
         end as days_past_due,
 
+        ----------  reply time (replied duties only): calendar days and working days after the anchor
+        case
+            when checked.replied_by_as_of is not null
+                then {{ dbt.datediff('checked.anchor_date', 'checked.replied_by_as_of', 'day') }}
+        end as reply_days,
+        case
+            when checked.replied_by_as_of is not null
+                then replied_workdays.workday_number - anchor_workdays.workday_number
+        end as reply_working_days,
+
         ----------  rule
         checked.due_date_rule,
         checked.due_period,
@@ -172,6 +194,10 @@ final as (
     from checked
     left join member_units
         on checked.responsible_unit_uscc = member_units.unit_uscc
+    left join calendar_workdays as anchor_workdays
+        on checked.anchor_date = anchor_workdays.calendar_date
+    left join calendar_workdays as replied_workdays
+        on checked.replied_by_as_of = replied_workdays.calendar_date
 
 )
 
