@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
 import fastexcel
 
@@ -29,6 +33,7 @@ def read_excel_grids(path: Path, fmt: str) -> tuple[list[Grid], dict[str, str]]:
             f"无法打开该 {fmt} 文件（文件可能已损坏、被截断或加密）：{_first_line(exc)}",
             f"cannot open this {fmt} file (it may be damaged, truncated or encrypted): {_first_line(exc)}",
         )) from exc
+    merged = merged_ranges(path) if fmt == "xlsx" else {}
     grids = []
     for idx, name in enumerate(reader.sheet_names):
         try:
@@ -42,8 +47,66 @@ def read_excel_grids(path: Path, fmt: str) -> tuple[list[Grid], dict[str, str]]:
                 sheet=name,
             )) from exc
         rows = [list(r) for r in frame.rows()]
-        grids.append(Grid(sheet=name, rows=rows, first_row_number=1, hidden=sheet.visible != "visible"))
+        grids.append(Grid(sheet=name, rows=rows, first_row_number=1, hidden=sheet.visible != "visible",
+                          merged=merged.get(name, [])))
     return grids, {"sheets": ",".join(reader.sheet_names)}
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+)"')
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Merged ranges per sheet name of an xlsx, 0-based (row, column, last row, last column).
+
+    calamine (fastexcel) does not report merged cells, so the sheet XML is scanned for `<mergeCell ref=…>`
+    (a stream read; the ranges sit after the cell data). Any problem reading them means no ranges: the
+    cells are then read as stored, which is what happened before.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(path.read_bytes()) if path.stat().st_size < 1 << 20 else path) as zf:
+            sheets = _sheet_parts(zf)
+            return {name: _scan_merges(zf, part) for name, part in sheets.items() if part in zf.NameToInfo}
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its part in the zip (xl/worksheets/sheetN.xml), from workbook.xml and its relationships."""
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        targets[rel.get("Id")] = part
+    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    return {el.get("name", ""): targets.get(el.get(_REL), "") for el in book.iter() if el.tag.endswith("}sheet")}
+
+
+def _scan_merges(zf: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
+    found: list[tuple[int, int, int, int]] = []
+    tail = b""
+    with zf.open(part) as fh:
+        while chunk := fh.read(1 << 20):
+            data = tail + chunk
+            cut = data.rfind(b"<")  # a tag cut at the chunk's end is read with the next chunk
+            if cut < 0:
+                cut = len(data)
+            for m in _MERGE_REF.finditer(data, 0, cut):
+                c1, r1, c2, r2 = m.groups()
+                found.append((int(r1) - 1, _column_index(c1), int(r2) - 1, _column_index(c2)))
+            tail = data[cut:]
+    for m in _MERGE_REF.finditer(tail):
+        c1, r1, c2, r2 = m.groups()
+        found.append((int(r1) - 1, _column_index(c1), int(r2) - 1, _column_index(c2)))
+    return found
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
 
 
 def _first_line(exc: Exception) -> str:
