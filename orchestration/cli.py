@@ -25,6 +25,7 @@ console = Console(width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 UNITS_SHOWN = 15
 FEED_CHOICES = ["penalty", "supervision", "hotline", "units"]
+EXIT_SOME_REJECTED = 1  # `ingest`: some files were rejected (recorded with reasons), the others loaded
 FEED_BY_CHOICE = {"penalty": "penalty_ledger", "supervision": "supervision_ledger",
                   "hotline": "hotline_exchange", "units": "member_units"}
 
@@ -128,6 +129,8 @@ def print_outcomes(outcomes: list[Any], *, show_problems: int = 5, only_problems
     for o in shown:
         for p in o.problems[:show_problems]:
             console.print(f"  [red]✗[/red] {p.sentence(o.name)}")
+        for p in o.warnings[:show_problems]:
+            console.print(f"  [yellow]![/yellow] {p.sentence(o.name)}")
         if len(o.problems) > show_problems:
             console.print(f"  … 另有 {len(o.problems) - show_problems} 条 / {len(o.problems) - show_problems} more")
         for note in o.notes:
@@ -157,8 +160,12 @@ def ingest(files: list[Path] = typer.Argument(..., help="文件或目录 / files
     settings = _settings(home)
     outcomes = ingest_paths(settings, _expand(files), FEED_BY_CHOICE.get(feed or ""))
     print_outcomes(outcomes)
-    if any(o.status == "rejected" for o in outcomes):
-        raise typer.Exit(1)
+    rejected = [o for o in outcomes if o.status == "rejected"]
+    if rejected:  # exit 1 = some files rejected (README): each recorded with its reason, the others loaded
+        err.print(f"[red]{len(rejected)} 个文件被拒收[/red]（原因见上，已记录），其余 {len(outcomes) - len(rejected)} "
+                  f"个文件已处理 / {len(rejected)} file(s) rejected (reasons above, recorded); the other "
+                  f"{len(outcomes) - len(rejected)} were processed")
+        raise typer.Exit(EXIT_SOME_REJECTED)
 
 @app.command()
 @friendly

@@ -20,7 +20,6 @@ from dagster import (
 )
 
 from data_contracts.model import FEEDS, load_contract
-from ingest.errors import FileRejected
 from ingest.headers import find_header
 from ingest.pipeline import FileOutcome, ingest_files
 from ingest.readers import read_grids
@@ -38,9 +37,10 @@ def inbox_files(inbox: Path) -> list[Path]:
 
 
 def detect_feed(path: Path) -> str | None:
+    """The feed a file's headers name; None for any file that cannot be read (the ingest records it rejected)."""
     try:
         _fmt, grids, _ = read_grids(path)
-    except FileRejected:
+    except Exception:  # FileRejected or any other failure: the ingest records such a file as rejected
         return None
     for grid in grids:
         if not grid.hidden and (match := find_header(grid.rows)) is not None:
@@ -103,7 +103,10 @@ def build_ingest_asset(feed: str):
                 outcomes = ingest_files(paths, target)
             for path, outcome in zip(paths, outcomes, strict=True):
                 context.log.info(f"{path.name}: {outcome.status} loaded={outcome.rows_loaded} "
-                                 f"quarantined={outcome.rows_quarantined} non-data={outcome.rows_non_data}")
+                                 f"quarantined={outcome.rows_quarantined} non-data={outcome.rows_non_data} "
+                                 f"duplicate={outcome.rows_duplicate}")
+                if outcome.file_problem is not None:
+                    context.log.warning(outcome.file_problem.sentence(outcome.name))
                 _processed(settings.inbox, path)
         yield MaterializeResult(
             asset_key=AssetKey(["raw", feed]),
