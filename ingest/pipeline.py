@@ -29,6 +29,7 @@ from ingest.chunks import ChunkBuffer, Pending, chunk_rows
 from ingest.errors import FileRejected, Problem
 from ingest.facts import FACT_COLUMNS, FACT_INPUTS, fact_rows
 from ingest.headers import HeaderMatch, find_header, missing_required
+from ingest.mask import mask_identifiers
 from ingest.protect import masked_value, protect_row
 from ingest.readers import read_grids
 from ingest.rows import OUTSIDE_FLAG, ParsedRow, parse_sheet
@@ -247,8 +248,11 @@ def _note_outside(outcome: FileOutcome) -> None:
 
 
 def unexpected_problem(exc: BaseException) -> Problem:
-    """A failure nobody foresaw, as a file-level reason: the file is rejected, the batch goes on."""
-    what = f"{type(exc).__name__}: {_first_line(exc)}"[:300]
+    """A failure nobody foresaw, as a file-level reason: the file is rejected, the batch goes on.
+
+    The stored reason names only the kind of error: its text may quote a cell (personal data).
+    """
+    what = type(exc).__name__
     return Problem(
         "file.internal",
         f"处理该文件时发生意外错误（{what}）；该文件未载入，其他文件不受影响；请把文件交给维护人员检查",
@@ -271,6 +275,8 @@ def contain(inspection: Inspection, exc: BaseException) -> None:
     outcome = inspection.outcome
     outcome.status = "rejected"
     outcome.problems = [unexpected_problem(exc)]
+    detail = mask_identifiers(_first_line(exc))[:300]  # shown, never stored
+    outcome.notes.append(f"意外错误详情 / details of the unexpected error: {type(exc).__name__}: {detail}")
     outcome.rule_counts, outcome.contract_results = {}, []
     outcome.rows_loaded = outcome.rows_new = outcome.rows_unchanged = outcome.rows_duplicate = 0
     outcome.rows_quarantined = max(outcome.rows_read - outcome.rows_non_data, 0)
