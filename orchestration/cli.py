@@ -259,12 +259,13 @@ def status(limit: int = typer.Option(30, "--limit"),
 
     settings = _settings(home)
     table = Table(title="最近文件 / recent files")
-    for col in ("时间 time", "文件 file", "台账 feed", "状态 status", "读取", "载入", "隔离", "非数据",
+    for col in ("时间 time", "文件 file", "台账 feed", "状态 status", "读取", "载入", "隔离", "非数据", "重复",
                 "对账 reconciled"):
         table.add_column(col)
     for r in recent_files(settings, limit):
         table.add_row(f"{r['ingested_at']:%Y-%m-%d %H:%M}", r["file_name"], r["feed"] or "-", r["status"],
-                      *(str(r[k]) for k in ("rows_read", "rows_loaded", "rows_quarantined", "rows_non_data")),
+                      *(str(r[k]) for k in ("rows_read", "rows_loaded", "rows_quarantined", "rows_non_data",
+                                            "rows_duplicate")),
                       "✓" if r["reconciled"] else "✗")
     console.print(table)
 
