@@ -89,6 +89,9 @@ def _scan_merges(zf: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, in
     with zf.open(part) as fh:
         while chunk := fh.read(1 << 20):
             data = tail + chunk
+            if b"mergeCell" not in data:  # most sheets have none: a byte search, no regex
+                tail = data[-64:]
+                continue
             cut = data.rfind(b"<")  # a tag cut at the chunk's end is read with the next chunk
             if cut < 0:
                 cut = len(data)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.builders import PENALTY_HEADERS, penalty_row, write_csv, write_xlsx
+from tests.builders import PENALTY_HEADERS, penalty_row, uscc, write_csv, write_xlsx
 
 LONG_NAME = ("郑州市惠济区市场监督管理局关于报送二〇二四年第一季度行政处罚案件信息及行政执法与刑事司法衔接情况"
              "及检察监督线索移送情况统计台账的函附件一（惠济区司法局会签稿）")
@@ -88,6 +88,27 @@ def robust_cases() -> list:
     def all_rows_have_agency(warehouse: Path) -> None:
         got = _query(warehouse, "select agency_name, count(*) from raw.penalty_ledger group by 1")
         assert got == [(AGENCY, 5)], got
+
+    def units_merged_down(d: Path) -> list[Path]:
+        """A member-unit list grouped by 单位类型 (merged down) with 纳入考核 merged over every row."""
+        headers = ["单位名称", "统一社会信用代码", "行政区划代码", "单位类型", "纳入考核"]
+        names = ["郑州市惠济区市场监督管理局", "郑州市惠济区农业农村工作委员会", "郑州市惠济区应急管理局",
+                 "郑州市惠济区城市管理局"]
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "成员单位"
+        ws.append(headers)
+        for i, name in enumerate(names):
+            ws.append([name, uscc(f"11410108MB123456{i}"), "410108", "政府部门" if i == 0 else None,
+                       "是" if i == 0 else None])
+        ws.merge_cells("D2:D5")
+        ws.merge_cells("E2:E5")
+        wb.save(d / "units_merged.xlsx")
+        return [d / "units_merged.xlsx"]
+
+    def every_unit_scored(warehouse: Path) -> None:
+        got = _query(warehouse, "select unit_kind, scored, count(*) from raw.member_units group by all")
+        assert got == [("政府部门", True, 4)], got
 
     def notes_under_blank_header(d: Path) -> list[Path]:
         wb = openpyxl.Workbook()
@@ -180,6 +201,8 @@ def robust_cases() -> list:
         # 6. merged cells
         Case("merged_down_cells", "处罚机关 and its codes merged down over groups of rows fill every row",
              merged_down, (E("loaded", 5, 5, 0),), check=all_rows_have_agency),
+        Case("units_merged_down", "单位类型 and 纳入考核 merged down over a member-unit group: every unit is scored",
+             units_merged_down, (E("loaded", 4, 4, 0),), check=every_unit_scored),
         # 7. cells outside every named column
         Case("notes_under_blank_header", "a note in a column without a header: the row loads, flagged, with a warning",
              notes_under_blank_header, (E("loaded", 3, 3, 0, warnings=1, notes=("没有表头",)),), check=flagged(1)),
