@@ -120,11 +120,11 @@ def _is_summary(cells: list[str | None]) -> bool:
     return False
 
 
-# Signature and footer lines under a table (制表人：张三 审核人：李四 填报日期：…): a label, then a colon.
+# Signature, footer and note lines under a table (制表人：张三 审核人：李四 填报日期：… 注：…): a label, a colon.
 FOOTER_LABEL = re.compile(
     r"^\s*(制表人|制表|填表人|填表|填报人|填报|经办人|审核人|审核|审批人|复核人|负责人|单位负责人|主管领导|分管领导|"
     r"联系人|联系电话|电话|填报日期|制表日期|填表日期|报送日期|统计日期|填报单位|报送单位|单位(（盖章）|\(盖章\))?|"
-    r"盖章|签字|签名)\s*(（[^）]{0,8}）|\([^)]{0,8}\))?\s*[:：]")
+    r"盖章|签字|签名|注|说明|填表说明)\s*(（[^）]{0,8}）|\([^)]{0,8}\))?\s*[:：]")
 
 
 def _is_footer(cells: list[str | None]) -> bool:

@@ -81,7 +81,7 @@ def test_invisible_characters_fold_away(mark: str):
 def test_signature_and_footer_rows_are_not_data():
     for cells in (["制表人：张三", None, "审核人：李四", "填报日期：2024年3月8日"],
                   ["制表人:王五    审核人:赵六"], [None, "单位负责人（签字）：", "填报单位（盖章）：某局"],
-                  ["联系电话：0371-12345678"]):
+                  ["联系电话：0371-12345678"], ["注：本表金额单位为万元"], ["填表说明：按月报送"]):
         assert is_non_data(cells), cells
     for cells in (["郑州某某食品有限公司", "制表人：张三"], ["备注：已结案", None], ["张三", "审核人：李四"]):
         assert not is_non_data(cells), cells
