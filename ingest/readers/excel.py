@@ -33,7 +33,7 @@ def read_excel_grids(path: Path, fmt: str) -> tuple[list[Grid], dict[str, str]]:
             f"无法打开该 {fmt} 文件（文件可能已损坏、被截断或加密）：{_first_line(exc)}",
             f"cannot open this {fmt} file (it may be damaged, truncated or encrypted): {_first_line(exc)}",
         )) from exc
-    merged = merged_ranges(path) if fmt == "xlsx" else {}
+    merged = merged_ranges(path) if fmt == "xlsx" else xls_merged_ranges(path)
     grids = []
     for idx, name in enumerate(reader.sheet_names):
         try:
@@ -68,6 +68,21 @@ def merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
             sheets = _sheet_parts(zf)
             return {name: _scan_merges(zf, part) for name, part in sheets.items() if part in zf.NameToInfo}
     except Exception:  # a damaged zip (zlib, CRC, XML errors …): no ranges, cells as stored
+        return {}
+
+
+def xls_merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Merged ranges per sheet of a legacy .xls (MERGEDCELLS records, read by xlrd), as `merged_ranges`."""
+    try:
+        import xlrd
+
+        book = xlrd.open_workbook(file_contents=path.read_bytes(), formatting_info=True, on_demand=True)
+        try:
+            return {name: [(r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in book.sheet_by_name(name).merged_cells]
+                    for name in book.sheet_names()}
+        finally:
+            book.release_resources()
+    except Exception:  # xlrd refuses what calamine read: no ranges, cells as stored
         return {}
 
 

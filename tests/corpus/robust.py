@@ -85,6 +85,18 @@ def robust_cases() -> list:
         wb.save(d / "merged_down.xlsx")
         return [d / "merged_down.xlsx"]
 
+    def merged_down_xls(d: Path) -> list[Path]:
+        """The same grouping in a legacy .xls (MERGEDCELLS records), under a title row."""
+        from tests.corpus.legacy import biff8_workbook
+
+        data: list[list[object]] = [["2024年行政处罚台账"], PENALTY_HEADERS]
+        for i, r in enumerate(rows(5)):
+            data.append([None if (h in MERGED_DOWN and i not in (0, 3)) else (r[h] or None) for h in PENALTY_HEADERS])
+        cols = [PENALTY_HEADERS.index(h) for h in MERGED_DOWN]
+        merged = [(2, c, 4, c) for c in cols] + [(5, c, 6, c) for c in cols] + [(0, 0, 0, len(PENALTY_HEADERS) - 1)]
+        (d / "merged_down.xls").write_bytes(biff8_workbook([("台账", data)], merged={"台账": merged}))
+        return [d / "merged_down.xls"]
+
     def all_rows_have_agency(warehouse: Path) -> None:
         got = _query(warehouse, "select agency_name, count(*) from raw.penalty_ledger group by 1")
         assert got == [(AGENCY, 5)], got
@@ -201,6 +213,8 @@ def robust_cases() -> list:
         # 6. merged cells
         Case("merged_down_cells", "处罚机关 and its codes merged down over groups of rows fill every row",
              merged_down, (E("loaded", 5, 5, 0),), check=all_rows_have_agency),
+        Case("merged_down_cells_xls", "the same merged-down groups in a legacy .xls", merged_down_xls,
+             (E("loaded", 5, 5, 0),), check=all_rows_have_agency),
         Case("units_merged_down", "单位类型 and 纳入考核 merged down over a member-unit group: every unit is scored",
              units_merged_down, (E("loaded", 4, 4, 0),), check=every_unit_scored),
         # 7. cells outside every named column
