@@ -647,6 +647,7 @@ def _load_contained(con: Any, chunk: list[Pending], target: IngestTarget) -> Non
             except Exception as exc:
                 failure = exc
         contain(p.inspection, failure)
+        _quarantine_csv_path(target.quarantine, p.inspection.outcome).unlink(missing_ok=True)  # from the try
         _load_chunk(con, [p], target)  # the record of the rejection; if even this fails, the warehouse is broken
 
 
@@ -777,11 +778,15 @@ _META_TYPES = {"row_number": pa.int32(), "element_count": pa.int64(), "unexpecte
                **{c: pa.int32() for c in FILE_COLUMNS if c.startswith("rows_")}}
 
 
+def _quarantine_csv_path(folder: Path, outcome: FileOutcome) -> Path:
+    return folder / f"{outcome.sha256[:12]}_{bounded_stem(outcome.path.stem)}.quarantine.csv"
+
+
 def _write_quarantine_csv(folder: Path, inspection: Inspection, quarantined: list[dict[str, Any]]) -> Path:
     """A steward's copy of the quarantined rows' reasons (masked), UTF-8 with BOM so Excel opens it."""
     outcome = inspection.outcome
     folder.mkdir(parents=True, exist_ok=True)
-    out = folder / f"{outcome.sha256[:12]}_{bounded_stem(outcome.path.stem)}.quarantine.csv"
+    out = _quarantine_csv_path(folder, outcome)
     tmp = out.with_suffix(".csv.part")
     with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
