@@ -239,12 +239,15 @@ def _note_outside(outcome: FileOutcome) -> None:
     """One note naming the rows with content under no header (each is also a located warning)."""
     if not outcome.warnings:
         return
-    rows = [f"{p.sheet + '!' if p.sheet else ''}{p.row_number}" for p in outcome.warnings]
-    where = "、".join(rows[:NOTED_LOCATIONS]) + (" …" if len(rows) > NOTED_LOCATIONS else "")
+    shown = outcome.warnings[:NOTED_LOCATIONS]
+    more = " …" if len(outcome.warnings) > NOTED_LOCATIONS else ""
+    where_zh = "、".join(f"{'工作表 ' + p.sheet + ' ' if p.sheet else ''}第 {p.row_number} 行" for p in shown) + more
+    where_en = ", ".join(f"{'sheet ' + p.sheet + ' ' if p.sheet else ''}row {p.row_number}" for p in shown) + more
+    n = len(outcome.warnings)
     outcome.notes.append(
-        f"{len(rows)} 行在没有表头的列中有内容，这些内容未载入（行已标记 {OUTSIDE_FLAG}）：第 {where} 行 / "
-        f"{len(rows)} row(s) have content in columns without a header, which is not loaded (rows flagged "
-        f"{OUTSIDE_FLAG}): rows {where}")
+        f"{n} 行在没有表头的列中有内容，这些内容未载入（行已标记 {OUTSIDE_FLAG}）：{where_zh} / "
+        f"{n} row(s) have content in columns without a header, which is not loaded (rows flagged "
+        f"{OUTSIDE_FLAG}): {where_en}")
 
 
 def unexpected_problem(exc: BaseException) -> Problem:
