@@ -1,6 +1,7 @@
 """Fuzz (issue 15): a few hundred randomly mutated copies of sample files through `validate` and `ingest`.
 
-Bytes flipped, files truncated, re-encoded, cells and rows shuffled; fixed seed, so the same files every run.
+Bytes flipped, files truncated, re-encoded, cells and rows shuffled (csv, xlsx and legacy xls); fixed seed,
+so the same files every run.
 Every file must end loaded, partial, rejected or skipped with a sentence — no exception escapes, no file
 fails unexpectedly (`file.internal` would hide a bug behind the containment) — and every file reconciles:
 read = loaded + quarantined + non-data + duplicate, in the outcome and in `meta.files`.
@@ -104,6 +105,10 @@ def make_mutants(sample: Path, out: Path) -> list[Path]:
         by_kind.setdefault((str(f.get("feed")), path.suffix), []).append(path)
     bases = sorted(p for paths in by_kind.values()
                    for p in sorted(paths, key=lambda p: (p.stat().st_size, p.name))[:BASES_PER_KIND])
+    # the sample has no legacy .xls: two from the corpus (calamine once aborted the process on a damaged one)
+    from tests.corpus.cases import legacy_xls
+
+    bases += [legacy_xls(numbers)(sample)[0] for numbers in (False, True)]
     rng = random.Random(SEED)
     paths = []
     for i in range(MUTANTS):

@@ -15,13 +15,20 @@ from ingest.readers.grid import Grid
 
 
 def read_excel_grids(path: Path, fmt: str) -> tuple[list[Grid], dict[str, str]]:
-    """Every sheet as a grid of strings; row 1 of the sheet is rows[0] (skip_rows=0 keeps numbering)."""
+    """Every sheet as a grid of strings; row 1 of the sheet is rows[0] (skip_rows=0 keeps numbering).
+
+    A legacy .xls is first opened by xlrd (pure Python, it raises on a damaged file): calamine can abort the
+    whole process on some damaged OLE containers (an allocation of many GB), which no `except` catches.
+    """
+    merged = xls_merged_ranges(path) if fmt == "xls" else {}
     try:
         # calamine picks the format from the extension, and extensions lie (an xlsx named .xls): when the
         # extension is wrong, hand over the bytes and let it detect the format from the content
         source = str(path) if path.suffix.lower() == f".{fmt}" else path.read_bytes()
         reader = fastexcel.read_excel(source)
-    except Exception as exc:  # calamine reports broken workbooks with many exception types
+    except BaseException as exc:  # calamine reports broken workbooks with many types, and panics (BaseException)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
         if "password" in str(exc).lower():  # a legacy .xls with an opening password (FILEPASS record)
             raise FileRejected(Problem(
                 "file.encrypted",
@@ -33,13 +40,16 @@ def read_excel_grids(path: Path, fmt: str) -> tuple[list[Grid], dict[str, str]]:
             f"无法打开该 {fmt} 文件（文件可能已损坏、被截断或加密）：{_first_line(exc)}",
             f"cannot open this {fmt} file (it may be damaged, truncated or encrypted): {_first_line(exc)}",
         )) from exc
-    merged = merged_ranges(path) if fmt == "xlsx" else xls_merged_ranges(path)
+    if fmt == "xlsx":
+        merged = merged_ranges(path)
     grids = []
     for idx, name in enumerate(reader.sheet_names):
         try:
             sheet = reader.load_sheet(idx, header_row=None, dtypes="string", skip_rows=0)
             frame = sheet.to_polars()
-        except Exception as exc:
+        except BaseException as exc:  # a calamine panic too
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
             raise FileRejected(Problem(
                 "file.unreadable",
                 f"工作表「{name}」无法读取：{_first_line(exc)}",
@@ -72,18 +82,30 @@ def merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
 
 
 def xls_merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
-    """Merged ranges per sheet of a legacy .xls (MERGEDCELLS records, read by xlrd), as `merged_ranges`."""
-    try:
-        import xlrd
+    """Merged ranges per sheet of a legacy .xls (MERGEDCELLS records, read by xlrd), as `merged_ranges`.
 
-        book = xlrd.open_workbook(file_contents=path.read_bytes(), formatting_info=True, on_demand=True)
+    A file xlrd finds damaged is rejected here, before calamine reads it (see read_excel_grids).
+    """
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=path.read_bytes(), formatting_info=True, on_demand=True,
+                                  logfile=io.StringIO())  # xlrd writes its warnings to stdout otherwise
         try:
             return {name: [(r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in book.sheet_by_name(name).merged_cells]
                     for name in book.sheet_names()}
         finally:
             book.release_resources()
-    except Exception:  # xlrd refuses what calamine read: no ranges, cells as stored
-        return {}
+    except Exception as exc:
+        if "encrypted" in str(exc).lower():
+            raise FileRejected(Problem(
+                "file.encrypted", "该 xls 文件设有打开密码，请取消密码后另存再提交",
+                "this xls file is password-protected; remove the password and save it again")) from exc
+        raise FileRejected(Problem(
+            "file.unreadable",
+            f"无法打开该 xls 文件（文件已损坏或不完整）：{_first_line(exc)}",
+            f"cannot open this xls file (it is damaged or incomplete): {_first_line(exc)}",
+        )) from exc
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
