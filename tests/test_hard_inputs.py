@@ -107,3 +107,33 @@ def test_merged_ranges_are_read_from_the_sheet_xml(tmp_path: Path):
     assert merged_ranges(tmp_path / "m.xlsx") == {"台账": [(1, 0, 3, 0), (4, 1, 4, 2)], "二": [(9, 27, 11, 27)]}
     (tmp_path / "bad.xlsx").write_bytes((tmp_path / "m.xlsx").read_bytes()[:200])
     assert merged_ranges(tmp_path / "bad.xlsx") == {}
+
+
+def _damaged_xls(folder: Path) -> Path:
+    """Mutant 61 of a seeded byte-flip/truncation run over legacy .xls: calamine 0.36 allocated 29 GB on it
+    and aborted the whole process (SIGABRT), which no `except` can contain."""
+    import random
+
+    from tests.corpus.cases import legacy_xls, rows, xlsx_bytes
+
+    bases = [legacy_xls(True)(folder)[0].read_bytes(), legacy_xls(False)(folder)[0].read_bytes(),
+             xlsx_bytes(rows(5))]
+    rng = random.Random(1)
+    for _ in range(62):
+        data = bytearray(rng.choice(bases))
+        if rng.random() < 0.5:
+            for _ in range(rng.randint(1, 20)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        else:
+            data = data[: rng.randrange(len(data))]
+    (folder / "damaged.xls").write_bytes(bytes(data))
+    return folder / "damaged.xls"
+
+
+def test_a_damaged_xls_is_rejected_without_reaching_calamine(tmp_path: Path):
+    from ingest.pipeline import prepare_file
+
+    outcome = prepare_file(_damaged_xls(tmp_path)).outcome
+    assert outcome.status == "rejected"
+    assert outcome.file_problem.rule_id == "file.unreadable"
+    assert "xls" in outcome.file_problem.message_en and "damaged" in outcome.file_problem.message_en
