@@ -127,12 +127,13 @@ def _files_section(files: list[dict[str, Any]]) -> str:
             f"<tr><td>{_e(f.get('file_name'))}</td><td><code title=\"{_e(sha)}\">{_e(sha[:SHA_SHOWN])}</code></td>"
             f"<td>{_e(FILE_STATUS_ZH.get(str(f.get('status')), f.get('status')))}</td>"
             f"{_num(_int(f.get('rows_read')))}{_num(loaded)}{_num(quarantined)}"
-            f"{_num(_int(f.get('rows_non_data')))}{_rate_cell(_rate(loaded, loaded + quarantined))}"
+            f"{_num(_int(f.get('rows_non_data')))}{_num(_int(f.get('rows_duplicate')))}"
+            f"{_rate_cell(_rate(loaded, loaded + quarantined))}"
             f"<td>{_e(_loaded_at(f))}</td></tr>"
         )
     if not rows:
         return '<p class="muted">尚无文件。</p>'
-    headers = ["文件", "SHA-256", "状态", "读取行", "入库行", "隔离行", "非数据行", "通过率", "入库时间"]
+    headers = ["文件", "SHA-256", "状态", "读取行", "入库行", "隔离行", "非数据行", "重复行", "通过率", "入库时间"]
     return _table(headers, rows)
 
 
@@ -321,7 +322,7 @@ def build_data_docs(out_dir: Path, results: list[dict[str, Any]], files: list[di
 
     `results` are `meta.contract_results` rows (see report.results_by_unit), `files` the file-load log
     rows (file_sha256, file_name, feed, status, rows_read, rows_loaded, rows_quarantined, rows_non_data,
-    loaded_at).
+    rows_duplicate, loaded_at).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -21,14 +21,20 @@ HEADER_SCAN_ROWS = 30
 IGNORED_HEADERS = {"序号", "序", "行号", "No", "No.", "NO"}  # row counters every export carries: not data
 
 
+# Characters Word, web forms and copy-paste leave in cells that show as nothing: zero-width space/joiners,
+# word joiner, BOM (U+FEFF), soft hyphen, Mongolian vowel separator. NBSP is whitespace after NFKC.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+_DROP_INVISIBLE = str.maketrans("", "", INVISIBLE)
+
+
 def fold(text: str) -> str:
-    """NFKC-fold and drop all whitespace; the canonical form for comparing headers and codes.
+    """NFKC-fold and drop all whitespace and invisible characters; the form for comparing headers and codes.
 
     On a hot path: `str.split()` splits on exactly the characters `\\s` matches (`str.isspace`), and NFKC
     leaves ASCII unchanged, so ASCII skips it.
     """
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", text).translate(_DROP_INVISIBLE)
     return "".join(text.split())
 
 

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 
 from data_contracts.model import CodeList, load_codes
-from ingest.headers import AMOUNT_UNITS, fold
+from ingest.headers import AMOUNT_UNITS, INVISIBLE, fold
 
 NULL_TOKENS = {"", "-", "--", "—", "——", "/", "\\", "null", "NULL", "None", "none", "N/A", "n/a", "#N/A"}
 NULL_TOKENS_NON_TEXT = {"无", "空", "暂无"}
@@ -57,6 +57,8 @@ def clean(raw: object) -> str | None:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.strip()
+    while text and (text[0] in INVISIBLE or text[-1] in INVISIBLE):  # a cell of only U+200B is empty
+        text = text.strip(INVISIBLE).strip()
     return None if text in NULL_TOKENS else text
 
 
@@ -84,8 +86,22 @@ def parse_date(text: str, *, allow_serial: bool = True) -> date:
                 raise ValueError_("type.date", f"日期不存在：{text}", f"impossible date: {text}") from exc
     if allow_serial and _SERIAL.match(t):
         serial = float(t)
-        if 1 <= serial < 2958466:
+        if MIN_SERIAL <= serial < MAX_SERIAL + 1:
             return EXCEL_EPOCH + timedelta(days=int(serial))
+    if _YEAR_ALONE.match(t):
+        raise ValueError_(
+            "type.date",
+            f"日期只有年份「{text}」，缺少月和日（须含年月日，如 2024-03-05）",
+            f"the date '{text}' is a year alone, without month and day (e.g. 2024-03-05 is required)",
+        )
+    if _SERIAL.match(t):
+        raise ValueError_(
+            "type.date",
+            f"数字「{text}」不是合理的 Excel 日期序号"
+            f"（须在 {MIN_SERIAL}–{MAX_SERIAL} 之间，即 {MIN_YEAR}–{MAX_YEAR} 年）",
+            f"the number '{text}' is not a plausible Excel date serial (it must lie in {MIN_SERIAL}–{MAX_SERIAL}, "
+            f"the years {MIN_YEAR}–{MAX_YEAR})",
+        )
     raise ValueError_(
         "type.date",
         f"无法识别的日期「{text}」（须含年月日，如 2024-03-05、2024年3月5日）",
@@ -94,6 +110,11 @@ def parse_date(text: str, *, allow_serial: bool = True) -> date:
 
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
+# Excel serials (day numbers) are read only inside the same 1949–2100 window as written dates: a bare "2024"
+# would otherwise become 1905-07-16. Cells are read as text, so a serial is accepted from text in this range.
+MIN_SERIAL = (date(MIN_YEAR, 1, 1) - EXCEL_EPOCH).days  # 17899
+MAX_SERIAL = (date(MAX_YEAR, 12, 31) - EXCEL_EPOCH).days  # 73415
+_YEAR_ALONE = re.compile(r"^(19|20|21)\d{2}(\.0+)?(年)?$")
 
 
 def _check_year(year: int, text: str) -> None:
@@ -113,8 +134,8 @@ def parse_datetime(text: str) -> datetime:
             return datetime(y, mo, d, h, mi, s)
         except ValueError as exc:
             raise ValueError_("type.datetime", f"时间不存在：{text}", f"impossible date-time: {text}") from exc
-    if _SERIAL.match(t.replace(" ", "")):
-        return datetime(1899, 12, 30) + timedelta(days=float(t))
+    if _SERIAL.match(t.replace(" ", "")) and MIN_SERIAL <= float(t.replace(" ", "")) < MAX_SERIAL + 1:
+        return datetime(1899, 12, 30) + timedelta(days=float(t.replace(" ", "")))
     d = parse_date(text)  # a bare date means midnight, Beijing time
     return datetime(d.year, d.month, d.day)
 

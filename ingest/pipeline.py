@@ -34,7 +34,7 @@ from ingest.profile_draft import FEED_CHOICE, draft_for, header_row, refusal_hin
 from ingest.profiles import Profile, apply_profile, pick_profile
 from ingest.raw_tables import ARROW_TYPES, arrow_schema, columns, ensure_raw_tables, load_rows
 from ingest.readers import read_grids
-from ingest.rows import ParsedRow, parse_sheet
+from ingest.rows import OUTSIDE_FLAG, ParsedRow, parse_sheet
 from privacy import names as known_names
 from privacy.mask import mask_identifiers
 from privacy.protect import masked_value, person_names, protect_row
@@ -71,8 +71,10 @@ class FileOutcome:
     rows_unchanged: int = 0
     rows_quarantined: int = 0
     rows_non_data: int = 0
+    rows_duplicate: int = 0  # exact copies of another row of the file (same key, every value equal): kept once
     problems: list[Problem] = field(default_factory=list)  # file-level and row-level errors
     notes: list[str] = field(default_factory=list)  # warnings that do not stop a row
+    warnings: list[Problem] = field(default_factory=list)  # located warnings (the row loads, flagged)
     unknown_headers: list[str] = field(default_factory=list)
     header_map: dict[str, str] = field(default_factory=dict)
     contract_results: list[dict[str, Any]] = field(default_factory=list)
@@ -91,7 +93,7 @@ class FileOutcome:
         return next((p for p in self.problems if p.row_number is None), None)
 
     def reconciles(self) -> bool:
-        return self.rows_read == self.rows_loaded + self.rows_quarantined + self.rows_non_data
+        return self.rows_read == self.rows_loaded + self.rows_quarantined + self.rows_non_data + self.rows_duplicate
 
 
 @dataclass
@@ -249,7 +251,10 @@ def prepare_file(path: Path, feed: str | None = None, sha: str | None = None, pr
             sheet = parse_sheet(contract, grid, match)
             outcome.rows_read += sheet.rows_read
             outcome.rows_non_data += sheet.non_data
+            outcome.warnings += sheet.outside
             parsed.extend(sheet.rows)
+        parsed = _drop_exact_duplicates(contract, parsed, outcome)
+        _note_outside(outcome)
         if outcome.rows_read - outcome.rows_non_data == 0:
             raise FileRejected(Problem("file.no_rows", "文件只有表头，没有数据行",
                                        "the file has a header but no data rows"))
@@ -257,8 +262,109 @@ def prepare_file(path: Path, feed: str | None = None, sha: str | None = None, pr
     except FileRejected as rejected:
         outcome.status = "rejected"
         outcome.problems.append(rejected.problem)
-        outcome.rows_quarantined = outcome.rows_read - outcome.rows_non_data
+        outcome.rows_quarantined = outcome.rows_read - outcome.rows_non_data - outcome.rows_duplicate
         return Inspection(outcome)
+    except Exception as exc:  # one file's failure, whatever it is, must not stop the batch
+        inspection = Inspection(outcome)
+        contain(inspection, exc)
+        return inspection
+
+
+NOTED_LOCATIONS = 10  # row numbers named in one note; the rest are counted
+
+
+def _drop_exact_duplicates(contract: Contract, parsed: list[ParsedRow], outcome: FileOutcome) -> list[ParsedRow]:
+    """Keep one of the rows that repeat another row of the file exactly (same key, every value the same).
+
+    Such a row is a copy (pasted twice, exported twice), not a conflict: it is counted as a duplicate and
+    named in a note; rows sharing a key with different values stay and fail the key rule together.
+    """
+    keys = [tuple(r.values.get(k) for k in contract.key) for r in parsed]
+    counts: dict[tuple[Any, ...], int] = {}
+    for key in keys:
+        if None not in key:
+            counts[key] = counts.get(key, 0) + 1
+    if all(n == 1 for n in counts.values()):
+        return parsed
+    first_of: dict[tuple[Any, ...], ParsedRow] = {}
+    kept: list[ParsedRow] = []
+    dropped: list[tuple[ParsedRow, ParsedRow]] = []
+    for row, key in zip(parsed, keys, strict=True):
+        if counts.get(key, 0) > 1:
+            whole = (key, tuple(sorted(row.values.items())), tuple(sorted(row.raw.items(), key=lambda kv: kv[0])))
+            same = first_of.get(whole)
+            if same is not None:
+                dropped.append((row, same))
+                continue
+            first_of[whole] = row
+        kept.append(row)
+    outcome.rows_duplicate += len(dropped)
+    shown = dropped[:NOTED_LOCATIONS]
+    more = " …" if len(dropped) > NOTED_LOCATIONS else ""
+    where_zh = "、".join(f"{_at(r)}（同{_at(s)}）" for r, s in shown) + more
+    where_en = ", ".join(f"{_at(r, 'en')} (= {_at(s, 'en')})" for r, s in shown) + more
+    outcome.notes.append(
+        f"{len(dropped)} 行与本文件中的另一行完全相同（同一主键、每个值都相同），计为重复行，只载入一次：{where_zh} / "
+        f"{len(dropped)} row(s) repeat another row of this file exactly (same key, every value equal); counted as "
+        f"duplicates and loaded once: {where_en}")
+    return kept
+
+
+def _at(row: ParsedRow, lang: str = "zh") -> str:
+    if lang == "zh":
+        return f"{'工作表 ' + row.sheet + ' ' if row.sheet else ''}第 {row.row_number} 行"
+    return f"{'sheet ' + row.sheet + ' ' if row.sheet else ''}row {row.row_number}"
+
+
+def _note_outside(outcome: FileOutcome) -> None:
+    """One note naming the rows with content under no header (each is also a located warning)."""
+    if not outcome.warnings:
+        return
+    shown = outcome.warnings[:NOTED_LOCATIONS]
+    more = " …" if len(outcome.warnings) > NOTED_LOCATIONS else ""
+    where_zh = "、".join(f"{'工作表 ' + p.sheet + ' ' if p.sheet else ''}第 {p.row_number} 行" for p in shown) + more
+    where_en = ", ".join(f"{'sheet ' + p.sheet + ' ' if p.sheet else ''}row {p.row_number}" for p in shown) + more
+    n = len(outcome.warnings)
+    outcome.notes.append(
+        f"{n} 行在没有表头的列中有内容，这些内容未载入（行已标记 {OUTSIDE_FLAG}）：{where_zh} / "
+        f"{n} row(s) have content in columns without a header, which is not loaded (rows flagged "
+        f"{OUTSIDE_FLAG}): {where_en}")
+
+
+def unexpected_problem(exc: BaseException) -> Problem:
+    """A failure nobody foresaw, as a file-level reason: the file is rejected, the batch goes on.
+
+    The stored reason names only the kind of error: its text may quote a cell (personal data).
+    """
+    what = type(exc).__name__
+    return Problem(
+        "file.internal",
+        f"处理该文件时发生意外错误（{what}）；该文件未载入，其他文件不受影响；请把文件交给维护人员检查",
+        f"an unexpected error occurred while processing this file ({what}); the file was not loaded, the other "
+        "files are not affected; please pass the file to the maintainers",
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
+
+
+def contain(inspection: Inspection, exc: BaseException) -> None:
+    """Turn an inspection that failed unexpectedly into a rejected, record-only file.
+
+    Row-level reasons are dropped with the rows (they would need the contract to be masked); every data row
+    read counts as quarantined, so the file still reconciles.
+    """
+    outcome = inspection.outcome
+    outcome.status = "rejected"
+    outcome.problems = [unexpected_problem(exc)]
+    detail = mask_identifiers(_first_line(exc))[:300]  # shown, never stored
+    outcome.notes.append(f"意外错误详情 / details of the unexpected error: {type(exc).__name__}: {detail}")
+    outcome.rule_counts, outcome.contract_results = {}, []
+    outcome.rows_loaded = outcome.rows_new = outcome.rows_unchanged = outcome.rows_duplicate = 0
+    outcome.rows_quarantined = max(outcome.rows_read - outcome.rows_non_data, 0)
+    inspection.contract, inspection.parsed, inspection.good = None, [], []
 
 
 def _hints(contract: Contract, grid: Any, row: int, missing: list[Any]) -> tuple[str, str]:
@@ -341,24 +447,54 @@ def _chunks(inspections: list[Inspection]) -> list[list[Inspection]]:
 
 
 def validate_inspections(inspections: list[Inspection], today: date) -> None:
-    """Validate prepared files with Great Expectations, one call per feed chunk, results split per file."""
+    """Validate prepared files with Great Expectations, one call per feed chunk, results split per file.
+
+    A chunk that fails unexpectedly is validated again file by file; a file that still fails is rejected alone.
+    """
+    for chunk in _chunks(inspections):
+        try:
+            _validate_chunk(chunk, today)
+        except Exception as exc:  # find the file that fails and reject it alone
+            for ins in chunk:
+                _reset_validation(ins)
+            if len(chunk) == 1:
+                contain(chunk[0], exc)
+                continue
+            for ins in chunk:
+                try:
+                    _validate_chunk([ins], today)
+                except Exception as one:
+                    contain(ins, one)
+
+
+def _reset_validation(ins: Inspection) -> None:
+    """Undo a partly applied validation so the file can be validated again on its own."""
+    outcome = ins.outcome
+    outcome.contract_results, outcome.rule_counts, ins.good = [], {}, []
+    outcome.rows_quarantined = outcome.rows_loaded = 0
+    outcome.problems = [p for p in outcome.problems if p.row_number is None]
+    for row in ins.parsed:
+        row.problems = [p for p in row.problems if p.rule_id.startswith("type.")]
+
+
+def _validate_chunk(chunk: list[Inspection], today: date) -> None:
+    """One Great Expectations call for a feed chunk; the results split per file."""
     from data_contracts.gx_runner import validate_frame
     from data_contracts.report import results_by_unit
 
-    for chunk in _chunks(inspections):
-        contract = chunk[0].contract
-        assert contract is not None
-        frame = _chunk_frame(contract, chunk)
-        report = validate_frame(contract, frame, today)
-        failures = report.row_failures()
-        for result in results_by_unit(report, frame, "_group"):
-            i, unit = result["unit_name"].split("\x1f", 1)
-            chunk[int(i)].outcome.contract_results.append({**result, "unit_name": unit or None})
-        offset = 0
-        for ins in chunk:
-            _apply_failures(ins, {idx - offset: f for idx, f in failures.items()
-                                  if offset <= idx < offset + len(ins.parsed)})
-            offset += len(ins.parsed)
+    contract = chunk[0].contract
+    assert contract is not None
+    frame = _chunk_frame(contract, chunk)
+    report = validate_frame(contract, frame, today)
+    failures = report.row_failures()
+    for result in results_by_unit(report, frame, "_group"):
+        i, unit = result["unit_name"].split("\x1f", 1)
+        chunk[int(i)].outcome.contract_results.append({**result, "unit_name": unit or None})
+    offset = 0
+    for ins in chunk:
+        _apply_failures(ins, {idx - offset: f for idx, f in failures.items()
+                              if offset <= idx < offset + len(ins.parsed)})
+        offset += len(ins.parsed)
 
 
 def _chunk_frame(contract: Contract, chunk: list[Inspection]) -> pd.DataFrame:
@@ -488,11 +624,28 @@ def load_facts(con: Any, batch: pa.Table) -> None:
         con.unregister("fact_keys")
 
 
+MAX_STEM_BYTES = 120  # of a name derived from an input file's; a file system allows 255 bytes (85 Chinese characters)
+MAX_SUFFIX = 8  # ".xlsx"; anything longer is not an extension we keep
+
+
+def bounded_stem(stem: str, limit: int = MAX_STEM_BYTES) -> str:
+    """An input file's stem cut to `limit` UTF-8 bytes (on a character boundary) for a name derived from it.
+
+    Derived names carry the content hash as well, so a cut name stays unique; a legal 75-character Chinese
+    name plus a prefix and `.quarantine.csv` would pass the 255-byte limit of the file system.
+    """
+    data = stem.encode("utf-8", "surrogateescape")
+    if len(data) <= limit:
+        return stem
+    return data[:limit].decode("utf-8", "ignore") + "…"
+
+
 def archive(path: Path, sha: str, landing: Path) -> Path:
     """Copy the raw file into the landing archive (owner-only: it holds raw personal data)."""
     landing.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(landing, 0o700)
-    target = landing / sha[:2] / f"{sha}{path.suffix.lower()}"
+    suffix = path.suffix.lower()
+    target = landing / sha[:2] / f"{sha}{suffix if len(suffix) <= MAX_SUFFIX else ''}"
     target.parent.mkdir(exist_ok=True, mode=0o700)
     if not target.exists():
         tmp = target.with_suffix(target.suffix + ".part")
@@ -544,7 +697,7 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
         return []
     today = today or date.today()
     outcomes: list[FileOutcome | None] = [None] * len(paths)
-    shas = [sha256_of(p) for p in paths]
+    shas = [_sha_or_none(p) for p in paths]
     buffer = ChunkBuffer(chunk_rows())
 
     def finish(pos: int, outcome: FileOutcome) -> None:
@@ -554,18 +707,21 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
 
     with connect(target.warehouse) as con:
         ensure_raw_tables(con)
-        known = ingested_hashes(con, shas)
+        known = ingested_hashes(con, [s for s in shas if s is not None])
         persons = known_names.KnownNames.load(con, target.secret_key)
         seen_now: set[str] = set()
 
         def flush(chunk: list[Pending]) -> None:
             validate_inspections([p.inspection for p in chunk], today)
-            _load_chunk(con, chunk, target, persons)
+            _load_contained(con, chunk, target, persons)
             for p in chunk:
                 finish(p.position, p.inspection.outcome)
                 p.inspection.parsed, p.inspection.good = [], []  # free the chunk's rows now
 
         for pos, (path, sha) in enumerate(zip(paths, shas, strict=True)):
+            if sha is None:
+                finish(pos, _unreadable(path))
+                continue
             if (sha in known and known[sha][0] != "rejected") or sha in seen_now:
                 finish(pos, _skipped(path, sha, known.get(sha)))
                 continue
@@ -581,6 +737,47 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
 def _chunk_person_names(contract: Contract, loaded: list[Pending]) -> set[str]:
     """The natural persons' names in the chunk's party fields (raw: they are hashed, never stored)."""
     return {n for p in loaded for row in p.inspection.good for n in person_names(contract, row.values)}
+
+
+def _sha_or_none(path: Path) -> str | None:
+    try:
+        return sha256_of(path)
+    except OSError:
+        return None
+
+
+def _unreadable(path: Path) -> FileOutcome:
+    """A file that vanished or cannot be opened: rejected with a reason (there is no content to record)."""
+    outcome = FileOutcome(path=path, sha256="", status="rejected")
+    outcome.problems.append(Problem(
+        "file.unreadable", "无法打开该文件（文件已被移走、无读取权限或路径无效）；未记录、未载入",
+        "the file cannot be opened (moved away, no read permission or an invalid path); not recorded, not loaded"))
+    return outcome
+
+
+def _load_contained(con: Any, chunk: list[Pending], target: IngestTarget,
+                    persons: known_names.KnownNames | None = None) -> None:
+    """Load a chunk; when it fails, load its files one by one and record a file that still fails as rejected.
+
+    Only the warehouse itself failing (a record-only transaction fails too) stops the batch.
+    """
+    try:
+        _load_chunk(con, chunk, target, persons)
+        return
+    except Exception as exc:  # contained per file below
+        first = exc
+    for p in chunk:
+        failure: Exception = first
+        if len(chunk) > 1:
+            try:
+                _load_chunk(con, [p], target, persons)
+                continue
+            except Exception as exc:
+                failure = exc
+        contain(p.inspection, failure)
+        _quarantine_csv_path(target.quarantine, p.inspection.outcome).unlink(missing_ok=True)  # from the try
+        # the record of the rejection; if even this fails, the warehouse is broken
+        _load_chunk(con, [p], target, persons)
 
 
 def _load_chunk(con: Any, chunk: list[Pending], target: IngestTarget,
@@ -655,7 +852,7 @@ def _relative(stored: Path) -> str:
 FILE_COLUMNS = ["file_sha256", "file_name", "feed", "format", "encoding", "delimiter", "sheets", "size_bytes",
                 "status", "rows_read", "rows_loaded", "rows_new", "rows_unchanged", "rows_quarantined",
                 "rows_non_data", "unknown_headers", "header_map", "message_zh", "message_en", "archive_path",
-                "ingested_at"]
+                "ingested_at", "rows_duplicate"]
 
 
 def _file_record(inspection: Inspection, stored: Path) -> dict[str, Any]:
@@ -664,11 +861,12 @@ def _file_record(inspection: Inspection, stored: Path) -> dict[str, Any]:
     file_problem = outcome.file_problem
     return dict(zip(FILE_COLUMNS, [
         outcome.sha256, outcome.name, outcome.feed, outcome.format, outcome.details.get("encoding"),
-        outcome.details.get("delimiter"), outcome.details.get("sheets"), outcome.path.stat().st_size,
+        outcome.details.get("delimiter"), outcome.details.get("sheets"), stored.stat().st_size,
         outcome.status, outcome.rows_read, outcome.rows_loaded, outcome.rows_new, outcome.rows_unchanged,
         outcome.rows_quarantined, outcome.rows_non_data, "；".join(outcome.unknown_headers) or None,
         json.dumps(outcome.header_map, ensure_ascii=False), file_problem.message_zh if file_problem else None,
-        file_problem.message_en if file_problem else None, _relative(stored), datetime.now()], strict=True))
+        file_problem.message_en if file_problem else None, _relative(stored), datetime.now(),
+        outcome.rows_duplicate], strict=True))
 
 
 @dataclass
@@ -731,11 +929,15 @@ _META_TYPES = {"row_number": pa.int32(), "element_count": pa.int64(), "unexpecte
                **{c: pa.int32() for c in FILE_COLUMNS if c.startswith("rows_")}}
 
 
+def _quarantine_csv_path(folder: Path, outcome: FileOutcome) -> Path:
+    return folder / f"{outcome.sha256[:12]}_{bounded_stem(outcome.path.stem)}.quarantine.csv"
+
+
 def _write_quarantine_csv(folder: Path, inspection: Inspection, quarantined: list[dict[str, Any]]) -> Path:
     """A steward's copy of the quarantined rows' reasons (masked), UTF-8 with BOM so Excel opens it."""
     outcome = inspection.outcome
     folder.mkdir(parents=True, exist_ok=True)
-    out = folder / f"{outcome.sha256[:12]}_{outcome.path.stem}.quarantine.csv"
+    out = _quarantine_csv_path(folder, outcome)
     tmp = out.with_suffix(".csv.part")
     with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -54,6 +55,59 @@ class ParsedSheet:
     rows: list[ParsedRow]
     rows_read: int
     non_data: int
+    outside: list[Problem] = field(default_factory=list)  # warnings: cells under no named column
+
+
+OUTSIDE_FLAG = "cells_outside_columns"
+
+
+def fill_merged_down(grid: Grid, below: int) -> None:
+    """Write the value of each range merged down over rows below row index `below` into every row it covers.
+
+    A 处罚机关 or 单位类型 merged over a group of rows is, as Excel shows it, the value of each of them.
+    Only the range's first column is filled (the others of a range merged across are empty in Excel too).
+    """
+    for r1, c1, r2, _c2 in grid.merged:
+        if r2 <= r1 or r1 <= below or r1 >= len(grid.rows):
+            continue
+        value = grid.rows[r1][c1] if c1 < len(grid.rows[r1]) else None
+        if value is None:
+            continue
+        for r in range(r1 + 1, min(r2, len(grid.rows) - 1) + 1):
+            cells = grid.rows[r]
+            if c1 >= len(cells):
+                cells.extend([None] * (c1 + 1 - len(cells)))
+            if cells[c1] is None or not str(cells[c1]).strip():
+                cells[c1] = value
+
+
+def _named_columns(grid: Grid, match: HeaderMatch) -> set[int]:
+    """Column indexes under a header: matched, unknown or ignored ones, and group labels of the row above."""
+    named = {c.index for c in match.columns}
+    for r in (match.row_index - 1, match.row_index):
+        if r >= 0:
+            named |= {i for i, c in enumerate(grid.rows[r]) if c is not None and str(c).strip()}
+    return named
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _outside_problem(row: ParsedRow, indexes: list[int]) -> Problem:
+    cols = "、".join(_column_letter(i) for i in indexes)
+    return Problem(
+        "row.cells_outside_columns",
+        f"第 {cols} 列没有表头，但该行在这些列有内容；这些内容不会载入（多了一个未加引号的逗号，或表头缺失？）",
+        f"this row has content in column(s) {cols.replace('、', ', ')}, which have no header; that content is not "
+        "loaded (an unquoted comma, or a missing header?)",
+        row.sheet, row.row_number, f"{cols}（无表头 / no header）",
+    )
 
 
 def _is_summary(cells: list[str | None]) -> bool:
@@ -66,9 +120,24 @@ def _is_summary(cells: list[str | None]) -> bool:
     return False
 
 
+# Signature, footer and note lines under a table (制表人：张三 审核人：李四 填报日期：… 注：…): a label, a colon.
+FOOTER_LABEL = re.compile(
+    r"^\s*(制表人|制表|填表人|填表|填报人|填报|经办人|审核人|审核|审批人|复核人|负责人|单位负责人|主管领导|分管领导|"
+    r"联系人|联系电话|电话|填报日期|制表日期|填表日期|报送日期|统计日期|填报单位|报送单位|单位(（盖章）|\(盖章\))?|"
+    r"盖章|签字|签名|注|说明|填表说明)\s*(（[^）]{0,8}）|\([^)]{0,8}\))?\s*[:：]")
+
+
+def _is_footer(cells: list[str | None]) -> bool:
+    """Every filled cell starts with a signature/footer label (制表人：…, 审核人：…, 填报日期：…)."""
+    first = next((c for c in cells if c is not None and str(c).strip()), None)
+    if first is None or (":" not in str(first) and "：" not in str(first)):  # most rows stop here
+        return False
+    return all(FOOTER_LABEL.match(str(c)) for c in cells if c is not None and str(c).strip())
+
+
 def is_non_data(cells: list[str | None]) -> bool:
-    """Blank rows and 合计/总计 summary rows are not data (nor is a repeated header: see repeats_header)."""
-    return all(clean(c) is None for c in cells) or _is_summary(cells)
+    """Blank rows, 合计/总计 summary rows and signature lines are not data (nor is a repeated header)."""
+    return all(clean(c) is None for c in cells) or _is_summary(cells) or _is_footer(cells)
 
 
 def repeats_header(cells: list[str | None], match: HeaderMatch) -> bool:
@@ -239,6 +308,11 @@ def parse_sheet(contract: Contract, grid: Grid, match: HeaderMatch) -> ParsedShe
     headers = _folded_headers(match)
     rows: list[ParsedRow] = []
     non_data = 0
+    if grid.merged:
+        fill_merged_down(grid, match.row_index)
+    named = _named_columns(grid, match)
+    unnamed: dict[int, tuple[int, ...]] = {}  # row width → the indexes under no header (most often none)
+    outside: list[Problem] = []
     body = grid.rows[match.row_index + 1:]
     for offset, cells in enumerate(body):
         if is_non_data(cells) or _repeats(cells, headers):
@@ -248,8 +322,14 @@ def parse_sheet(contract: Contract, grid: Grid, match: HeaderMatch) -> ParsedShe
         raw = {name: clean(cells[index]) if index < width else None for name, index in raw_columns}
         row = ParsedRow(grid.sheet, grid.row_number(match.row_index + 1 + offset), {}, raw)
         _type_row(row, plan, fills_quantity_unit)
+        spare = unnamed.get(width)
+        if spare is None:
+            spare = unnamed[width] = tuple(i for i in range(width) if i not in named)
+        if spare and (extra := [i for i in spare if clean(cells[i]) is not None]):
+            row.flags.append(OUTSIDE_FLAG)
+            outside.append(_outside_problem(row, extra))
         rows.append(row)
-    return ParsedSheet(grid.sheet, rows, rows_read=len(body), non_data=non_data)
+    return ParsedSheet(grid.sheet, rows, rows_read=len(body), non_data=non_data, outside=outside)
 
 
 def _type_row(row: ParsedRow, plan: list[_Column], fills_quantity_unit: bool) -> None:

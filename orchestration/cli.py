@@ -25,6 +25,7 @@ console = Console(width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 UNITS_SHOWN = 15
 FEED_CHOICES = ["penalty", "supervision", "hotline", "units"]
+EXIT_SOME_REJECTED = 1  # `ingest`: some files were rejected (recorded with reasons), the others loaded
 FEED_BY_CHOICE = {"penalty": "penalty_ledger", "supervision": "supervision_ledger",
                   "hotline": "hotline_exchange", "units": "member_units"}
 PROFILE_HELP = ("来源配置名或 .yml 路径（$LIANDONG_HOME/profiles/ 与内置配置）/ source profile name or .yml path; "
@@ -167,6 +168,8 @@ def print_outcomes(outcomes: list[Any], *, show_problems: int = 5, only_problems
     for o in shown:
         for p in o.problems[:show_problems]:
             console.print(f"  [red]✗[/red] {p.sentence(o.name)}")
+        for p in o.warnings[:show_problems]:
+            console.print(f"  [yellow]![/yellow] {p.sentence(o.name)}")
         if len(o.problems) > show_problems:
             console.print(f"  … 另有 {len(o.problems) - show_problems} 条 / {len(o.problems) - show_problems} more")
         for note in o.notes:
@@ -199,8 +202,12 @@ def ingest(files: list[Path] = typer.Argument(..., help="文件或目录 / files
     outcomes = ingest_paths(settings, _expand(files), FEED_BY_CHOICE.get(feed or ""), profile=chosen,
                             profiles=candidates)
     print_outcomes(outcomes)
-    if any(o.status == "rejected" for o in outcomes):
-        raise typer.Exit(1)
+    rejected = [o for o in outcomes if o.status == "rejected"]
+    if rejected:  # exit 1 = some files rejected (README): each recorded with its reason, the others loaded
+        err.print(f"[red]{len(rejected)} 个文件被拒收[/red]（原因见上，已记录），其余 {len(outcomes) - len(rejected)} "
+                  f"个文件已处理 / {len(rejected)} file(s) rejected (reasons above, recorded); the other "
+                  f"{len(outcomes) - len(rejected)} were processed")
+        raise typer.Exit(EXIT_SOME_REJECTED)
 
 @app.command()
 @friendly
@@ -362,12 +369,13 @@ def status(limit: int = typer.Option(30, "--limit"),
 
     settings = _settings(home)
     table = Table(title="最近文件 / recent files")
-    for col in ("时间 time", "文件 file", "台账 feed", "状态 status", "读取", "载入", "隔离", "非数据",
+    for col in ("时间 time", "文件 file", "台账 feed", "状态 status", "读取", "载入", "隔离", "非数据", "重复",
                 "对账 reconciled"):
         table.add_column(col)
     for r in recent_files(settings, limit):
         table.add_row(f"{r['ingested_at']:%Y-%m-%d %H:%M}", r["file_name"], r["feed"] or "-", r["status"],
-                      *(str(r[k]) for k in ("rows_read", "rows_loaded", "rows_quarantined", "rows_non_data")),
+                      *(str(r[k]) for k in ("rows_read", "rows_loaded", "rows_quarantined", "rows_non_data",
+                                            "rows_duplicate")),
                       "✓" if r["reconciled"] else "✗")
     console.print(table)
 

@@ -13,7 +13,10 @@ from orchestration.resources import LiandongResource
 def inbox_signature(paths: list) -> str:
     h = hashlib.sha256()
     for p in paths:
-        st = p.stat()
+        try:
+            st = p.stat()
+        except OSError:  # moved away since it was listed: the next evaluation sees the inbox as it is
+            continue
         h.update(f"{p.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:32]
 

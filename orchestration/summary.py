@@ -88,5 +88,7 @@ def recent_files(settings: Settings, limit: int = 30) -> list[dict[str, Any]]:
     with connect(settings.warehouse, read_only=True) as con:
         return query_rows(con, f"""
             select ingested_at, file_name, feed, status, rows_read, rows_loaded, rows_quarantined, rows_non_data,
-                   rows_read = rows_loaded + rows_quarantined + rows_non_data as reconciled, message_zh
+                   coalesce(rows_duplicate, 0) as rows_duplicate,
+                   rows_read = rows_loaded + rows_quarantined + rows_non_data + coalesce(rows_duplicate, 0)
+                     as reconciled, message_zh
             from meta.files order by ingested_at desc, file_name limit {int(limit)}""")

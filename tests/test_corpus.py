@@ -77,8 +77,10 @@ def test_outcome(case: Case, corpus):
 def _assert_outcome(outcome: FileOutcome, expect: Expect) -> None:
     why = "\n".join(p.sentence(outcome.name) for p in outcome.problems[:20])
     assert outcome.reconciles(), f"{outcome.name} does not reconcile"
-    got = (outcome.status, outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, outcome.rows_non_data)
-    assert got == (expect.status, expect.read, expect.loaded, expect.quarantined, expect.non_data), why
+    got = (outcome.status, outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, outcome.rows_non_data,
+           outcome.rows_duplicate, len(outcome.warnings))
+    assert got == (expect.status, expect.read, expect.loaded, expect.quarantined, expect.non_data, expect.duplicate,
+                   expect.warnings), why
     assert set(outcome.rule_counts) == expect.rules, why
     file_problem = outcome.file_problem
     if expect.status == "rejected":
@@ -101,7 +103,7 @@ def test_every_problem_is_located_and_bilingual(case: Case, corpus):
         excel = outcome.format in ("xlsx", "xls")
         if outcome.status == "rejected" or outcome.rows_quarantined:
             assert outcome.problems, f"{outcome.name}: rows quarantined without a reason"
-        for p in outcome.problems:
+        for p in outcome.problems + outcome.warnings:
             sentence = p.sentence(outcome.name)
             assert p.rule_id and p.message_zh.strip() and p.message_en.strip(), sentence
             assert outcome.name in sentence, sentence

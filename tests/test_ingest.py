@@ -176,7 +176,8 @@ def test_a_correction_in_the_same_batch_is_not_a_duplicate(tmp_path, target):
     correction = write_csv(tmp_path / "2024-03_更正.csv", PENALTY_HEADERS, [
         penalty_row(**{"罚款金额（万元）": "0.8", "录入日期": "2024-04-01"})])
     duplicated = write_csv(tmp_path / "dup.csv", PENALTY_HEADERS, [
-        penalty_row(**{"行政处罚决定书文号": "D-1"}), penalty_row(**{"行政处罚决定书文号": "D-1"})])
+        penalty_row(**{"行政处罚决定书文号": "D-1"}),
+        penalty_row(**{"行政处罚决定书文号": "D-1", "罚款金额（万元）": "0.6"})])  # conflicting (a copy loads once)
     outs = ingest_files([original, correction, duplicated], target)
     assert [(o.status, o.rows_loaded, o.rows_quarantined) for o in outs] == [
         ("loaded", 1, 0), ("loaded", 1, 0), ("partial", 0, 2)]

@@ -54,7 +54,7 @@ def _hotline(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    from ingest.pipeline import ingest_files
+    from ingest.pipeline import IngestTarget, ingest_files
     from orchestration import cli
     from sample_data import generate_sample
     from warehouse.settings import load_settings
@@ -68,8 +68,8 @@ def published(tmp_path_factory):
     folder = tmp_path_factory.mktemp("privacy_sample")
     manifest = generate_sample(folder, 2024)
     # The penalty ledgers first, so the hotline texts are loaded when the person's name is already known.
-    ingest_files([folder / f["path"] for f in manifest["files"]] + [_penalty(folder)], settings.ingest_target())
-    ingest_files([_hotline(folder)], settings.ingest_target())
+    ingest_files([folder / f["path"] for f in manifest["files"]] + [_penalty(folder)], IngestTarget.of(settings))
+    ingest_files([_hotline(folder)], IngestTarget.of(settings))
     cli.build_warehouse(settings, AS_OF)  # the PII gate runs here: no false positive on the sample
     outcomes = cli.publish_site(settings, AS_OF, [REGION])
     yield settings, outcomes

@@ -32,11 +32,11 @@ def _hotline_12345(manifest: dict) -> list[dict]:
 
 
 def _publish_only(sample, settings, with_units: bool) -> tuple[list[str], dict]:
-    from ingest.pipeline import ingest_files
+    from ingest.pipeline import IngestTarget, ingest_files
 
     folder, manifest = sample
     files = _hotline_12345(manifest) + [f for f in manifest["files"] if with_units and f["feed"] == "member_units"]
-    ingest_files([folder / f["path"] for f in files], settings.ingest_target())
+    ingest_files([folder / f["path"] for f in files], IngestTarget.of(settings))
     result = runner.invoke(app, ["publish", "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     assert "内部错误" not in result.output

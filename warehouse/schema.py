@@ -10,6 +10,8 @@ create table if not exists meta.files (
   rows_quarantined integer, rows_non_data integer, unknown_headers varchar, header_map varchar,
   message_zh varchar, message_en varchar, archive_path varchar, ingested_at timestamp
 );
+-- exact copies of another row of the same file, kept once (read = loaded + quarantined + non-data + duplicate)
+alter table meta.files add column if not exists rows_duplicate integer;
 create table if not exists meta.quarantine (
   file_sha256 varchar, file_name varchar, feed varchar, sheet varchar, row_number integer,
   column_name varchar, rule_id varchar, message_zh varchar, message_en varchar, value_masked varchar,

@@ -16,27 +16,89 @@ from ingest.readers.sniff import utf16_without_bom
 DELIMITERS = [",", ";", "\t", "|"]
 
 
+BOM_UTF8 = b"\xef\xbb\xbf"
+TRIED = "UTF-8, UTF-8 BOM, UTF-16 LE/BE, GB18030"
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding) trying BOMs, then strict UTF-8, then GB18030."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    """Return (text, encoding) trying BOMs, then strict UTF-8, then GB18030; or reject the file in a sentence.
+
+    A file cut off in transfer ends inside a character: it is rejected as truncated (re-export it), not as
+    of an unknown encoding, and never read as mojibake. Notepad's "save as UTF-8" can put a UTF-8 BOM in
+    front of text that is still GB18030: the BOM is dropped and the text read as GB18030.
+    """
+    if data.startswith(BOM_UTF8):
+        body = data[3:]
+        if _decodes(body, "utf-8"):
+            return body.decode("utf-8"), "utf-8-sig"
+        if _cut_at_end(body, "utf-8"):
+            raise _truncated("UTF-8 文本在一个汉字中间结束", "the UTF-8 text ends in the middle of a character")
+        if _decodes(body, "gb18030"):
+            return body.decode("gb18030"), "gb18030"
+        raise _undetermined()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return _utf16(data, "utf-16"), "utf-16"
     guess = utf16_without_bom(data[:4096])
     if guess:
         try:
-            return data.decode(guess), guess
-        except UnicodeDecodeError:
-            pass
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return data.decode(enc, errors="strict"), enc
-        except UnicodeDecodeError:
-            continue
-    raise FileRejected(Problem(
+            return _utf16(data, guess), guess
+        except FileRejected:
+            if len(data) % 2:
+                raise
+    if _decodes(data, "utf-8"):
+        return data.decode("utf-8"), "utf-8"
+    if _cut_at_end(data, "utf-8"):
+        raise _truncated("UTF-8 文本在一个汉字中间结束", "the UTF-8 text ends in the middle of a character")
+    if _decodes(data, "gb18030"):
+        return data.decode("gb18030"), "gb18030"
+    if _cut_at_end(data, "gb18030"):
+        raise _truncated("GB18030 文本在一个汉字中间结束", "the GB18030 text ends in the middle of a character")
+    raise _undetermined()
+
+
+def _utf16(data: bytes, encoding: str) -> str:
+    if len(data) % 2:
+        raise _truncated("UTF-16 文本的字节数为奇数", "the UTF-16 text has an odd number of bytes")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.end >= len(data) - 2:  # a surrogate pair cut in two
+            raise _truncated("UTF-16 文本在一个字符中间结束",
+                             "the UTF-16 text ends in the middle of a character") from None
+        raise _undetermined() from None
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _cut_at_end(data: bytes, encoding: str) -> bool:
+    """Valid `encoding` text (with some non-ASCII) up to an incomplete character in its last bytes."""
+    try:
+        data.decode(encoding)
+        return False
+    except UnicodeDecodeError as exc:
+        head = data[:exc.start]
+        return exc.end == len(data) and len(data) - exc.start < 4 and not head.isascii() and _decodes(head, encoding)
+
+
+def _truncated(detail_zh: str, detail_en: str) -> FileRejected:
+    return FileRejected(Problem(
+        "file.truncated",
+        f"文件不完整（{detail_zh}），像是在传输或保存时被截断；请重新导出后再提交",
+        f"the file is truncated ({detail_en}); it looks cut off in transfer or saving; export it again",
+    ))
+
+
+def _undetermined() -> FileRejected:
+    return FileRejected(Problem(
         "file.encoding",
-        "无法识别文件编码：既不是 UTF-8 也不是 GB18030，请另存为 UTF-8 或 GB18030 的 CSV",
-        "unrecognised text encoding (neither UTF-8 nor GB18030); save the CSV as UTF-8 or GB18030",
+        f"无法确定文件编码（已尝试 {TRIED}）；请另存为 UTF-8 或 GB18030 的 CSV",
+        f"the encoding could not be determined (tried {TRIED}); save the CSV as UTF-8 or GB18030",
     ))
 
 

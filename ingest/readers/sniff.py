@@ -18,8 +18,8 @@ def sniff_format(path: Path) -> str:
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
-        except zipfile.BadZipFile:
-            return "truncated"
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError):
+            return "truncated"  # a damaged zip directory (cut off, bytes changed): not an xlsx we can open
         return "xlsx" if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names) else "zip"
     if head.startswith(_OLE):
         # Password-protected xlsx files are OLE containers holding an EncryptedPackage stream.

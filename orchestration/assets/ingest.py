@@ -105,7 +105,10 @@ def ingest_inbox(context: AssetExecutionContext, liandong: LiandongResource):
         today = settings.today().strftime("%Y%m%d")
         for path, outcome in zip(paths, outcomes, strict=True):
             context.log.info(f"{path.name}: {outcome.status} loaded={outcome.rows_loaded} "
-                             f"quarantined={outcome.rows_quarantined} non-data={outcome.rows_non_data}")
+                             f"quarantined={outcome.rows_quarantined} non-data={outcome.rows_non_data} "
+                             f"duplicate={outcome.rows_duplicate}")
+            if outcome.file_problem is not None:
+                context.log.warning(outcome.file_problem.sentence(outcome.name))
             _processed(settings.inbox, path, today)
     for spec in SPECS:
         feed = spec.key.path[-1]

@@ -55,11 +55,15 @@ class Expect:
     file_rule: str | None = None  # the file-level reason of a rejected file
     unknown: tuple[str, ...] = ()  # headers reported as unknown
     notes: tuple[str, ...] = ()  # substrings of notes (hidden sheets, other feeds …)
+    duplicate: int = 0  # exact copies of another row of the file, loaded once (issue 15)
+    warnings: int = 0  # located warnings (rows with cells under no header; they load, flagged)
 
 
 def E(status: str, read: int, loaded: int, quarantined: int, non_data: int = 0, rules: tuple[str, ...] = (),
-      file_rule: str | None = None, unknown: tuple[str, ...] = (), notes: tuple[str, ...] = ()) -> Expect:
-    return Expect(status, read, loaded, quarantined, non_data, frozenset(rules), file_rule, unknown, notes)
+      file_rule: str | None = None, unknown: tuple[str, ...] = (), notes: tuple[str, ...] = (),
+      duplicate: int = 0, warnings: int = 0) -> Expect:
+    return Expect(status, read, loaded, quarantined, non_data, frozenset(rules), file_rule, unknown, notes,
+                  duplicate, warnings)
 
 
 def REJECTED(rule: str, read: int = 0, quarantined: int = 0, non_data: int = 0) -> Expect:
@@ -647,6 +651,9 @@ CASES: list[Case] = [
          raw_file("export.xls", HTML_XLS), (REJECTED("file.format"),)),
 ]
 
+from tests.corpus.robust import robust_cases  # noqa: E402 - issue 15's cases use the builders above
+
+CASES += robust_cases()
 CASES_BY_ID = {c.id: c for c in CASES}
 assert len(CASES_BY_ID) == len(CASES), "case ids are unique"
 

@@ -71,8 +71,12 @@ def _xlstring16(text: str) -> bytes:  # XLUnicodeString, always stored as UTF-16
     return struct.pack("<HB", len(text.encode("utf-16-le")) // 2, 1) + text.encode("utf-16-le")
 
 
-def biff8_workbook(sheets: list[tuple[str, list[list[object]]]], password_protected: bool = False) -> bytes:
-    """A .xls file: each sheet is (name, rows); a cell is a str, an int/float (NUMBER) or None."""
+def biff8_workbook(sheets: list[tuple[str, list[list[object]]]], password_protected: bool = False,
+                   merged: dict[str, list[tuple[int, int, int, int]]] | None = None) -> bytes:
+    """A .xls file: each sheet is (name, rows); a cell is a str, an int/float (NUMBER) or None.
+
+    `merged` gives a sheet's merged ranges, 0-based (first row, first column, last row, last column).
+    """
     strings: list[str] = []
     index: dict[str, int] = {}
     for _, rows in sheets:
@@ -96,7 +100,7 @@ def biff8_workbook(sheets: list[tuple[str, list[list[object]]]], password_protec
                        + name.encode("utf-16-le"))
 
     sheet_streams = []
-    for _, rows in sheets:
+    for sheet_name, rows in sheets:
         recs = _bof(0x0010)
         ncols = max((len(r) for r in rows), default=0)
         recs += _record(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, ncols, 0))
@@ -106,6 +110,10 @@ def biff8_workbook(sheets: list[tuple[str, list[list[object]]]], password_protec
                     recs += _record(0x00FD, struct.pack("<HHHI", r, c, 15, index[cell]))
                 elif isinstance(cell, (int, float)):
                     recs += _record(0x0203, struct.pack("<HHHd", r, c, 15, float(cell)))
+        ranges = (merged or {}).get(sheet_name, [])
+        if ranges:  # MERGEDCELLS: count, then (first row, last row, first column, last column) per range
+            recs += _record(0x00E5, struct.pack("<H", len(ranges)) + b"".join(
+                struct.pack("<HHHH", r1, r2, c1, c2) for r1, c1, r2, c2 in ranges))
         recs += _record(0x000A)
         sheet_streams.append(recs)
     # boundsheet records have a fixed size, so the offsets can be computed before writing them
