@@ -24,6 +24,7 @@ class LiandongResource(ConfigurableResource):
         settings = load_settings(self.home or None)
         settings.prepare()
         os.environ["LIANDONG_WAREHOUSE"] = str(settings.warehouse)  # read by dbt's profiles.yml
+        os.environ["DBT_LOG_PATH"] = str(settings.dbt_log_dir)  # dbt's logs under the home, as the CLI's
         return settings
 
 

@@ -32,3 +32,7 @@ def test_hotline_only_build_names_its_warnings(home: Path, tmp_path: Path):
            "resolved — load the member-unit list" in out
     assert "1 个台账中的单位名称未能对应到成员单位名单" in out
     assert "(not_null_fct_obligations_responsible_unit_uscc)" in out
+    # dbt's artefacts and logs are the home's own (two homes never share or overwrite them)
+    assert (home / "dbt" / "target" / "run_results.json").is_file()
+    assert (home / "dbt" / "target" / "manifest.json").is_file()
+    assert (home / "dbt" / "logs" / "dbt.log").is_file()
