@@ -129,10 +129,10 @@ def test_unexpected_load_failure_rejects_only_that_file(tmp_path: Path, target, 
 
     real = pipeline.load_table
 
-    def flaky(contract, inspection, key):
+    def flaky(contract, inspection, key, *args, **kwargs):
         if inspection.outcome.name == "bad.csv":
             raise RuntimeError("boom")
-        return real(contract, inspection, key)
+        return real(contract, inspection, key, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "load_table", flaky)
     outcomes = ingest_files(_three(tmp_path / "in"), target, None, TODAY)

@@ -16,12 +16,13 @@ def test_build_rejects_an_unknown_target(home):
 
 
 def test_the_export_covers_every_source_with_its_columns(settings):
+    from ingest.raw_tables import ensure_raw_tables
     from orchestration.spark import export_sources, raw_export_dir, source_tables
     from warehouse.connection import connect
     from warehouse.dbt_runner import ensure_manifest
 
-    with connect(settings.warehouse):
-        pass  # a new warehouse: every raw table exists, empty
+    with connect(settings.warehouse) as con:
+        ensure_raw_tables(con)  # a new warehouse: every raw table exists, empty
     tables = source_tables(ensure_manifest(settings))
     assert ("raw", "penalty_ledger") in tables and ("raw", "member_units") in tables
     assert ("meta", "scorecard_config") in tables  # bookkeeping the scorecard and data-quality marts read

@@ -554,7 +554,7 @@ def scorecard(data: PublicationData) -> Page:
     index = Markup("<p class=\"unit-index\">" + " · ".join(
         f'<a href="#{e(r["anchor"])}">{e(r["unit_name"])}</a>' for r in ranking if "anchor" in r) + "</p>")
     page.sections.append(Section("各单位得分明细", Markup(index + Markup("".join(blocks))),
-                                 intro="每个单位一张明细表，按排名顺序；点击单位名称跳转。", anchor="details"))
+                                 intro="每个单位一份得分明细，按排名顺序；点击单位名称跳转。", anchor="details"))
     return page
 
 
