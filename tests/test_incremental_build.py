@@ -127,7 +127,7 @@ def test_a_superseding_re_delivery_replaces_the_older_versions_rows(sample, incr
 
 def test_another_as_of_date_or_a_changed_project_forces_a_full_refresh(
         sample, incremental_home, from_scratch, monkeypatch):
-    from orchestration import dbt_runner
+    from warehouse import build_state
 
     plan = _build(incremental_home, date(2025, 6, 30))
     assert plan.full_refresh and plan.reason.startswith("as-of date changed")
@@ -136,9 +136,9 @@ def test_another_as_of_date_or_a_changed_project_forces_a_full_refresh(
     assert _snapshot(incremental_home / "warehouse.duckdb") == from_scratch
     con = duckdb.connect(str(incremental_home / "warehouse.duckdb"))
     try:
-        assert not dbt_runner.plan_build(con, AS_OF).full_refresh
-        monkeypatch.setattr(dbt_runner, "project_fingerprint", lambda: "changed")
-        changed = dbt_runner.plan_build(con, AS_OF)
+        assert not build_state.plan_build(con, AS_OF).full_refresh
+        monkeypatch.setattr(build_state, "project_fingerprint", lambda: "changed")
+        changed = build_state.plan_build(con, AS_OF)
     finally:
         con.close()
     assert changed.full_refresh and changed.reason == "dbt project changed"
