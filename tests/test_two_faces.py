@@ -18,7 +18,7 @@ from tests.conftest import TEST_KEY
 AS_OF = date(2025, 12, 31)
 # columns that say where or when a run happened, not what it loaded or built
 RUN_COLUMNS = {"ingested_at", "archive_path", "built_at", "files_through"}
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.durability]  # minutes: two whole builds; CI runs it in the durability step
 
 
 def _tables(warehouse: Path) -> dict[str, list[tuple]]:
