@@ -49,45 +49,38 @@ def e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def table(columns: Sequence[Column], rows: Iterable[dict[str, Any]], *, empty: str = "无数据",
-          css: str = "", table_id: str = "") -> Markup:
+def _cells(columns: Sequence[Column], row: dict[str, Any]) -> str:
+    cells = []
+    for c in columns:
+        v = c.value(row)
+        text = "" if v is None and not c.numeric else c.fmt(v)
+        cells.append(f'<td class="n">{e(text)}</td>' if c.numeric else f"<td>{e(text)}</td>")
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def _table(columns: Sequence[Column], body: list[str], empty: str, css: str, table_id: str) -> Markup:
     head = "".join(f"<th>{e(c.label)}</th>" for c in columns)
-    body = []
-    for row in rows:
-        cells = []
-        for c in columns:
-            v = c.value(row)
-            text = "" if v is None and not c.numeric else c.fmt(v)
-            cells.append(f'<td class="n">{e(text)}</td>' if c.numeric else f"<td>{e(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
     if not body:
-        body.append(f'<tr><td colspan="{len(columns)}" class="empty">{e(empty)}</td></tr>')
+        body = [f'<tr><td colspan="{len(columns)}" class="empty">{e(empty)}</td></tr>']
     cls = f' class="{e(css)}"' if css else ""
     tid = f' id="{e(table_id)}"' if table_id else ""
     return Markup(f'<div class="table-wrap"><table{tid}{cls}><thead><tr>{head}</tr></thead>'
                   f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def table(columns: Sequence[Column], rows: Iterable[dict[str, Any]], *, empty: str = "无数据",
+          css: str = "", table_id: str = "") -> Markup:
+    return _table(columns, [_cells(columns, row) for row in rows], empty, css, table_id)
 
 
 def grouped_table(columns: Sequence[Column], groups: Sequence[tuple[str, Sequence[dict[str, Any]]]], *,
                   empty: str = "无数据", css: str = "", table_id: str = "") -> Markup:
     """A table in groups: each group opens with a subtotal row (its title spans the table), then its rows."""
-    head = "".join(f"<th>{e(c.label)}</th>" for c in columns)
     body = []
     for title, items in groups:
         body.append(f'<tr class="subtotal"><th colspan="{len(columns)}" scope="rowgroup">{e(title)}</th></tr>')
-        for row in items:
-            cells = []
-            for c in columns:
-                v = c.value(row)
-                text = "" if v is None and not c.numeric else c.fmt(v)
-                cells.append(f'<td class="n">{e(text)}</td>' if c.numeric else f"<td>{e(text)}</td>")
-            body.append("<tr>" + "".join(cells) + "</tr>")
-    if not body:
-        body.append(f'<tr><td colspan="{len(columns)}" class="empty">{e(empty)}</td></tr>')
-    cls = f' class="{e(css)}"' if css else ""
-    tid = f' id="{e(table_id)}"' if table_id else ""
-    return Markup(f'<div class="table-wrap"><table{tid}{cls}><thead><tr>{head}</tr></thead>'
-                  f"<tbody>{''.join(body)}</tbody></table></div>")
+        body.extend(_cells(columns, row) for row in items)
+    return _table(columns, body, empty, css, table_id)
 
 
 def kpi_cards(cards: Sequence[tuple[str, ...]]) -> Markup:
