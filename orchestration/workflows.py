@@ -75,25 +75,19 @@ class BuildOutcome:
                 or ("WARN" in ln and "test" in ln)]
 
 
-def write_scorecard_config(settings: Settings) -> list[Any]:
-    """The 考核细则 of every jurisdiction into meta.scorecard_config (call under the writer lock)."""
+def write_scorecard_config(settings: Settings, *, raw_tables: bool = False) -> list[Any]:
+    """The 考核细则 of every jurisdiction into meta.scorecard_config (call under the writer lock); with
+    `raw_tables`, also every missing raw table, in the same connection (what dbt reads must exist)."""
+    from ingest.raw_tables import ensure_raw_tables
     from orchestration.scorecard_config import load_all, write_config
     from warehouse.connection import connect
 
     configs = load_all(settings.scorecard_config_dir)
     with connect(settings.warehouse) as con:
         write_config(con, configs)
+        if raw_tables:
+            ensure_raw_tables(con)
     return configs
-
-
-def _prepare_warehouse(settings: Settings) -> None:
-    """What dbt reads must exist before it runs: the scorecard configuration and every raw table."""
-    from ingest.raw_tables import ensure_raw_tables
-    from warehouse.connection import connect
-
-    write_scorecard_config(settings)
-    with connect(settings.warehouse) as con:
-        ensure_raw_tables(con)
 
 
 def build(settings: Settings, as_of: date | None, *, target: str = "duckdb",
@@ -106,7 +100,7 @@ def build(settings: Settings, as_of: date | None, *, target: str = "duckdb",
 
     resolved = settings.resolve_as_of(as_of)
     with writer_lock(settings.lock, on_wait=on_wait):
-        _prepare_warehouse(settings)
+        write_scorecard_config(settings, raw_tables=True)
         if target == "spark":  # raw tables exported as parquet, registered in Spark, then dbt (docs/spark.md)
             from orchestration.spark import build_on_spark
 
