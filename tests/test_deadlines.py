@@ -17,8 +17,6 @@ import pytest
 import yaml
 
 from ingest import calendar as work_calendar
-from ingest.pipeline import IngestTarget, ingest_files
-from tests.conftest import TEST_KEY
 from warehouse.settings import DBT_PROJECT_DIR
 
 AS_OF = date(2025, 12, 31)
@@ -116,19 +114,8 @@ def test_listed_hotline_duties_are_the_deadline_rules_seed():
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, dict[str, Any]]:
-    from sample_data import generate_sample
-    from warehouse.dbt_runner import run_dbt
-    from warehouse.settings import load_settings
-
-    folder = tmp_path_factory.mktemp("sample")
-    manifest = generate_sample(folder, 2024)
-    home = tmp_path_factory.mktemp("home")
-    target = IngestTarget(home / "warehouse.duckdb", home / "landing", home / "quarantine", TEST_KEY.encode())
-    ingest_files([folder / f["path"] for f in manifest["files"]], target)
-    result = run_dbt(load_settings(home), ["build"], as_of=AS_OF)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return home, manifest
+def built(sample_warehouse) -> tuple[Path, dict[str, Any]]:
+    return sample_warehouse.home, sample_warehouse.manifest
 
 
 def _obligations(home: Path) -> dict[tuple[str, str], dict[str, Any]]:

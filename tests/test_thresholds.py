@@ -20,20 +20,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
-    from ingest.pipeline import IngestTarget, ingest_files
-    from sample_data import generate_sample
-    from warehouse.dbt_runner import run_dbt
-    from warehouse.settings import load_settings
-
-    folder = tmp_path_factory.mktemp("sample")
-    manifest = generate_sample(folder, 2024)
-    home = tmp_path_factory.mktemp("home")
-    target = IngestTarget(home / "warehouse.duckdb", home / "landing", home / "quarantine", b"x" * 20)
-    ingest_files([folder / f["path"] for f in manifest["files"]], target)
-    result = run_dbt(load_settings(home), ["build"], as_of=AS_OF)
-    assert result.returncode == 0, result.stdout[-3000:]
-    return manifest, home / "warehouse.duckdb"
+def built(sample_warehouse) -> tuple[dict[str, Any], Path]:
+    return sample_warehouse.manifest, sample_warehouse.warehouse
 
 
 def _rows(warehouse: Path, sql: str) -> list[dict[str, Any]]:
