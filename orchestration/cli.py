@@ -437,6 +437,47 @@ def publish(as_of: str | None = typer.Option(None, "--as-of", help="统计截止
     publish_site(_settings(home), _as_of(as_of), region)
 
 
+@app.command()
+@friendly
+def report(region: str = typer.Option(..., "--region", help="行政区划代码 / region code"),
+           year: int | None = typer.Option(None, "--year", help="年度通报 / the annual report of a year"),
+           month: str | None = typer.Option(None, "--month", help="月度通报 YYYY-MM / the monthly report"),
+           home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+    """起草年度或月度通报（Word 与 PDF）/ draft the annual or monthly 通报 (.docx and .pdf) from the marts."""
+    from orchestration import workflows
+
+    settings = _settings(home)
+    with console.status("起草通报 / drafting the report …"):
+        outcome = workflows.report(settings, region, year=year, month=month, on_wait=_wait_message)
+    console.print(f"[green]已起草[/green] {outcome.period} 通报 / report drafted:")
+    console.print(f"  Word: {outcome.docx}")
+    console.print(f"  PDF:  {outcome.pdf}")
+    if not outcome.charts:
+        console.print("[yellow]未绘制图表（本机无中文字体或无月度数据）/ no charts (no CJK font or no monthly data)"
+                      "[/yellow]")
+
+
+@app.command()
+@friendly
+def reminders(region: str = typer.Option(..., "--region", help="行政区划代码 / region code"),
+              within: int | None = typer.Option(
+                  None, "--within", help="N 个工作日内到期（默认 5，见 reports.yml）/ due within N working days"),
+              home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
+    """起草工作提示函：逾期未回复或即将到期的事项，每个责任单位一份 / one reminder letter per responsible unit."""
+    from orchestration import workflows
+
+    settings = _settings(home)
+    as_of, letters = workflows.reminders(settings, region, within, on_wait=_wait_message)
+    if not letters:
+        console.print(f"截至 {as_of} 没有逾期或即将到期的事项，未起草提示函 / "
+                      f"nothing overdue or due soon as of {as_of}")
+        return
+    console.print(f"[green]已起草 {len(letters)} 份工作提示函[/green]（截至 {as_of}）/ "
+                  f"{len(letters)} letters drafted:")
+    for letter in letters:
+        console.print(f"  {letter.unit}（{letter.items} 项）: {letter.path}")
+
+
 @app.command("audit-pii")
 @friendly
 def audit_pii(full: bool = typer.Option(False, "--full", help="不跳过已通过且未变化的内容 / rescan everything"),

@@ -210,3 +210,30 @@ def publish(settings: Settings, as_of: date | None, regions: list[str] | None = 
                 on_region(outcome)
         index = write_index(settings.site)
     return PublishOutcome(built_for, built, publications, index)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# report and reminders (drafted documents: reports/)
+
+def report(settings: Settings, region: str, *, year: int | None = None, month: str | None = None,
+           issued: date | None = None, on_wait: Notify | None = None) -> Any:
+    """The annual (`year`) or monthly (`month`, YYYY-MM) 通报 of a region as .docx and .pdf under
+    `reports/<region>/`, from the marts as last built; dated `issued` (default today)."""
+    from reports.tongbao import annual_report, monthly_report
+
+    if (year is None) == (month is None):
+        raise UserError("请指定 --year 或 --month 之一", "give exactly one of --year and --month")
+    issued = issued or settings.today()
+    with writer_lock(settings.lock, on_wait=on_wait):  # no build writes the marts while they are read
+        if year is not None:
+            return annual_report(settings, region, year, issued)
+        return monthly_report(settings, region, month or "", issued)
+
+
+def reminders(settings: Settings, region: str, within: int | None = None, *, issued: date | None = None,
+              on_wait: Notify | None = None) -> tuple[date, list[Any]]:
+    """One 工作提示函 (.docx) per responsible unit with duties overdue or due within `within` working days."""
+    from reports.reminders import write_reminders
+
+    with writer_lock(settings.lock, on_wait=on_wait):
+        return write_reminders(settings, region, within, issued or settings.today())

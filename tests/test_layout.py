@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("warehouse", "data_contracts", "ingest", "privacy", "sample_data", "dashboards", "orchestration")
+PACKAGES = ("warehouse", "data_contracts", "ingest", "privacy", "sample_data", "dashboards", "orchestration",
+            "reports")
 
 
 def _module_name(path: Path) -> str:
@@ -92,6 +93,7 @@ def test_the_core_imports_no_project_package():
 @pytest.mark.parametrize(("package", "forbidden"), [
     ("dashboards", "ingest"), ("dashboards", "orchestration"), ("data_contracts", "ingest"),
     ("ingest", "orchestration"), ("ingest", "dashboards"), ("sample_data", "orchestration"),
+    ("reports", "orchestration"), ("reports", "ingest"),
 ])
 def test_package_does_not_import(package: str, forbidden: str):
     graph = _graph()
