@@ -67,9 +67,9 @@ def monthly_charts(monthly: list[dict[str, Any]], year: int, folder: Path) -> li
                               ("close_rate", "12345 按期办结率", "#2E7D32")):
         ax.plot(months, [None if r[key] is None else r[key] * 100 for r in monthly], marker="o", label=label,
                 color=color)
-    ax.set_ylim(0, 105)
+    ax.set_ylim(-3, 105)
     ax.set_ylabel("%")
-    ax.legend(frameon=False, ncol=3)
+    ax.legend(frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.1))
     ax.set_title(f"{year}年各月主要比率")
     fig.tight_layout()
     path = folder / "chart_rates.png"
