@@ -186,6 +186,10 @@ def read_figures(warehouse: Path, region_code: str, codes: list[str], period: Pe
     as_of = warehouse_built_as_of(warehouse)
     if as_of is None:
         raise UserError("数据集市尚未构建，请先运行 liandong build", "the marts are not built yet; run liandong build")
+    if (period.year, period.first_month) > (as_of.year, as_of.month):
+        raise UserError(f"数据集市统计截至 {as_of}，尚无{period.label}的数据；请先运行 liandong build --as-of "
+                        "（该期末日期）", f"the marts are built as of {as_of}, before {period.label}; "
+                        "run liandong build --as-of <the period's last day> first")
     fig = ReportFigures(region_code, codes, period, as_of)
     args = list(codes)
     try:

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,11 @@ def clue_rows(fig: ReportFigures) -> list[list[str]]:
              _value(r["threshold"], r.get("unit")), r["clue_status"]] for i, r in enumerate(fig.clues, start=1)]
 
 
+def _period_end(p: Period) -> date:
+    y, m = (p.year, p.last_month + 1) if p.last_month < 12 else (p.year + 1, 1)
+    return date(y, m, 1) - timedelta(days=1)
+
+
 def compose(fig: ReportFigures, *, monthly: bool, issued: date, chart_dir: Path,
             cfg: dict[str, Any]) -> tuple[Document, bool]:
     """The 通报 as blocks (the same for Word and PDF); second value: whether charts were drawn."""
@@ -76,7 +81,9 @@ def compose(fig: ReportFigures, *, monthly: bool, issued: date, chart_dir: Path,
     span = p.label if not monthly else f"{p.year}年1–{p.last_month}月"
     doc.add("para", f"为推动行政执法与检察监督有效衔接，现将{name}{span}府检联动工作情况通报如下。"
                     f"本通报数据取自府检联动数据仓库，统计截至{long_date(fig.as_of)}；与上年同期比较，上年同期无数据的"
-                    "以“—”表示；比率的分母为零时为“无数据”。")
+                    "以“—”表示；比率的分母为零时为“无数据”。"
+                    + (f"统计截止日早于{p.label}末，本通报为截至统计日的暂定数据。"
+                       if fig.as_of < _period_end(p) else ""))
     now = fig.counts["now"]
     ind = {i.name: i for i in fig.indicators()}
     transfer = ind["行刑衔接移送率"]

@@ -304,3 +304,15 @@ def test_the_cli_needs_a_year_or_a_month(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["report", "--region", REGION])
     assert result.exit_code != 0
     assert "--year" in result.output and "Traceback" not in result.output
+
+
+def test_a_period_after_the_build_is_refused_with_a_sentence(drafted):
+    from orchestration import workflows
+    from warehouse.errors import UserError
+
+    settings, *_ = drafted
+    with pytest.raises(UserError, match="liandong build --as-of"):
+        workflows.report(settings, REGION, year=2026, issued=ISSUED)
+    with pytest.raises(UserError, match="YYYY-MM"):
+        workflows.report(settings, REGION, month="2025-13", issued=ISSUED)
+    assert not (settings.home / "reports" / REGION / "通报_2026年度.docx").exists()
