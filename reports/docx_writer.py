@@ -43,6 +43,7 @@ def write_docx(doc: Document, out: Path) -> Path:
         d.styles[style].paragraph_format.space_before = Pt(6)
         d.styles[style].paragraph_format.space_after = Pt(6)
     d.core_properties.title = doc.title
+    d.core_properties.author = d.core_properties.last_modified_by = ""  # not python-docx's own name
     for b in doc.blocks:
         if b.kind == "docno":
             p = d.add_paragraph(b.text)
