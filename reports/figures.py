@@ -178,6 +178,17 @@ def _period_counts(con: duckdb.DuckDBPyConnection, codes: list[str], p: Period) 
     return counts, kinds
 
 
+def ensure_region(con: duckdb.DuckDBPyConnection, region_code: str, codes: list[str]) -> None:
+    """A sentence, not an empty document, for a region the warehouse has nothing of."""
+    known = con.execute(
+        f"select count(*) from (select region_code from marts.dim_member_units where region_code in "
+        f"{_in(codes)} union select region_code from marts.fct_input_file_regions where region_code in "
+        f"{_in(codes)} and rows_loaded > 0)", codes + codes).fetchone()[0]
+    if not known:
+        raise UserError(f"仓库中没有行政区划 {region_code} 的数据（既无成员单位名单，也无任何台账）",
+                        f"the warehouse has no data for region {region_code}")
+
+
 def read_figures(warehouse: Path, region_code: str, codes: list[str], period: Period) -> ReportFigures:
     """Every figure of the 通报 for `codes` over `period`, with the build's as-of date."""
     if not warehouse.exists():
@@ -194,13 +205,7 @@ def read_figures(warehouse: Path, region_code: str, codes: list[str], period: Pe
     args = list(codes)
     try:
         with connect(warehouse, read_only=True) as con:
-            known = con.execute(
-                f"select count(*) from (select region_code from marts.dim_member_units where region_code in "
-                f"{_in(codes)} union select region_code from marts.fct_input_file_regions where region_code in "
-                f"{_in(codes)} and rows_loaded > 0)", args + args).fetchone()[0]
-            if not known:
-                raise UserError(f"仓库中没有行政区划 {region_code} 的数据（既无成员单位名单，也无任何台账）",
-                                f"the warehouse has no data for region {region_code}")
+            ensure_region(con, region_code, codes)
             fig.counts["now"], fig.kinds["now"] = _period_counts(con, codes, period)
             fig.counts["before"], fig.kinds["before"] = _period_counts(con, codes, period.previous())
             for status, n in con.execute(

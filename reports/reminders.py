@@ -18,7 +18,7 @@ import duckdb
 from dashboards.site.formats import count, day, long_date
 from reports.config import load_config
 from reports.document import Document, plain_text
-from reports.figures import kind_label
+from reports.figures import ensure_region, kind_label
 from reports.gate import check_outputs
 from reports.regions import region_codes
 from warehouse.build_state import warehouse_built_as_of
@@ -60,7 +60,7 @@ def horizon(con: duckdb.DuckDBPyConnection, as_of: date, within: int) -> date:
     return days[within - 1]
 
 
-def items_due(warehouse: Path, codes: list[str], within: int) -> tuple[date, date, list[dict[str, Any]]]:
+def items_due(warehouse: Path, region: str, codes: list[str], within: int) -> tuple[date, date, list[dict[str, Any]]]:
     """(as-of date, horizon, items): duties 逾期未回复, or 未到期 with a due date up to the horizon."""
     as_of = warehouse_built_as_of(warehouse)
     if as_of is None:
@@ -68,6 +68,7 @@ def items_due(warehouse: Path, codes: list[str], within: int) -> tuple[date, dat
     marks = ", ".join("?" for _ in codes)
     try:
         with connect(warehouse, read_only=True) as con:
+            ensure_region(con, region, codes)
             until = horizon(con, as_of, within)
             cur = con.execute(
                 "select obligation_id, obligation_kind, region_code, responsible_unit_uscc, "
@@ -125,7 +126,7 @@ def write_reminders(settings: Any, region: str, within: int | None, issued: date
     n = int(cfg["reminders"]["within_working_days"] if within is None else within)
     if n < 0:
         raise UserError("--within 不能为负数", "--within must not be negative")
-    as_of, _, items = items_due(settings.warehouse, region_codes(region), n)
+    as_of, _, items = items_due(settings.warehouse, region, region_codes(region), n)
     by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in items:
         by_unit[r["unit"] or UNKNOWN_UNIT].append(r)

@@ -316,3 +316,19 @@ def test_a_period_after_the_build_is_refused_with_a_sentence(drafted):
     with pytest.raises(UserError, match="YYYY-MM"):
         workflows.report(settings, REGION, month="2025-13", issued=ISSUED)
     assert not (settings.home / "reports" / REGION / "通报_2026年度.docx").exists()
+
+
+def test_the_cli_prints_the_paths_and_names_an_unknown_region(drafted):
+    from typer.testing import CliRunner
+
+    from orchestration.cli import app
+
+    settings, *_ = drafted
+    home = ["--home", str(settings.home)]
+    ok = CliRunner().invoke(app, ["report", "--region", REGION, "--year", "2025", *home])
+    assert ok.exit_code == 0, ok.output
+    assert "通报_2025年度.docx" in ok.output and "通报_2025年度.pdf" in ok.output
+    for args in (["report", "--region", "999999", "--year", "2025"], ["reminders", "--region", "999999"]):
+        result = CliRunner().invoke(app, [*args, *home])
+        assert result.exit_code == 2, result.output
+        assert "999999" in result.output and "Traceback" not in result.output
