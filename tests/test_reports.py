@@ -1,12 +1,14 @@
 """The drafted documents (issue 20, items 2 and 4): the annual and monthly 通报 as .docx and .pdf, and the
 工作提示函, written from the sample warehouse and checked against the marts they were read from.
 
-One sample warehouse per module (the planted natural person of tests/test_privacy_publication.py included, so
-the personal-data checks have a known name to miss)."""
+The session's shared sample build (conftest `sample_warehouse`) is copied into a home of this module's own,
+since drafting writes under `$LIANDONG_HOME/reports/`. The sample's natural persons (`expected.json` → pii)
+are known names to the audit; two of them are parties of 2025 clues of 410108 (planted answers)."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -17,45 +19,30 @@ from docx.enum.text import WD_COLOR_INDEX
 from pypdf import PdfReader
 
 from dashboards.site.formats import count, pct, points_change, ratio
-from tests.builders import PENALTY_HEADERS, PERSON_ID, penalty_row, write_csv
 from tests.conftest import TEST_KEY
 
 AS_OF = date(2025, 12, 31)
 ISSUED = date(2026, 1, 15)
 REGION = "410108"
-PERSON = "赵明亮"  # a natural person who is a party of a suspected-crime penalty (a clue) and a known name
-PLANTED_DECISION = "惠市监罚〔2025〕888号"
+# the sample's natural-person clues of 410108 decided in 2025 (expected.json planted: text_farmland_12.5mu and
+# col_illegal_business_person_60000)
+PERSON_CLUES = {"郑惠自然资罚〔2025〕14号", "郑惠市监罚〔2025〕28号"}
 pytestmark = pytest.mark.slow
 
 
-def _planted_penalty(folder: Path) -> Path:
-    return write_csv(folder / "惠济区市场监管局_planted.csv", [*PENALTY_HEADERS, "是否涉嫌犯罪"], [penalty_row(**{
-        "行政相对人名称": PERSON, "行政相对人类别": "自然人", "行政相对人代码_1（统一社会信用代码）": "",
-        "法定代表人": "", "证件类型": "身份证", "证件号码": PERSON_ID,
-        "行政处罚决定书文号": PLANTED_DECISION, "违法行为类型": "销售假药",
-        "违法事实": f"当事人{PERSON}于2025年5月在其住所销售假药。",
-        "处罚决定日期": "2025-06-02", "处罚有效期": "2026-06-02", "录入日期": "2025-06-04", "是否涉嫌犯罪": "是"})])
-
-
 @pytest.fixture(scope="module")
-def drafted(tmp_path_factory):
+def drafted(sample_warehouse, tmp_path_factory):
     """The sample built as of 2025-12-31, then the annual and the monthly 通报 and the reminders of 410108."""
-    from ingest.pipeline import IngestTarget, ingest_files
-    from orchestration import cli, workflows
-    from sample_data import generate_sample
+    from orchestration import workflows
     from warehouse.settings import load_settings
 
     mp = pytest.MonkeyPatch()
     home = tmp_path_factory.mktemp("reports_home")
+    shutil.copy2(sample_warehouse.warehouse, home / "warehouse.duckdb")
     mp.setenv("LIANDONG_HOME", str(home))
     mp.setenv("LIANDONG_SECRET_KEY", TEST_KEY)
     settings = load_settings(home)
     settings.prepare()
-    folder = tmp_path_factory.mktemp("reports_sample")
-    manifest = generate_sample(folder, 2024)
-    ingest_files([folder / f["path"] for f in manifest["files"]] + [_planted_penalty(folder)],
-                 IngestTarget.of(settings))
-    cli.build_warehouse(settings, AS_OF)
     annual = workflows.report(settings, REGION, year=2025, issued=ISSUED)
     monthly = workflows.report(settings, REGION, month="2025-11", issued=ISSUED)
     letters = workflows.reminders(settings, REGION, 5, issued=ISSUED)
@@ -197,7 +184,7 @@ def test_the_annexes_list_the_overdue_items_and_clues_of_the_region(drafted):
                                       "region_code = ? and extract(year from decision_date) = 2025", [REGION])
     assert len(clues) - 1 == len(expected_clues) > 0
     assert {r[2] for r in clues[1:]} == {d for d, _ in expected_clues}
-    assert PLANTED_DECISION in {r[2] for r in clues[1:]}  # the natural person's case is listed, by its number
+    assert {r[2] for r in clues[1:]} >= PERSON_CLUES  # the natural persons' cases are listed, by number
 
 
 def test_the_pdf_is_valid_with_the_same_headings(drafted):
@@ -209,24 +196,28 @@ def test_the_pdf_is_valid_with_the_same_headings(drafted):
         assert heading in text, heading
 
 
-def test_no_document_holds_a_personal_name(drafted):
-    """The planted person's case is in the annex (previous test) but never the name; the known-names audit
-    finds nothing in any drafted file — and does find the name when it is there."""
+def test_no_document_holds_a_personal_name(drafted, sample_warehouse):
+    """The natural persons' cases are in the annex (previous test) but never their names or ID numbers; the
+    known-names audit finds nothing in any drafted file — and does find a name when it is there."""
     from privacy.pii_audit import find_in_text, known_names
     from reports.gate import check_texts
     from warehouse.errors import UserError
 
     settings, annual, monthly, (_, letters) = drafted
+    pii = sample_warehouse.manifest["pii"]
+    people, ids = pii["names"], pii["id_numbers"]
+    assert len(people) > 10 and len(ids) > 10
     names = known_names(settings.warehouse, TEST_KEY.encode())
-    assert names is not None and list(names.find(f"当事人{PERSON}")), "the planted person is a known name"
+    assert names is not None and list(names.find(f"当事人{people[0]}")), "the sample's persons are known names"
     texts = {p.name: _docx_text(p) for p in (annual.docx, monthly.docx, *(letter.path for letter in letters))}
     texts |= {p.name: _pdf_text(p) for p in (annual.pdf, monthly.pdf)}
+    assert len(texts) == 4 + len(letters)
     for name, text in texts.items():
-        assert PERSON not in text, name
-        assert PERSON_ID not in text, name
+        assert not [p for p in people if p in text], name
+        assert not [i for i in ids if i in text], name
         assert [f.kind for line in text.splitlines() for f in find_in_text(line, names)] == [], name
     with pytest.raises(UserError, match="个人信息"):
-        check_texts(settings, {"draft.docx": f"附件：当事人{PERSON}"})
+        check_texts(settings, {"draft.docx": f"附件：当事人{people[0]}"})
 
 
 def test_the_monthly_report_covers_january_to_the_month(drafted):
