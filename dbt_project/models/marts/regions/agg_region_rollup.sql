@@ -64,7 +64,9 @@ counts as (
         case
             when obligation_kind = 'supervision_reply' then on_time + replied_late + overdue_no_reply else 0
         end as supervision_due,
-        case when obligation_kind in ('hotline_push', 'hotline_feedback') then on_time else 0 end as push_on_time,
+        case
+            when obligation_kind in ('hotline_push', 'hotline_feedback') then on_time else 0
+        end as push_on_time,
         case
             when obligation_kind in ('hotline_push', 'hotline_feedback')
                 then on_time + replied_late + overdue_no_reply
@@ -211,9 +213,11 @@ final as (
         summed.hotline_satisfied,
         summed.hotline_evaluated,
         {{ safe_divide('summed.transferred_cases', 'summed.should_transfer_cases') }} as transfer_rate,
-        {{ safe_divide('summed.supervision_on_time', 'summed.supervision_due') }} as supervision_timeliness_rate,
+        {{ safe_divide('summed.supervision_on_time', 'summed.supervision_due') }}
+            as supervision_timeliness_rate,
         {{ safe_divide('summed.push_on_time', 'summed.push_due') }} as push_timeliness_rate,
-        {{ safe_divide('summed.hotline_closed_on_time', 'summed.hotline_tickets_due') }} as on_time_close_rate,
+        {{ safe_divide('summed.hotline_closed_on_time', 'summed.hotline_tickets_due') }}
+            as on_time_close_rate,
         {{ safe_divide('summed.hotline_satisfied', 'summed.hotline_evaluated') }} as satisfaction_rate,
         {{ as_of_date() }} as as_of_date
     from summed

@@ -18,18 +18,6 @@ seeded as (
 
 user_rows as (
 
-    {%- if user_regions %}
-    {%- for r in user_regions %}
-    select
-        cast('{{ r.region_code | replace("'", "''") }}' as {{ dbt.type_string() }}) as region_code,
-        cast('{{ r.region_name | replace("'", "''") }}' as {{ dbt.type_string() }}) as region_name,
-        cast('{{ r.region_level | replace("'", "''") }}' as {{ dbt.type_string() }}) as region_level,
-        cast(nullif('{{ r.parent_code | replace("'", "''") }}', '') as {{ dbt.type_string() }}) as parent_code
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-    {%- else %}
     select
         region_code,
         region_name,
@@ -37,7 +25,16 @@ user_rows as (
         parent_code
     from seeded
     where 1 = 0
-    {%- endif %}
+    {%- for r in user_regions %}
+
+    union all
+
+    select
+        cast('{{ r.region_code | replace("'", "''") }}' as {{ dbt.type_string() }}) as region_code,
+        cast('{{ r.region_name | replace("'", "''") }}' as {{ dbt.type_string() }}) as region_name,
+        cast('{{ r.region_level | replace("'", "''") }}' as {{ dbt.type_string() }}) as region_level,
+        cast(nullif('{{ r.parent_code | replace("'", "''") }}', '') as {{ dbt.type_string() }}) as parent_code
+    {%- endfor %}
 
 ),
 
