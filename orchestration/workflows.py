@@ -177,6 +177,18 @@ def region_descendants(settings: Settings, code: str) -> list[str]:
     return regions.descendants(code, settings.home) if regions.is_known(code, settings.home) else []
 
 
+def provinces_above(settings: Settings) -> list[str]:
+    """The provinces (in the region table) above the jurisdictions with data that have none of their own: what
+    the demo publishes as roll-ups after the jurisdictions themselves."""
+    from dashboards.site.data import regions as all_regions
+    from warehouse import regions
+
+    known = all_regions(settings.warehouse)
+    above = {regions.ancestors(c, settings.home)[-1] for c in known
+             if regions.is_known(c, settings.home) and regions.ancestors(c, settings.home)}
+    return sorted(above - set(known))
+
+
 def publish(settings: Settings, as_of: date | None, regions: list[str] | None = None, *,
             folder_suffix: str = "", on_wait: Notify | None = None,
             on_region: Callable[[Any], None] | None = None) -> PublishOutcome:
