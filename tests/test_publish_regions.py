@@ -64,6 +64,9 @@ def delivered(tmp_path_factory):
     mp.setenv("LIANDONG_SECRET_KEY", TEST_KEY)
     settings = load_settings(home)
     settings.prepare()
+    # a user's own line reaches dim_regions through `liandong build` (var user_regions)
+    (home / "regions.csv").write_text("region_code,region_name,region_level,parent_code\n"
+                                      "620100,兰州市,市,620000\n", encoding="utf-8")
     outcome = ingest_files(_delivery(tmp_path_factory.mktemp("regions_delivery")), IngestTarget.of(settings))
     assert [f.status for f in outcome] == ["loaded"] * len(DELIVERY), outcome
     cli.build_warehouse(settings, AS_OF)
@@ -127,6 +130,8 @@ def test_the_rollup_mart_recomputes_rates_from_counts(delivered):
         ("620300", "rollup"): (3, 1), ("620000", "rollup"): (11, 5)}
     assert _query(settings, "select full_name, region_level from marts.dim_regions where region_code = '620982'") == [
         ("甘肃省酒泉市敦煌市", "县")]
+    assert _query(settings, "select full_name, province_code from marts.dim_regions where region_code = '620100'") == [
+        ("甘肃省兰州市", "620000")]  # from $LIANDONG_HOME/regions.csv
 
 
 def test_city_publication_shows_both_counties_and_nothing_of_a_third_region(delivered):
