@@ -596,6 +596,12 @@ def demo(home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME"
     console.print(f"隔离明细 quarantine: {settings.quarantine}")
     console.rule("发布 / publish")
     publish_site(settings, _as_of(as_of), None)
+    from orchestration import workflows
+
+    provinces = workflows.provinces_above(settings)
+    if provinces:  # the roll-up county → city → province: each province's regions side by side
+        console.rule("省级汇总 / province roll-up")
+        publish_site(settings, _as_of(as_of), provinces)
     console.print(f"[bold]打开看板 / open the dashboards:[/bold] {settings.site / 'index.html'}")
 
 @app.command()

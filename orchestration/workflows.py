@@ -169,6 +169,26 @@ def built_as_of(settings: Settings) -> date | None:
     return warehouse_built_as_of(settings.warehouse)
 
 
+def region_descendants(settings: Settings, code: str) -> list[str]:
+    """The regions below `code` in the region table (seed + $LIANDONG_HOME/regions.csv); none for a code the
+    table does not know, which publishes as a jurisdiction of its own, as before the hierarchy."""
+    from warehouse import regions
+
+    return regions.descendants(code, settings.home) if regions.is_known(code, settings.home) else []
+
+
+def provinces_above(settings: Settings) -> list[str]:
+    """The provinces (in the region table) above the jurisdictions with data that have none of their own: what
+    the demo publishes as roll-ups after the jurisdictions themselves."""
+    from dashboards.site.data import regions as all_regions
+    from warehouse import regions
+
+    known = all_regions(settings.warehouse)
+    above = {regions.ancestors(c, settings.home)[-1] for c in known
+             if regions.is_known(c, settings.home) and regions.ancestors(c, settings.home)}
+    return sorted(above - set(known))
+
+
 def publish(settings: Settings, as_of: date | None, regions: list[str] | None = None, *,
             folder_suffix: str = "", on_wait: Notify | None = None,
             on_region: Callable[[Any], None] | None = None) -> PublishOutcome:
@@ -197,14 +217,16 @@ def publish(settings: Settings, as_of: date | None, regions: list[str] | None = 
         if not known:
             raise NothingToPublish()
         codes = regions or known
-        unknown = sorted(set(codes) - set(known))
+        below = {code: region_descendants(settings, code) for code in codes}
+        unknown = sorted(c for c in set(codes) - set(known) if not set(below[c]) & set(known))
         if unknown:
-            raise UserError(f"仓库中没有这些行政区划的数据（成员单位名单或台账）：{'、'.join(unknown)}",
-                            f"no member-unit list or ledger rows for region(s): {', '.join(unknown)}")
+            raise UserError(f"仓库中没有这些行政区划（及其下辖地区）的数据（成员单位名单或台账）：{'、'.join(unknown)}",
+                            f"no member-unit list or ledger rows for region(s) or the regions below them: "
+                            f"{', '.join(unknown)}")
         for code in codes:
             outcome = publish_region(settings.site, settings.warehouse, code, built_for,
                                      gate=lambda folder: list(scan_files(folder, state, names)),
-                                     folder_suffix=folder_suffix)
+                                     folder_suffix=folder_suffix, descendants=below[code])
             publications.append(outcome)
             if on_region:
                 on_region(outcome)

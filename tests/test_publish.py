@@ -113,6 +113,8 @@ def test_one_publication_per_jurisdiction_with_manifest_and_index(published):
     assert sorted((e["region_code"], e["as_of"]) for e in index) == [
         (r, "2025-12-31") for r in ("410108", "420104", "510904", "620321", "620900")]
     assert "410108/2025-12-31/index.html" in (settings.site / "index.html").read_text(encoding="utf-8")
+    # no sample jurisdiction has a region with data below it: no 下辖地区 page, the pages as before the hierarchy
+    assert sorted(settings.site.glob("*/2025-12-31/regions.html")) == []
 
 
 def test_every_page_renders_in_chromium_without_console_errors(published):

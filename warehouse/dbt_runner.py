@@ -18,6 +18,7 @@ from typing import Any
 
 from warehouse.build_state import BuildPlan, plan_build, record_build
 from warehouse.connection import connect
+from warehouse.regions import dbt_region_vars
 from warehouse.settings import DBT_PROJECT_DIR, Settings
 
 SPARK_CONF_DIR = Path(__file__).resolve().parent / "spark_conf"  # log4j2.properties: warnings and errors only
@@ -84,7 +85,7 @@ def run_dbt(settings: Settings, args: list[str], *, as_of: date | None = None,
     if args and args[0] in ("build", "run", "test", "seed"):
         if as_of is None:
             raise ValueError(f"dbt {args[0]} needs an as-of date")
-        cmd += dbt_vars(as_of, extra_vars)
+        cmd += dbt_vars(as_of, {**dbt_region_vars(settings.home), **(extra_vars or {})})
     if target:
         cmd += ["--target", target]
     return subprocess.run(cmd, cwd=DBT_PROJECT_DIR, env=dbt_env(settings, target), capture_output=True, text=True,
@@ -127,7 +128,7 @@ def build_duckdb(settings: Settings, as_of: date, run: DbtRunner | None = None) 
     if run is None:
         result: Any = run_dbt(settings, plan.dbt_args(), as_of=as_of, extra_vars=plan.dbt_extra_vars())
     else:
-        result = run([*plan.dbt_args(), *dbt_vars(as_of, plan.dbt_extra_vars())])
+        result = run([*plan.dbt_args(), *dbt_vars(as_of, {**dbt_region_vars(settings.home), **plan.dbt_extra_vars()})])
     if getattr(result, "returncode", 0) == 0:
         with connect(settings.warehouse) as con:
             record_build(con, plan)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -77,7 +78,12 @@ def regions(warehouse: Path) -> list[str]:
             "where region_code is not null and rows_loaded > 0 order by 1").fetchall()]
 
 
-def load(warehouse: Path, region_code: str, as_of: date) -> PublicationData:
+ROLLUP_MART = "agg_region_rollup"
+
+
+def load(warehouse: Path, region_code: str, as_of: date, descendants: Sequence[str] = ()) -> PublicationData:
+    """The jurisdiction's own rows; for a city or province whose `descendants` (region codes below it) have
+    data, also the frame `rollup`: agg_region_rollup of the region and those descendants, nothing else."""
     if not warehouse.exists():
         raise UserError("仓库尚未建立（先运行 liandong demo 或 ingest + build）",
                         "the warehouse does not exist yet (run liandong demo, or ingest and build)")
@@ -87,6 +93,8 @@ def load(warehouse: Path, region_code: str, as_of: date) -> PublicationData:
             for name, (mart, extra) in QUERIES.items():
                 data.frames[name] = con.execute(
                     f"select * from marts.{mart} where region_code = ? {extra}", [region_code]).pl()
+            if descendants:
+                _load_rollup(con, data, list(descendants))
             hashes = data.frames["files"]["file_sha256"].to_list()
             data.contract_results = con.execute(  # summed per rule, as the whole warehouse's report
                 RESULTS_SQL.format(where="where file_sha256 in (select unnest(?::varchar[]))"), [hashes]).pl()
@@ -96,7 +104,17 @@ def load(warehouse: Path, region_code: str, as_of: date) -> PublicationData:
     except duckdb.CatalogException as exc:
         raise UserError(f"数据集市不完整，请先运行 liandong build（{exc}）",
                         f"the marts are incomplete; run liandong build first ({exc})") from None
-    if data.frames["units"].is_empty() and data.frames["files"].is_empty():
+    if data.frames["units"].is_empty() and data.frames["files"].is_empty() and "rollup" not in data.frames:
         raise UserError(f"仓库中没有行政区划 {region_code} 的数据（既无成员单位名单，也无任何台账）",
                         f"the warehouse has no data for region {region_code} (no member-unit list, no ledger)")
     return data
+
+
+def _load_rollup(con: duckdb.DuckDBPyConnection, data: PublicationData, descendants: list[str]) -> None:
+    """Adds `rollup` only when a descendant has rows: a city without county data publishes as before."""
+    below = con.execute(f"select count(*) from marts.{ROLLUP_MART} where region_code in "
+                        "(select unnest(?::varchar[]))", [descendants]).fetchone()
+    if below and below[0]:
+        data.frames["rollup"] = con.execute(
+            f"select * from marts.{ROLLUP_MART} where region_code in (select unnest(?::varchar[])) "
+            "order by region_code, scope, metric_year, metric_month", [[data.region_code, *descendants]]).pl()

@@ -18,6 +18,7 @@ from dashboards.site import clue_labels, figures
 from dashboards.site.data import PublicationData
 from dashboards.site.formats import NO_DATA, count, count_change, day, number, pct, points, points_change, ratio
 from dashboards.site.html import Column, Page, Section, e, grouped_table, kpi_cards, link, paragraph, table
+from dashboards.site.region_pages import regions_page
 
 KIND_ZH = {
     "supervision_reply": "检察建议/检察意见办复", "police_review": "公安机关审查移送案件",
@@ -154,7 +155,9 @@ def overview(data: PublicationData) -> Page:
                                      "按单位分组的逾期事项清单"},
          {"title": "12345/12309", "what": "热线办结、满意率与双推送双反馈"},
          {"title": "数据质量", "what": "各单位、各类台账的数据标准符合率与数据标准报告"},
-         {"title": "考核排名", "what": "年度考核得分、排名与各单位得分明细"}])
+         {"title": "考核排名", "what": "年度考核得分、排名与各单位得分明细"},
+         *([{"title": "下辖地区", "what": "下辖各区县（市）主要指标并列比较，本级与合计"}]
+           if "rollup" in data.frames else [])])
     page.sections.append(Section("本看板包含", guide))
     return page
 
@@ -589,4 +592,6 @@ def _no_data_notice(page: Page, data: PublicationData) -> Page:
 def build_pages(data: PublicationData, docs_href: str | None) -> list[Page]:
     pages = [overview(data), transfer(data), trends(data), clues(data), timeliness(data), hotline(data),
              quality(data, docs_href), scorecard(data)]
+    if "rollup" in data.frames:  # a city or province whose counties have data: them side by side, second
+        pages.insert(1, regions_page(data))
     return [_no_data_notice(p, data) for p in pages]

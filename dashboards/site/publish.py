@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from dashboards import regions
 from dashboards.site import data as site_data
 from dashboards.site.formats import long_date
 from dashboards.site.html import environment
@@ -43,8 +44,12 @@ class Outcome:
 
 
 def region_name(code: str) -> str:
+    """The name regions.yml gives (kept as published so far), else the full name from the region table
+    (甘肃省酒泉市肃州区), else the code itself."""
     names = yaml.safe_load(REGION_NAMES.read_text(encoding="utf-8")) or {}
-    return str(names.get(code, code))
+    if code in names:
+        return str(names[code])
+    return regions.full_name(code) if regions.is_known(code) else code
 
 
 def versions() -> dict[str, str]:
@@ -173,12 +178,13 @@ Gate = Callable[[Path], list[Any]]
 
 
 def publish_region(site: Path, warehouse: Path, region_code: str, as_of: date, gate: Gate,
-                   folder_suffix: str = "") -> Outcome:
-    """Publish one jurisdiction; `folder_suffix` "-annual" marks the annual scorecard publication."""
+                   folder_suffix: str = "", descendants: Sequence[str] = ()) -> Outcome:
+    """Publish one jurisdiction; `folder_suffix` "-annual" marks the annual scorecard publication. A city or
+    province given its `descendants` also shows them side by side (page 下辖地区) when they have data."""
     target = publication_path(site, region_code, as_of, folder_suffix)
     if target.exists():
         return Outcome(region_code, as_of, target, created=False)
-    pub = site_data.load(warehouse, region_code, as_of)
+    pub = site_data.load(warehouse, region_code, as_of, descendants)
     built_at = datetime.now().astimezone()
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)

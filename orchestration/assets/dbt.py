@@ -16,6 +16,7 @@ from orchestration import workflows
 from orchestration.resources import WAREHOUSE_POOL, LiandongResource, failure_for_user_errors
 from warehouse.dbt_runner import dbt_vars
 from warehouse.lock import writer_lock
+from warehouse.regions import dbt_region_vars
 from warehouse.settings import DBT_PROJECT_DIR, Settings
 
 
@@ -61,7 +62,8 @@ def build_dbt_assets(project: DbtProject) -> AssetsDefinition:
         if context.is_subset:
             resolved = settings.resolve_as_of(as_of)
             with writer_lock(settings.lock, on_wait=lambda: context.log.info("waiting for the warehouse lock")):
-                yield from dbt.cli(["build", *dbt_vars(resolved)], context=context).stream()
+                yield from dbt.cli(["build", *dbt_vars(resolved, dbt_region_vars(settings.home))],
+                                   context=context).stream()
             return
         events: list[Any] = []
 
