@@ -1,4 +1,4 @@
-"""The DuckDB reference at its best: the same files loaded by DuckDB's own readers, told everything (`python bench/reference.py`).
+"""The DuckDB reference at its best: the same files read by DuckDB, told everything (`python bench/reference.py`).
 
 Runs in its own process, possibly under another interpreter (it imports only duckdb and the standard library):
 GB18030 csv needs DuckDB's `encodings` extension and xlsx its `excel` extension, which DuckDB downloads on
