@@ -96,3 +96,54 @@ def test_a_result_names_the_commit_it_measured():
     from bench.run import code_commit
 
     assert re.fullmatch(r"[0-9a-f]{40}(\+dirty)?", code_commit() or "")
+
+
+def test_the_reference_peek_finds_each_files_header(generated: tuple[Path, dict]) -> None:
+    """The best-case reference is told each file's layout: the header row of an xlsx (below a title row or
+    not) as the project's own reader sees it, and the header record of a csv."""
+    from bench.reference import peek_csv, peek_xlsx
+
+    out, manifest = generated
+    for entry in manifest["files"]:
+        path = out / entry["path"]
+        if entry["format"] == "xlsx":
+            header_row, width, _ = peek_xlsx(path)
+            _fmt, grids, _ = read_grids(path)
+            rows = grids[0].rows
+            first = next(i for i, r in enumerate(rows, start=1) if sum(c is not None for c in r) > 1)
+            assert (header_row, width) == (first, sum(c is not None for c in rows[first - 1])), entry["path"]
+        else:
+            raw = path.read_bytes()
+            text = raw[3:].decode("utf-8") if raw.startswith(b"\xef\xbb\xbf") else raw.decode(entry["encoding"])
+            header = next(csv.reader(io.StringIO(text, newline=""), delimiter=entry["delimiter"]))
+            assert peek_csv(path, entry["encoding"], entry["delimiter"]) == tuple(header), entry["path"]
+
+
+def test_the_reference_reads_every_data_row_it_can_read(generated: tuple[Path, dict], tmp_path: Path) -> None:
+    """Without the excel/encodings extensions (the project's DuckDB), xlsx and GB18030 files are counted as
+    unreadable and the UTF-8 csv files are read exactly: the reference is then marked incomplete."""
+    from bench.reference import run
+
+    out, manifest = generated
+    result = run(out, str(tmp_path / "ref.duckdb"))
+    readable = [f for f in manifest["files"] if f["format"] == "csv" and f["encoding"] != "gb18030"]
+    unreadable = Counter("xlsx" if f["format"] == "xlsx" else "csv/gb18030"
+                         for f in manifest["files"] if f not in readable)
+    if result["extensions"]["excel"].startswith("loaded"):  # a DuckDB with the extensions: everything
+        assert result["complete"] and result["rows_total"] == result["rows_expected"]
+        return
+    assert result["skipped_files"] == dict(unreadable)
+    assert result["rows_total"] == sum(f["data_rows"] for f in readable) > 0
+    assert result["complete"] is False
+
+
+def test_each_target_has_its_value_and_verdict() -> None:
+    from bench.run import targets
+
+    got = targets(3.9, 12_000.0, 0.2, 7.5, 5_000.0, True)
+    assert {k: (v["value"], v["met"]) for k, v in got.items()} == {
+        "pipeline_vs_reference": (3.9, True), "ingest_rows_per_second": (12_000.0, True),
+        "incremental_vs_full_build": (0.2, False), "incremental_ingest_seconds": (7.5, True),
+        "peak_rss_gb": (5.0, True)}
+    missing = targets(None, None, None, None, 7_000.0, False)
+    assert not any(v["met"] for v in missing.values())

@@ -65,10 +65,11 @@ def sample(tmp_path_factory) -> tuple[list[Path], Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def from_scratch(sample, tmp_path_factory) -> dict[str, tuple[int, str]]:
+def from_scratch(sample, supervision_version, tmp_path_factory) -> dict[str, tuple[int, str]]:
     paths, _, _ = sample
     home = tmp_path_factory.mktemp("full")
     _ingest(home, paths)
+    _ingest(home, [supervision_version[0]])  # after its first version, as in the incremental home
     plan = _build(home)
     assert plan.full_refresh and plan.reason == "first build"
     return _snapshot(home / "warehouse.duckdb")
@@ -98,6 +99,72 @@ def test_a_new_penalty_file_builds_incrementally(sample, incremental_home):
     finally:
         con.close()
     assert missing == 0
+
+
+@pytest.fixture(scope="module")
+def supervision_version(sample, incremental_home, tmp_path_factory) -> tuple[Path, tuple[str, str]]:
+    """A new version of one supervision document (a re-delivered file) that now names a case transferred
+    without a prompt as 检察意见（督促移送）issued before the transfer: the case's 主动移送 turns false.
+    Returns the file and the case (agency_uscc, decision_no)."""
+    import json
+
+    import openpyxl
+
+    paths, _, _ = sample
+    folder = paths[0].parent
+    manifest = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    con = duckdb.connect(str(incremental_home / "warehouse.duckdb"), read_only=True)
+    try:
+        doc, case = None, None
+        for f in (f for f in manifest["files"] if f["feed"] == "supervision_ledger" and f["expect"] == "loaded"):
+            found = con.execute("""select docs.document_no, docs.issued_date, cases.agency_uscc, cases.decision_no
+                from staging.stg_supervision__documents as docs
+                inner join marts.fct_penalty_cases as cases
+                    on cases.region_code = docs.region_code and cases.proactive_transfer
+                    and cases.transfer_date >= docs.issued_date
+                where docs.source_file_name = ? and docs.issued_date is not null
+                order by cases.transfer_date, cases.decision_no, docs.document_no limit 1""",
+                                [Path(f["path"]).name]).fetchone()
+            if found:
+                doc, case, entry = found, found[2:], f
+                break
+    finally:
+        con.close()
+    assert doc is not None, "the sample has a transferred case in a region with a supervision file"
+    book = openpyxl.load_workbook(folder / entry["path"])
+    sheet = book[entry["sheets"][0]["name"]]
+    header_row = entry["sheets"][0]["header_row"]
+    col = {cell.value: cell.column for cell in sheet[header_row]}
+    headers = entry["columns"]
+    row = next(r for r in range(header_row + 1, sheet.max_row + 1)
+               if str(sheet.cell(r, col[headers["document_no"]]).value).strip() == doc[0])
+    sheet.cell(row, col[headers["supervision_type"]]).value = "检察意见（督促移送）"
+    sheet.cell(row, col[headers["related_decision_no"]]).value = case[1]
+    sheet.cell(row, col[headers["target_unit_uscc"]]).value = case[0]
+    out = tmp_path_factory.mktemp("supervision-version") / Path(entry["path"]).name.replace(".xlsx", "_更正.xlsx")
+    book.save(out)
+    return out, case
+
+
+def test_a_new_supervision_version_rebuilds_the_case_it_names(supervision_version, incremental_home):
+    """fct_penalty_cases is incremental: a case no penalty file touched is recomputed when a new version of a
+    supervision document names it (here: 主动移送 becomes false)."""
+    path, (agency_uscc, decision_no) = supervision_version
+    warehouse = incremental_home / "warehouse.duckdb"
+
+    def proactive() -> bool:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            return con.execute("select proactive_transfer from marts.fct_penalty_cases "
+                               "where agency_uscc = ? and decision_no = ?", [agency_uscc, decision_no]).fetchone()[0]
+        finally:
+            con.close()
+
+    assert proactive() is True
+    _ingest(incremental_home, [path])
+    plan = _build(incremental_home)
+    assert not plan.full_refresh
+    assert proactive() is False
 
 
 def test_a_superseding_re_delivery_replaces_the_older_versions_rows(sample, incremental_home, from_scratch):

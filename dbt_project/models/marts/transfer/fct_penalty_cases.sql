@@ -3,12 +3,33 @@
 --   transferred      移送 dated on or before the as-of date;
 --   proactive_transfer  transferred with no 检察意见（督促移送）on the case issued on or before the transfer
 --                    date (documents join by 关联处罚决定书文号 + the supervised unit = the agency).
+-- Incremental on DuckDB: a build after new files recomputes only the decisions whose inputs they may have
+-- changed — new penalty versions, the parties' decisions the threshold matching recomputes, the cases a new
+-- supervision document version names (before and after), everything after a member-unit file
+-- (macros/incremental/penalty_cases_to_rebuild.sql); a first build, a new as-of date or a changed project is
+-- a full refresh (warehouse/build_state.py).
+-- depends_on: {{ ref('stg_meta__files') }}
+-- depends_on: {{ ref('stg_penalty__decision_versions') }}
+-- depends_on: {{ ref('stg_supervision__document_versions') }}
+
+{{ config(
+    materialized=incremental_where_supported(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_penalty_cases_to_rebuild() }}"
+) }}
 
 with
 
 penalty_decisions as (
 
-    select * from {{ ref('stg_penalty__decisions') }}
+    select current_decisions.*
+    from {{ ref('stg_penalty__decisions') }} as current_decisions
+    {%- if is_incremental() %}
+        inner join ({{ penalty_cases_to_rebuild() }}) as cases_to_rebuild
+            on
+                current_decisions.agency_uscc = cases_to_rebuild.agency_uscc
+                and current_decisions.decision_no = cases_to_rebuild.decision_no
+    {%- endif %}
 
 ),
 
