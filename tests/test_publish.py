@@ -223,7 +223,7 @@ def test_scorecard_redistributes_the_points_of_a_unit_without_hotline_data(publi
     rows = _query(settings, """select indicator_code, has_data, points_configured, points_available, note
                                from marts.fct_unit_scorecard
                                where region_code = ? and unit_uscc = ? and score_year = ?""", [region, unit, year])
-    assert len(rows) == 10
+    assert len(rows) == 11  # the ten of DOMAIN.md §5 and 落实任务清单
     with_data = sum(cfg for _, has, cfg, _, _ in rows if has)
     assert with_data < 100
     assert sum(avail for *_, avail, _ in rows) == pytest.approx(100.0, abs=1e-4)
