@@ -161,7 +161,7 @@ def test_manifest_lists_exactly_the_files_written(sample: tuple[Path, dict[str, 
     out, manifest = sample
     assert {p.name for p in out.iterdir()} == {f["path"] for f in manifest["files"]} | {"expected.json"}
     feeds = {f["feed"] for f in manifest["files"]}
-    assert feeds == {"member_units", "penalty_ledger", "supervision_ledger", "hotline_exchange"}
+    assert feeds == {"member_units", "penalty_ledger", "supervision_ledger", "hotline_exchange", "task_list"}
 
 
 def test_every_xlsx_has_a_merged_title_row_above_the_header(
