@@ -161,7 +161,8 @@ def _member_rows() -> list[dict[str, Any]]:
 
 
 def _task_rows() -> list[dict[str, Any]]:
-    common = {"region_code": "441302", "task_year": 2025, "task_category": "重点工作任务", "task_source": "年度工作要点"}
+    common = {"region_code": "441302", "task_year": 2025, "task_category": "重点工作任务",
+              "task_source": "年度工作要点"}
     return [
         {**common, "task_no": "1", "task_content": "召开府检联动联席会议", "responsible_units": "区司法局",
          "cooperating_units": "区检察院", "due_date": "2025-03-31", "report_cadence": "季度",
