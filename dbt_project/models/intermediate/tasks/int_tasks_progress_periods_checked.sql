@@ -115,8 +115,8 @@ final as (
             and bounded.task_year = progress_reports.task_year
             and bounded.task_category = progress_reports.task_category
             and bounded.task_no = progress_reports.task_no
-            and progress_reports.progress_report_date >= bounded.period_start
-            and progress_reports.progress_report_date <= bounded.report_due_date
+            and bounded.period_start <= progress_reports.progress_report_date
+            and bounded.report_due_date >= progress_reports.progress_report_date
     group by
         bounded.region_code,
         bounded.task_year,

@@ -30,7 +30,6 @@ renamed as (
 
         ----------  codes
         task_source,
-        coalesce(report_cadence, '季度') as report_cadence,
         completion_status,
 
         ----------  dates
@@ -45,7 +44,10 @@ renamed as (
         _file_sha256 as source_file_sha256,
         _file_name as source_file_name,
         _sheet as source_sheet,
-        _row_number as source_row_number
+        _row_number as source_row_number,
+
+        ----------  defaults
+        coalesce(report_cadence, '季度') as report_cadence
 
     from source
     where _is_current
