@@ -366,7 +366,7 @@ def test_timeliness_page_answers_which_units_are_worst_this_year(published):
 
 
 def test_scorecard_prints_every_units_detail_table(published, tmp_path):
-    """Printed to PDF (A4), the scorecard page carries one detail table per ranked unit, each with all ten
+    """Printed to PDF (A4), the scorecard page carries one detail table per ranked unit, each with all eleven
     indicators: nothing is folded away or cut off on paper."""
     from pypdf import PdfReader
 
