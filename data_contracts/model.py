@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 CONTRACTS_DIR = Path(__file__).parent / "contracts"
-FEEDS = ("penalty_ledger", "supervision_ledger", "hotline_exchange", "member_units")
+FEEDS = ("penalty_ledger", "supervision_ledger", "hotline_exchange", "member_units", "task_list")
 
 FIELD_TYPES = {
     "text", "code", "code_list", "list", "uscc", "id_no", "region_code", "date", "date_or_long_term",

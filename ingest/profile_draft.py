@@ -25,7 +25,7 @@ from warehouse.errors import UserError
 SAMPLE_ROWS = 200
 CANDIDATE_SCORE = 0.45  # below this a pairing is noise
 FEED_CHOICE = {"penalty_ledger": "penalty", "supervision_ledger": "supervision", "hotline_exchange": "hotline",
-               "member_units": "units"}
+               "member_units": "units", "task_list": "tasks"}
 # date spellings the standard's parser does not read on its own (month first, 12-hour clock, compact stamps):
 # a draft names the one a column uses under date_formats
 DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",

@@ -26,7 +26,7 @@ from warehouse.errors import UserError
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data_contracts" / "profiles"
 FEED_NAMES = {"penalty": "penalty_ledger", "supervision": "supervision_ledger", "hotline": "hotline_exchange",
-              "units": "member_units"}
+              "units": "member_units", "tasks": "task_list"}
 KEYS = {"name", "title", "feed", "signature", "columns", "constants", "values", "date_formats", "amount_unit",
         "ignore", "description"}
 DATE_TYPES = {"date", "date_or_long_term", "datetime"}

@@ -24,10 +24,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="府检联动
 console = Console(width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 UNITS_SHOWN = 15
-FEED_CHOICES = ["penalty", "supervision", "hotline", "units"]
+FEED_CHOICES = ["penalty", "supervision", "hotline", "units", "tasks"]
 EXIT_SOME_REJECTED = 1  # `ingest`: some files were rejected (recorded with reasons), the others loaded
 FEED_BY_CHOICE = {"penalty": "penalty_ledger", "supervision": "supervision_ledger",
-                  "hotline": "hotline_exchange", "units": "member_units"}
+                  "hotline": "hotline_exchange", "units": "member_units",
+                  "tasks": "task_list"}
 PROFILE_HELP = ("来源配置名或 .yml 路径（$LIANDONG_HOME/profiles/ 与内置配置）/ source profile name or .yml path; "
                 "without it a profile whose signature headers match is picked automatically")
 profile_app = typer.Typer(no_args_is_help=True, help="来源配置 / source profiles of your own exports")
@@ -191,7 +192,7 @@ def sample(out: Path = typer.Option(..., "--out", help="输出目录 / output fo
 @app.command()
 @friendly
 def ingest(files: list[Path] = typer.Argument(..., help="文件或目录 / files or folders"),
-           feed: str | None = typer.Option(None, "--feed", help="penalty|supervision|hotline|units"),
+           feed: str | None = typer.Option(None, "--feed", help="penalty|supervision|hotline|units|tasks"),
            profile: str | None = typer.Option(None, "--profile", help=PROFILE_HELP),
            home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
     """载入台账文件 / load ledger files into the warehouse."""
@@ -212,7 +213,7 @@ def ingest(files: list[Path] = typer.Argument(..., help="文件或目录 / files
 @app.command()
 @friendly
 def validate(files: list[Path] = typer.Argument(..., help="文件或目录 / files or folders"),
-             feed: str | None = typer.Option(None, "--feed", help="penalty|supervision|hotline|units"),
+             feed: str | None = typer.Option(None, "--feed", help="penalty|supervision|hotline|units|tasks"),
              profile: str | None = typer.Option(None, "--profile", help=PROFILE_HELP),
              home: Path | None = typer.Option(None, "--home", envvar="LIANDONG_HOME")) -> None:
     """按数据交换标准检查文件（不载入）/ check files against the standard without loading; exit 1 on any failure."""
@@ -254,7 +255,7 @@ def profile_list(home: Path | None = typer.Option(None, "--home", envvar="LIANDO
 @profile_app.command("draft")
 @friendly
 def profile_draft(file: Path = typer.Argument(..., help="一个导出文件 / one export file"),
-                  feed: str | None = typer.Option(None, "--feed", help="penalty|supervision|hotline|units"),
+                  feed: str | None = typer.Option(None, "--feed", help="penalty|supervision|hotline|units|tasks"),
                   name: str | None = typer.Option(None, "--name", help="配置名（默认取文件名）/ profile name"),
                   out: Path | None = typer.Option(None, "--out", help="输出 .yml（默认 $LIANDONG_HOME/profiles/）"),
                   force: bool = typer.Option(False, "--force", help="覆盖已有配置 / overwrite an existing profile"),

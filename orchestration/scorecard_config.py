@@ -23,7 +23,7 @@ DEFAULT_REGION = "*"
 INDICATORS = (
     "transfer_rate", "non_transfer_clues_per_100", "supervision_reply_timeliness", "rectification_rate",
     "adoption_rate", "entry_timeliness", "data_standard_compliance", "dual_push_timeliness",
-    "hotline_on_time_close_rate", "hotline_satisfaction_rate",
+    "hotline_on_time_close_rate", "hotline_satisfaction_rate", "task_completion",
 )
 ENTRY_DEADLINE = "dbt_project/seeds/rules/deadline_rules.csv"  # 录入及时率's window: its penalty_entry rule
 METHODS = {"ratio_to_target": "target", "lower_is_better": "zero_points_at"}

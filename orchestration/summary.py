@@ -10,6 +10,7 @@ from warehouse.settings import Settings
 FEED_TITLES = {
     "penalty_ledger": "行政处罚台账", "supervision_ledger": "检察监督台账",
     "hotline_exchange": "热线工单", "member_units": "成员单位名录",
+    "task_list": "任务清单",
 }
 
 
@@ -58,7 +59,9 @@ def warehouse_summary(settings: Settings) -> dict[str, list[dict[str, Any]]]:
                 union all select 'hotline_exchange', count(*) filter (where _is_current),
                        count(*) filter (where not _is_current) from raw.hotline_exchange
                 union all select 'member_units', count(*) filter (where _is_current),
-                       count(*) filter (where not _is_current) from raw.member_units"""),
+                       count(*) filter (where not _is_current) from raw.member_units
+                union all select 'task_list', count(*) filter (where _is_current),
+                       count(*) filter (where not _is_current) from raw.task_list"""),
         }
 
 

@@ -12,7 +12,7 @@ Manifest `expected.json` (version 1)::
       "years": [2024, 2025], "regions": [{"code": "410108", "name": "郑州市惠济区"}, ...],
       "files": [{
         "path": "410108_区市场监管局_2024年行政处罚台账.xlsx",   # relative to out_dir
-        "feed": "penalty_ledger | supervision_ledger | hotline_exchange | member_units",
+        "feed": "penalty_ledger | supervision_ledger | hotline_exchange | member_units | task_list",
         "region_code": "410108", "unit_name": "...", "unit_uscc": "...",
         "format": "xlsx | csv", "encoding": "gb18030 | utf-8-sig | utf-8 | null", "delimiter": ", | ; | null",
         "sheets": [{"name": "Sheet1" | null, "title_row": 1 | null, "header_row": 2, "first_data_row": 3,
@@ -42,7 +42,8 @@ Manifest `expected.json` (version 1)::
       "totals": {"files", "member_units", "penalty_files", "penalty_rows", "penalty_bad_rows",
                  "penalty_rows_in_rejected_files", "penalty_correction_rows", "penalty_keys_expected",
                  "supervision_rows", "supervision_bad_rows", "hotline_rows", "hotline_12345_rows",
-                 "hotline_12309_rows", "hotline_bad_rows", "expected_clues", "expected_should_transfer"}
+                 "hotline_12309_rows", "hotline_bad_rows", "task_list_files", "task_list_rows", "expected_clues",
+                 "expected_should_transfer"}
     }
 
 `expect` keys by kind:

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sample_data import bad_rows, hotline, supervision
+from sample_data import bad_rows, hotline, supervision, tasks
 from sample_data.corrections import build_corrections
 from sample_data.files import CORRECTED, PenaltyFile, plan_penalty_files, title_name
 from sample_data.hotline import HotlineBuilder, TicketNumbers
@@ -462,6 +462,29 @@ class _Run:
         return planted
 
 
+    # ------------------------------------------------------------------ F4
+    def write_task_lists(self) -> int:
+        """Each jurisdiction's 2025 任务清单 after every progress report round, and 永昌县's 议定事项 list."""
+        total = 0
+        style = FileStyle(target="xlsx", date_formats={f: "excel" for f in tasks.F4_KINDS}, seq_column=True)
+        for region in REGIONS:
+            rng = _rng(self.seed, f"f4:{region.code}")
+            units = self.units[region.code]
+            files = [(f"{region.code}_{tasks.TASK_YEAR}年府检联动重点工作任务清单（{label}）.xlsx",
+                      f"{region.name}{tasks.TASK_YEAR}年府检联动重点工作任务清单（{label}进展）", rows)
+                     for label, _, rows in tasks.deliveries(region, units)]
+            if region.code == tasks.DECISIONS_REGION:
+                files.append((f"{region.code}_{tasks.TASK_YEAR}年联席会议议定事项落实情况.xlsx",
+                              f"{region.name}府检联动联席会议议定事项落实情况", tasks.decisions(region, units)))
+            for path, title, rows in files:
+                sheet = to_sheet("任务清单", title, rows, list(tasks.F4_FIELDS), tasks.F4_HEADERS, tasks.F4_KINDS,
+                                 style, rng)
+                self.write(path, "task_list", region, "xlsx", None, ",", [sheet], [rows],
+                           columns={f: tasks.F4_HEADERS[f] for f in tasks.F4_FIELDS})
+                total += len(rows)
+        return total
+
+
 def generate_sample(out_dir: Path, seed: int = 2024) -> dict[str, Any]:
     """Write the sample ledgers into out_dir and return the manifest (also written as expected.json)."""
     out_dir = Path(out_dir)
@@ -473,6 +496,7 @@ def generate_sample(out_dir: Path, seed: int = 2024) -> dict[str, Any]:
     run.write_penalties(penalty_files)
     planted_docs = run.build_and_write_supervision(penalty_files, planted_by_id)
     planted_tickets = run.build_and_write_hotline()
+    run.write_task_lists()
     planted = planted_penalties + planted_docs + planted_tickets
     manifest = {
         "generator": "sample_data",

@@ -135,6 +135,8 @@ def totals(
         "hotline_12345_rows": rows("hotline_exchange", channel="12345"),
         "hotline_12309_rows": rows("hotline_exchange", channel="12309"),
         "hotline_bad_rows": rows("hotline_exchange", "bad_rows"),
+        "task_list_files": sum(1 for f in files if f["feed"] == "task_list"),
+        "task_list_rows": rows("task_list"),
         "expected_clues": sorted(c.id for c in planted if c.expect.get("clue")),
         "expected_should_transfer": sorted(c.id for c in planted if c.expect.get("should_transfer")),
     }

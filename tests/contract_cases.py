@@ -160,11 +160,28 @@ def _member_rows() -> list[dict[str, Any]]:
     ]
 
 
+def _task_rows() -> list[dict[str, Any]]:
+    common = {"region_code": "441302", "task_year": 2025, "task_category": "重点工作任务",
+              "task_source": "年度工作要点"}
+    return [
+        {**common, "task_no": "1", "task_content": "召开府检联动联席会议", "responsible_units": "区司法局",
+         "cooperating_units": "区检察院", "due_date": "2025-03-31", "report_cadence": "季度",
+         "progress_report_date": "2025-03-26", "progress": "已召开", "completion_status": "已完成",
+         "completed_date": "2025-03-28"},
+        {**common, "task_no": "2", "task_content": "建设信息共享平台", "responsible_units": "区司法局;区检察院",
+         "due_date": "2025-06-30", "completion_status": "推进中"},
+        {**common, "task_no": "议-1", "task_category": "议定事项", "task_source": "联席会议纪要",
+         "task_content": "联合排查以罚代刑案件", "responsible_units": "区公安分局", "due_date": "2025-10-01",
+         "meeting_date": "2025-04-18"},
+    ]
+
+
 CLEAN_ROWS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "penalty_ledger": _penalty_rows,
     "supervision_ledger": _supervision_rows,
     "hotline_exchange": _hotline_rows,
     "member_units": _member_rows,
+    "task_list": _task_rows,
 }
 
 

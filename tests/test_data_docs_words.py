@@ -23,3 +23,11 @@ def test_file_statuses_are_chinese(tmp_path: Path):
     for word in (">loaded<", ">partial<", ">rejected<"):
         assert word not in home
     assert "99.9%" in home  # 9,997 of 10,000 rows: not 100.0%
+
+
+def test_contract_report_lists_the_task_list_feed(tmp_path: Path):
+    """F4 任务清单 (issue 20) is a feed of the standard: the report links its contract page, which names 类别."""
+    index = build_data_docs(tmp_path / "docs", [], []).read_text(encoding="utf-8")
+    assert "contract_task_list.html" in index and "任务清单" in index
+    page = (tmp_path / "docs" / "contract_task_list.html").read_text(encoding="utf-8")
+    assert "类别" in page and "责任单位" in page and "完成时限" in page

@@ -74,6 +74,13 @@ create table raw.member_units (
   _row_hash varchar, _file_sha256 varchar, _file_name varchar, _sheet varchar, _row_number integer,
   _flags varchar, _is_current boolean
 );
+create table raw.task_list (
+  region_code varchar, task_year integer, task_category varchar, task_no varchar, task_content varchar,
+  responsible_units varchar, cooperating_units varchar, due_date date, task_source varchar, meeting_date date,
+  report_cadence varchar, progress_report_date date, progress varchar, completion_status varchar, completed_date
+  date, _row_hash varchar, _file_sha256 varchar, _file_name varchar, _sheet varchar, _row_number integer, _flags
+  varchar, _is_current boolean
+);
 """
 
 SCJG = "11410108MB0000001A"  # 惠济区市场监督管理局 — aliases 区市场监管局;市场监管局
@@ -493,6 +500,7 @@ def test_parse_needs_no_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         "supervision_ledger",
         "hotline_exchange",
         "member_units",
+        "task_list",
         "penalty_facts",
     }
     assert {s.name for s in manifest.sources.values() if s.schema == "meta"} == {
@@ -526,7 +534,8 @@ def test_source_yaml_describes_every_raw_column() -> None:
                     [table],
                 ).fetchall()
             ]
-            for table in ("penalty_ledger", "supervision_ledger", "hotline_exchange", "member_units", "penalty_facts")
+            for table in ("penalty_ledger", "supervision_ledger", "hotline_exchange", "member_units", "task_list",
+                          "penalty_facts")
         }
     finally:
         con.close()

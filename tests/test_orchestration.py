@@ -12,7 +12,7 @@ from dagster import AssetKey, DagsterInstance, build_sensor_context
 
 from tests.builders import PENALTY_HEADERS, penalty_row, write_csv
 
-FEEDS = ["penalty_ledger", "supervision_ledger", "hotline_exchange", "member_units"]
+FEEDS = ["penalty_ledger", "supervision_ledger", "hotline_exchange", "member_units", "task_list"]
 
 
 @pytest.fixture(scope="module")

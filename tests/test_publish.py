@@ -102,7 +102,7 @@ def test_one_publication_per_jurisdiction_with_manifest_and_index(published):
     folder = _publication(settings)
     pages = sorted(p.name for p in folder.glob("*.html"))
     assert pages == ["clues.html", "hotline.html", "index.html", "quality.html", "scorecard.html",
-                     "timeliness.html", "transfer.html", "trends.html"]
+                     "tasks.html", "timeliness.html", "transfer.html", "trends.html"]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["as_of"] == "2025-12-31" and manifest["region_code"] == REGION
     assert {"python", "liandong", "duckdb", "dbt-core", "plotly"} <= set(manifest["versions"])
@@ -225,7 +225,7 @@ def test_scorecard_redistributes_the_points_of_a_unit_without_hotline_data(publi
     rows = _query(settings, """select indicator_code, has_data, points_configured, points_available, note
                                from marts.fct_unit_scorecard
                                where region_code = ? and unit_uscc = ? and score_year = ?""", [region, unit, year])
-    assert len(rows) == 10
+    assert len(rows) == 11  # the ten of DOMAIN.md §5 and 落实任务清单
     with_data = sum(cfg for _, has, cfg, _, _ in rows if has)
     assert with_data < 100
     assert sum(avail for *_, avail, _ in rows) == pytest.approx(100.0, abs=1e-4)
@@ -368,7 +368,7 @@ def test_timeliness_page_answers_which_units_are_worst_this_year(published):
 
 
 def test_scorecard_prints_every_units_detail_table(published, tmp_path):
-    """Printed to PDF (A4), the scorecard page carries one detail table per ranked unit, each with all ten
+    """Printed to PDF (A4), the scorecard page carries one detail table per ranked unit, each with all eleven
     indicators: nothing is folded away or cut off on paper."""
     from pypdf import PdfReader
 
@@ -465,3 +465,67 @@ def test_clue_list_keeps_every_column_on_a4(published, tmp_path):
                    for p in PdfReader(str(pdf)).pages)
     for header in ("处罚机关", "决定书文号", "触发规则", "测得数值", "追诉标准", "数值来源", "法律依据", "状态"):
         assert header in text, header
+
+
+# ------------------------------------------------------------------ 双清单 (issue 20 item 1)
+def test_fct_tasks_statuses_on_the_sample(published):
+    """The sample's task lists (sample_data/tasks.py) as of 2025-12-31: one row per (task, responsible unit);
+    deadlines on 国庆 (10-01 → 10-09), on a Sunday (11-30 → 12-01) and on month-ends follow the calendar."""
+    from sample_data.tasks import expected_statuses
+
+    settings, _ = published
+    by_status = dict(_query(settings, "select task_status, count(*) from marts.fct_tasks group by 1"))
+    assert by_status == {"按期完成": 28, "逾期完成": 20, "逾期未完成": 6, "进行中": 5}
+    assert by_status == expected_statuses(["410108", "620900", "420104", "510904", "620321"])
+    assert _query(settings, "select count(*) from marts.fct_tasks where responsible_unit_uscc is null") == [(0,)]
+    # the 议定事项 list of 永昌县: 议-2 due Sunday 08-31 met on Monday 09-01; 议-3 due 10-08 (国庆) still open
+    decisions = _query(settings, """select task_no, responsible_unit_name, effective_due_date, task_status,
+                                           progress_reports_owed, progress_reports_missed
+                                    from marts.fct_tasks where task_category = '议定事项' order by all""")
+    assert decisions == [
+        ("议-1", "永昌县司法局", date(2025, 6, 30), "按期完成", 0, 0),
+        ("议-2", "永昌县公安局", date(2025, 9, 1), "按期完成", 1, 1),
+        ("议-2", "永昌县市场监督管理局", date(2025, 9, 1), "按期完成", 1, 1),
+        ("议-3", "永昌县人民检察院", date(2025, 10, 9), "逾期未完成", 2, 2)]
+    # planted missed progress reports: 惠济区 tasks 5 (Q2) and 6 (Q1), 硚口区 task 6 (H1), 永昌县's 议定事项
+    missed = _query(settings, """select region_code, task_category, task_no, sum(progress_reports_missed)
+                                 from marts.fct_tasks where has_missed_progress_report
+                                 group by all order by all""")
+    assert missed == [("410108", "重点工作任务", "5", 1), ("410108", "重点工作任务", "6", 1),
+                      ("420104", "重点工作任务", "6", 1), ("620321", "议定事项", "议-2", 2),
+                      ("620321", "议定事项", "议-3", 2)]
+
+
+def test_task_completion_indicator_on_the_sample(published):
+    """落实任务清单 for 永昌县司法局: tasks 1 (按期), 2 (逾期完成), 5 (逾期未完成) and 议-1 (按期) → 2/4; it carries
+    its 10 configured points, and the score agrees with the figures of fct_tasks."""
+    settings, _ = published
+    [(uscc,)] = _query(settings, "select unit_uscc from marts.dim_member_units where unit_name = '永昌县司法局'")
+    measured = _query(settings, """select numerator, denominator from marts.fct_scorecard_indicators
+                                   where unit_uscc = ? and indicator_code = 'task_completion'
+                                     and score_year = 2025""", [uscc])
+    assert measured == [(2, 4)]
+    from_tasks = _query(settings, """select count(*) filter (where task_status = '按期完成'),
+                                            count(*) filter (where is_due_by_as_of)
+                                     from marts.fct_tasks where responsible_unit_uscc = ?""", [uscc])
+    assert from_tasks == measured
+    [(configured, has_data, available, earned)] = _query(settings, """
+        select points_configured, has_data, points_available, points_earned from marts.fct_unit_scorecard
+        where unit_uscc = ? and score_year = 2025 and indicator_code = 'task_completion'""", [uscc])
+    assert (configured, has_data) == (10.0, True)
+    assert earned == pytest.approx(available / 2, abs=1e-5)
+
+
+def test_tasks_page_is_published_per_jurisdiction(published):
+    """Every publication has the 任务清单 page, linked from the navigation, showing only its own list."""
+    settings, _ = published
+    huiji = (_publication(settings) / "tasks.html").read_text(encoding="utf-8")
+    yongchang = (_publication(settings, "620321") / "tasks.html").read_text(encoding="utf-8")
+    assert 'href="tasks.html"' in (_publication(settings) / "index.html").read_text(encoding="utf-8")
+    assert "2025年度任务落实情况" in huiji and "各责任单位落实情况" in huiji
+    # 惠济区: 7 key tasks — 3 按期完成, 2 逾期完成, 1 逾期未完成, 1 进行中; 2 with a missed progress report
+    summary = re.search(r"<td>重点工作任务</td>(.*?)</tr>", huiji, re.S).group(1)
+    assert re.findall(r">(\d+)<", summary) == ["7", "3", "2", "1", "1", "2"]
+    assert "议定事项" not in re.sub(r"<p[^>]*>.*?</p>", "", huiji, flags=re.S)  # (the intro explains the word)
+    assert "议-3" in yongchang and "议-3" not in huiji
+    assert "2025-10-09" in yongchang  # 议-3's deadline on 国庆, shown rolled to the next working day

@@ -161,7 +161,7 @@ def test_manifest_lists_exactly_the_files_written(sample: tuple[Path, dict[str, 
     out, manifest = sample
     assert {p.name for p in out.iterdir()} == {f["path"] for f in manifest["files"]} | {"expected.json"}
     feeds = {f["feed"] for f in manifest["files"]}
-    assert feeds == {"member_units", "penalty_ledger", "supervision_ledger", "hotline_exchange"}
+    assert feeds == {"member_units", "penalty_ledger", "supervision_ledger", "hotline_exchange", "task_list"}
 
 
 def test_every_xlsx_has_a_merged_title_row_above_the_header(
@@ -622,3 +622,29 @@ def test_member_units_follow_the_seed_lists(
     assert len({v["unit_uscc"] for v in units}) == len(units)
     assert all(v["unit_uscc"].startswith(("11", "12")) for v in units)
     assert any(v["valid_to"] for v in units)
+
+
+# ------------------------------------------------------------------------------------------- F4 任务清单
+def test_task_lists_are_in_the_sample(
+    sample: tuple[Path, dict[str, Any]], tables: dict[str, dict[str, Any]]
+) -> None:
+    """Each jurisdiction delivers its 2025 重点工作任务清单 after every progress report round (quarterly in 惠济区
+    and 永昌县, half-yearly elsewhere) and 永昌县 one 议定事项 list; the files are what the standard's F4 says."""
+    from ingest.headers import find_header
+
+    _out, manifest = sample
+    files = _files(manifest, "task_list")
+    assert manifest["totals"]["task_list_files"] == len(files) == 15
+    assert manifest["totals"]["task_list_rows"] == 101
+    per_region: dict[str, int] = {}
+    for f in files:
+        per_region[f["region_code"]] = per_region.get(f["region_code"], 0) + 1
+        sheet = tables[f["path"]]["sheets"][f["sheets"][0]["name"]]
+        match = find_header([sheet["header"]])
+        assert match is not None and match.feed == "task_list", f["path"]
+    assert per_region == {"410108": 4, "620321": 5, "620900": 2, "420104": 2, "510904": 2}
+    rows = [v for f in files for _s, _n, v in tables[f["path"]]["rows"]]
+    assert {v["task_category"] for v in rows} == {"重点工作任务", "议定事项"}
+    assert any("、" in str(v["responsible_units"]) for v in rows)  # several responsible units in one cell
+    decisions = [f for f in files if "议定事项" in f["path"]]
+    assert len(decisions) == 1 and decisions[0]["region_code"] == "620321"

@@ -16,12 +16,16 @@ DOMAIN_DEFAULT = {
     "rectification_rate": 10, "adoption_rate": 5, "entry_timeliness": 10, "data_standard_compliance": 10,
     "dual_push_timeliness": 10, "hotline_on_time_close_rate": 10, "hotline_satisfaction_rate": 5,
 }
+TASK_POINTS = 10  # 落实任务清单 (issue 20); the §5 indicators keep their proportions at 0.9 × their points
 
 
 def test_default_is_domain_section_5():
     cfg = load_config(DEFAULT_CONFIG, "*")
-    assert {i["code"]: i["points"] for i in cfg.indicators} == DOMAIN_DEFAULT
+    points = {i["code"]: i["points"] for i in cfg.indicators}
+    assert points.pop("task_completion") == TASK_POINTS
+    assert points == {code: p * 0.9 for code, p in DOMAIN_DEFAULT.items()}
     assert sum(DOMAIN_DEFAULT.values()) == 100
+    assert sum(points.values()) + TASK_POINTS == 100
     assert len(cfg.fingerprint) == 32
 
 
@@ -46,13 +50,13 @@ indicators:
     assert own.name == "惠济区2025年度考核细则"
     assert own.fingerprint != configs[0].fingerprint
     con = duckdb.connect()
-    assert write_config(con, configs) == 12
+    assert write_config(con, configs) == 13  # 11 default indicators + 2 own
     rows = con.execute("select indicator_code, points, scoring_method, target, zero_points_at "
                        "from meta.scorecard_config where region_code = '410108' order by sort_order").fetchall()
     assert rows == [("transfer_rate", 60.0, "ratio_to_target", 1.0, None),
                     ("non_transfer_clues_per_100", 40.0, "lower_is_better", None, 2.0)]
-    assert write_config(con, configs[:1]) == 10  # replaced, not appended
-    assert con.execute("select count(*) from meta.scorecard_config").fetchone() == (10,)
+    assert write_config(con, configs[:1]) == 11  # replaced, not appended
+    assert con.execute("select count(*) from meta.scorecard_config").fetchone() == (11,)
 
 
 @pytest.mark.parametrize(("name", "text", "zh"), [

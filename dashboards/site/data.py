@@ -32,6 +32,7 @@ QUERIES: dict[str, tuple[str, str]] = {
     "files": ("fct_input_file_regions", "and is_single_region order by feed, file_name"),
     "scorecard": ("fct_unit_scorecard", "order by score_year desc, unit_uscc, sort_order"),
     "ranking": ("agg_unit_scorecard_ranking", "order by score_year desc, unit_rank nulls last, unit_name"),
+    "tasks": ("fct_tasks", "order by task_year desc, task_category, task_no, responsible_name_as_written"),
 }
 
 

@@ -27,7 +27,7 @@ KIND_ZH = {
     "hotline_feedback": "双推送反馈",
 }
 FEED_ZH = {"penalty_ledger": "行政处罚台账", "supervision_ledger": "行政检察监督台账",
-           "hotline_exchange": "12345/12309 双推送", "member_units": "成员单位名单"}
+           "hotline_exchange": "12345/12309 双推送", "member_units": "成员单位名单", "task_list": "任务清单"}
 TREND_MONTHS = 24
 MIN_ITEMS_TO_COMPARE = 20  # a year-on-year change of a rate over fewer items is noise, not a trend
 HEATMAP_MONTHS = 12
@@ -468,6 +468,8 @@ def quality_unit_label(feed: str, label: Any, names: dict[str, str]) -> str:
         return CHANNEL_ZH.get(text, text)
     if feed == "member_units":
         return "成员单位名单（本地区）"
+    if feed == "task_list":
+        return "联席会议办公室（本地区）"
     return names.get(text, text)
 
 
@@ -561,6 +563,76 @@ def scorecard(data: PublicationData) -> Page:
     return page
 
 
+TASK_STATUSES = ("按期完成", "逾期完成", "逾期未完成", "进行中")
+
+
+def _task_year(data: PublicationData) -> int | None:
+    years = [y for y in data["tasks"]["task_year"].unique().to_list() if y is not None and y <= data.as_of.year]
+    return max(years) if years else None
+
+
+def tasks(data: PublicationData) -> Page:
+    """双清单: the year's 重点工作任务 and 议定事项 with their status as of the statistics date, per responsible
+    unit, and the progress reports missed. Task text is the masked text of the warehouse."""
+    page = Page("tasks", "任务清单")
+    year = _task_year(data)
+    if year is None:
+        return page
+    frame = data["tasks"].filter(pl.col("task_year") == year)
+    per_task: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows(frame):
+        t = per_task.setdefault((r["task_category"], r["task_no"]), {**r, "units": []})
+        t["units"].append(r["responsible_unit_name"])
+    summary = []
+    for category in ("重点工作任务", "议定事项"):
+        items = [t for (c, _), t in per_task.items() if c == category]
+        if not items:
+            continue
+        row: dict[str, Any] = {"category": category, "total": len(items),
+                               "missed": sum(1 for t in items if t["has_missed_progress_report"])}
+        row.update({s: sum(1 for t in items if t["task_status"] == s) for s in TASK_STATUSES})
+        summary.append(row)
+    status_columns = [Column(s, s, count, True) for s in TASK_STATUSES]
+    page.sections.append(Section(f"{year}年度任务落实情况", table(
+        [Column("类别", "category"), Column("任务数", "total", count, True), *status_columns,
+         Column("有漏报进展的任务", "missed", count, True)], summary),
+        intro=f"截至 {data.as_of.isoformat()}：按期完成 = 完成日期不晚于完成时限；逾期完成 = 完成于时限之后；"
+              "逾期未完成 = 时限已过仍未完成；进行中 = 尚未完成、未到时限。完成时限遇法定节假日或休息日，"
+              "顺延至其后第一个工作日（与其他期限同一规则）。重点工作任务来自年度工作要点与联席会议决议，"
+              "议定事项来自联席会议纪要。"))
+    by_unit: dict[str, dict[str, Any]] = {}
+    for r in rows(frame):
+        u = by_unit.setdefault(r["responsible_unit_name"], {"unit": r["responsible_unit_name"], "total": 0,
+                                                            "missed": 0, **{s: 0 for s in TASK_STATUSES}})
+        u["total"] += 1
+        u[r["task_status"]] += 1
+        u["missed"] += r["progress_reports_missed"]
+    for u in by_unit.values():
+        due = u["按期完成"] + u["逾期完成"] + u["逾期未完成"]
+        u["rate"] = u["按期完成"] / due if due else None
+    unit_rows = sorted(by_unit.values(), key=lambda u: (-u["逾期未完成"], -u["missed"], u["unit"]))
+    page.sections.append(Section("各责任单位落实情况", table(
+        [Column("责任单位", "unit"), Column("任务数", "total", count, True), *status_columns,
+         Column("按期完成率", "rate", pct, True), Column("漏报进展（次）", "missed", count, True)],
+        unit_rows, table_id="tasks-by-unit"),
+        intro="一项任务有多个责任单位的，计入每个责任单位。按期完成率 = 按期完成 ÷（按期完成 + 逾期完成 + "
+              "逾期未完成），即考核指标“落实任务清单”；逾期未完成多的单位在前。"))
+    listed = sorted(per_task.values(), key=lambda t: (t["task_category"] != "重点工作任务", t["task_no"]))
+    page.sections.append(Section("任务清单", table([
+        Column("类别", "task_category"), Column("编号", "task_no"), Column("任务内容", "task_content"),
+        Column("责任单位", lambda t: "、".join(t["units"])),
+        Column("完成时限", "due_date", day),
+        Column("顺延至", lambda t: t["effective_due_date"] if t["effective_due_date"] != t["due_date"] else None, day),
+        Column("完成日期", "completed_date", day), Column("状态", "task_status"),
+        Column("逾期天数", "days_overdue", count, True),
+        Column("进展报告（已报/应报）", lambda t: f"{t['progress_reports_made']}/{t['progress_reports_owed']}"),
+        Column("最近进展报告", "last_progress_report_date", day),
+    ], listed, css="wide"),
+        intro="进展报告按清单的报送频次（季度、半年度或月度）计：每期截止日为期末（遇节假日顺延），"
+              "截至统计日已到期、且当期未完成的任务应报一次。任务内容已按个人信息规则处理。"))
+    return page
+
+
 def _indicator_value(row: dict[str, Any]) -> str:
     if not row["has_data"]:
         return NO_DATA
@@ -578,6 +650,7 @@ PAGE_SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
     "timeliness": (("timeliness",), "行政检察监督台账或 12345/12309 数据"),
     "hotline": (("hotline",), "12345/12309 双推送数据"),
     "scorecard": (("ranking",), "成员单位名单（纳入考核的单位）"),
+    "tasks": (("tasks",), "任务清单（重点工作任务、议定事项）"),
 }
 
 
@@ -591,7 +664,7 @@ def _no_data_notice(page: Page, data: PublicationData) -> Page:
 
 def build_pages(data: PublicationData, docs_href: str | None) -> list[Page]:
     pages = [overview(data), transfer(data), trends(data), clues(data), timeliness(data), hotline(data),
-             quality(data, docs_href), scorecard(data)]
+             quality(data, docs_href), scorecard(data), tasks(data)]
     if "rollup" in data.frames:  # a city or province whose counties have data: them side by side, second
         pages.insert(1, regions_page(data))
     return [_no_data_notice(p, data) for p in pages]

@@ -26,7 +26,8 @@ PUBLISHED_MARTS = (
     "dim_member_units", "agg_transfer_rates", "agg_non_transfer_clues", "fct_non_transfer_clues",
     "agg_obligation_timeliness", "agg_unit_timeliness_yearly", "agg_unit_transfer_yearly", "fct_overdue_items",
     "agg_hotline_rates", "agg_supervision_outcomes",
-    "agg_data_quality", "fct_input_file_regions", "fct_unit_scorecard", "agg_unit_scorecard_ranking")
+    "agg_data_quality", "fct_input_file_regions", "fct_unit_scorecard", "agg_unit_scorecard_ranking",
+    "fct_tasks")
 
 
 class PublicationConfig(Config):

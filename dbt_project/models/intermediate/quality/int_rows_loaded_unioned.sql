@@ -1,7 +1,7 @@
--- Every row version each input file loaded, across the four feeds, with its jurisdiction and reporting unit
+-- Every row version each input file loaded, across the five feeds, with its jurisdiction and reporting unit
 -- as written (the contract's unit field): the staging model of each feed, unioned.
 
-{%- set feeds = ['penalty', 'supervision', 'hotline', 'units'] %}
+{%- set feeds = ['penalty', 'supervision', 'hotline', 'units', 'tasks'] %}
 
 with
 

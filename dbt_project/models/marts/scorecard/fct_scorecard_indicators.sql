@@ -37,6 +37,12 @@ rows_checked as (
 
 ),
 
+tasks as (
+
+    select * from {{ ref('fct_tasks') }}
+
+),
+
 hotline_tickets as (
 
     select * from {{ ref('stg_hotline__tickets') }}
@@ -283,6 +289,27 @@ hotline_satisfaction as (
 
 ),
 
+task_completion as (
+
+    -- 落实任务清单: tasks (重点工作任务 and 议定事项) completed by their deadline ÷ tasks due by the as-of date
+    -- (completed, or deadline passed), per responsible unit and list year; a task open and not yet due
+    -- does not count either way
+    select
+        region_code,
+        responsible_unit_uscc as unit_uscc,
+        task_year as score_year,
+        'task_completion' as indicator_code,
+        sum(case when task_status = '按期完成' then 1 else 0 end) as numerator,
+        sum(case when is_due_by_as_of then 1 else 0 end) as denominator
+    from tasks
+    where responsible_unit_uscc is not null
+    group by
+        region_code,
+        responsible_unit_uscc,
+        task_year
+
+),
+
 measured as (
 
     select * from transfer_rate
@@ -300,6 +327,8 @@ measured as (
     select * from data_standard_compliance
     union all
     select * from hotline_satisfaction
+    union all
+    select * from task_completion
 
 ),
 
