@@ -1,0 +1,102 @@
+"""Column typing (ingest/columns.py, privacy.protect.protect_rows, pipeline.row_hashes) against the per-cell
+path (`LIANDONG_TYPING=cells`): the same warehouse, byte for byte, on the sample, the bad-input corpus and
+the fuzzed sample files (issue 19, part A)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from ingest.columns import TYPING_ENV, column_typing
+from ingest.pipeline import FileOutcome, IngestTarget, ingest_files
+
+KEY = b"column-typing-test-key-0123456789"
+TODAY = date(2025, 12, 31)
+BUILD_TABLES = ("scorecard_config", "dbt_build_state")
+
+
+def _tables(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every raw and meta table's rows, sorted (meta.files without the ingestion time)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = [t for (t,) in con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema in ('raw', 'meta') and table_type = 'BASE TABLE' "
+            f"and table_name not in {BUILD_TABLES} order by 1").fetchall()]
+        return {t: sorted(con.execute(f"select * exclude (ingested_at) from {t}" if t == "meta.files"
+                                      else f"select * from {t}").fetchall(), key=repr)
+                for t in names}
+    finally:
+        con.close()
+
+
+def _outcome(o: FileOutcome) -> tuple[Any, ...]:
+    """What a file's outcome says to the user: counts, problems (located, with their reasons), notes, warnings."""
+    return (o.name, o.status, o.feed, o.rows_read, o.rows_loaded, o.rows_new, o.rows_unchanged,
+            o.rows_quarantined, o.rows_non_data, o.rows_duplicate, o.rule_counts, o.notes,
+            [(p.rule_id, p.sheet, p.row_number, p.column, p.value, p.field, p.message_zh, p.message_en)
+             for p in o.problems + o.warnings], o.unknown_headers, o.header_map)
+
+
+def _both(monkeypatch: pytest.MonkeyPatch, tmp: Path, batches: list[tuple[list[Path], str | None]]) -> dict:
+    """Each batch ingested into a home per path: per cell, then by column; tables and outcomes of each."""
+    result = {}
+    for mode in ("cells", "columns"):
+        monkeypatch.setenv(TYPING_ENV, mode)
+        assert column_typing() is (mode == "columns")
+        home = tmp / mode
+        target = IngestTarget(home / "warehouse.duckdb", home / "landing", home / "quarantine", KEY)
+        outcomes = [_outcome(o) for paths, feed in batches for o in ingest_files(paths, target, feed, TODAY)]
+        result[mode] = (_tables(target.warehouse), outcomes)
+    return result
+
+
+def _assert_same(result: dict) -> dict[str, list[tuple[Any, ...]]]:
+    (cell_tables, cell_outcomes), (col_tables, col_outcomes) = result["cells"], result["columns"]
+    assert list(col_tables) == list(cell_tables)
+    for table in cell_tables:
+        assert len(col_tables[table]) == len(cell_tables[table]), table
+        for a, b in zip(col_tables[table], cell_tables[table], strict=True):
+            assert repr(a) == repr(b), table  # byte-identical: same values, same types
+    assert col_outcomes == cell_outcomes
+    return cell_tables
+
+
+def test_sample_loads_byte_identically_by_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from sample_data import generate_sample
+
+    folder = tmp_path / "sample"
+    manifest = generate_sample(folder, 2024)
+    paths = [folder / f["path"] for f in manifest["files"]]
+    tables = _assert_same(_both(monkeypatch, tmp_path, [(paths, None)]))
+    # the comparison is not vacuous: the sample loads rows into every feed and quarantines some
+    assert all(len(tables[f"raw.{feed}"]) > 0 for feed in
+               ("penalty_ledger", "hotline_exchange", "supervision_ledger", "member_units"))
+    assert len(tables["meta.quarantine"]) > 0 and len(tables["meta.files"]) == len(paths)
+
+
+def test_bad_input_corpus_loads_byte_identically_by_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from tests.corpus.cases import CASES
+
+    by_feed: dict[str | None, list[Path]] = {}
+    for case in CASES:
+        src = tmp_path / "in" / case.id
+        src.mkdir(parents=True)
+        by_feed.setdefault(case.feed, []).extend(case.build(src))
+    batches = [(paths, feed) for feed, paths in by_feed.items()]
+    tables = _assert_same(_both(monkeypatch, tmp_path, batches))
+    rules = {r[3] for r in tables["meta.quarantine"]}  # rule_id: type errors located per cell among them
+    assert {"type.date", "type.amount"} <= rules, rules
+
+
+def test_fuzzed_sample_files_load_byte_identically_by_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from tests.test_fuzz import make_mutants
+
+    (tmp_path / "mutants").mkdir()
+    mutants = make_mutants(tmp_path / "sample", tmp_path / "mutants")
+    tables = _assert_same(_both(monkeypatch, tmp_path, [(mutants, None)]))
+    assert len(tables["meta.quarantine"]) > 0
