@@ -106,3 +106,47 @@ def test_fuzzed_sample_files_load_byte_identically_by_column(tmp_path: Path, mon
     mutants = make_mutants(tmp_path / "sample", tmp_path / "mutants")
     tables = _assert_same(_both(monkeypatch, tmp_path, [(mutants, None)]))
     assert len(tables["meta.quarantine"]) > 0
+
+
+def test_a_crafted_sheet_is_typed_alike_cell_by_cell_and_by_column():
+    """The cases the column path handles apart: a unit written in 涉案数量 filling an empty 计量单位 (a field
+    typed after it), legacy 暂扣或者吊销 wording read with 处罚内容 of its own row, unreadable cells located
+    per row, 长期 validity, a repeated header, a 合计 row and content under no header."""
+    from data_contracts.model import FEEDS, load_contract
+    from ingest.columns import parse_sheet_columns
+    from ingest.headers import find_header
+    from ingest.readers.grid import Grid
+    from ingest.rows import parse_sheet
+    from tests.builders import PENALTY_HEADERS, penalty_row
+
+    headers = [*PENALTY_HEADERS, "涉案数量", "计量单位"]
+    cells = [
+        {"涉案数量": "12.5亩", "计量单位": ""},
+        {"涉案数量": "12.5亩", "计量单位": "公斤"},
+        {"处罚类别": "暂扣或者吊销许可证", "处罚内容": "吊销食品经营许可证"},
+        {"处罚类别": "暂扣或者吊销许可证", "处罚内容": "暂扣许可证三个月"},
+        {"处罚类别": "暂扣或者吊销许可证", "处罚内容": "警告"},
+        {"处罚决定日期": "2024-02-30", "罚款金额（万元）": "五千"},
+        {"处罚有效期": "长期", "处罚决定日期": "2024年3月5日"},
+        {"处罚决定日期": "2024-02-30", "罚款金额（万元）": "0.5"},
+    ]
+    body = [[penalty_row(**{"行政相对人名称": f"郑州某某{i}号店", **c}).get(h, c.get(h)) for h in headers]
+            for i, c in enumerate(cells)]
+    body[1].append("多出的一格")
+    grid_rows = [headers, *body[:4], list(headers), ["合计", *[None] * (len(headers) - 1)], *body[4:]]
+    match = find_header(grid_rows, FEEDS)
+    assert match is not None and match.feed == "penalty_ledger"
+    contract = load_contract("penalty_ledger")
+    by_cell = parse_sheet(contract, Grid("表1", [list(r) for r in grid_rows]), match)
+    by_column = parse_sheet_columns(contract, Grid("表1", [list(r) for r in grid_rows]), match)
+    assert (by_column.rows_read, by_column.non_data, len(by_column.rows)) == (10, 2, 8)
+    assert repr(by_column) == repr(by_cell)
+    first, second, revoked, suspended, unclear, bad, long_term = by_column.rows[:7]
+    assert (first.raw["quantity_unit"], first.values["quantity_unit"]) == ("亩", "亩")
+    assert second.values["quantity_unit"] == "公斤" and "cells_outside_columns" in second.flags
+    assert revoked.values["penalty_categories"] == "吊销许可证件"
+    assert suspended.values["penalty_categories"] == "暂扣许可证件"
+    assert "penalty_category_unclear" in unclear.flags
+    assert [(p.rule_id, p.row_number, p.column) for p in bad.problems] == [
+        ("type.amount", 9, "罚款金额（万元）"), ("type.date", 9, "处罚决定日期")]  # in the contract's field order
+    assert long_term.values["valid_until_long_term"] is True
