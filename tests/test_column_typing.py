@@ -150,3 +150,29 @@ def test_a_crafted_sheet_is_typed_alike_cell_by_cell_and_by_column():
     assert [(p.rule_id, p.row_number, p.column) for p in bad.problems] == [
         ("type.amount", 9, "罚款金额（万元）"), ("type.date", 9, "处罚决定日期")]  # in the contract's field order
     assert long_term.values["valid_until_long_term"] is True
+
+
+def test_protect_rows_equals_protect_row_row_by_row():
+    """Pseudonyms per distinct value and masks per distinct text give what `protect_row` gives per row: the
+    row's own names (a name sharing characters with a tag too), known names, identifiers, conditions."""
+    from data_contracts.model import load_contract
+    from privacy.names import KnownNames, hash_rows
+    from privacy.protect import protect_row, protect_rows
+
+    contract = load_contract("penalty_ledger")
+    known_rows = hash_rows(KEY, ["赵六", "钱七"])
+    known = KnownNames(KEY, {h for k, h in known_rows if k == "name"}, {h for k, h in known_rows if k == "initial"})
+    facts = ["当事人张三销售不合格食品，张三电话13912345678，赵六在场。", "当事人李四与事人、钱七无关。",
+             "当事人销售不合格食品。", "身份证110101199003074514，住在幸福小区3号楼2单元501室。"]
+    rows = []
+    for i in range(24):
+        category = "自然人" if i % 2 else "法人及非法人组织"
+        name = ["张三", "事人", "郑州某某食品有限公司", "李四"][i % 4]
+        rows.append({"party_name": name, "party_category": category, "legal_rep_name": ["王五", "当事", None][i % 3],
+                     "violation_facts": facts[i % 4], "penalty_content": facts[(i + 1) % 4],
+                     "party_id_no": "110101199003074514" if i % 2 else None, "decision_no": f"{i}号"})
+    expected = [protect_row(contract, dict(r), KEY, known) for r in rows]
+    assert protect_rows(contract, [dict(r) for r in rows], KEY, known) == expected
+    assert protect_rows(contract, rows, KEY, None) == [protect_row(contract, r, KEY, None) for r in rows]
+    assert any("【当事人】" in str(r["violation_facts"]) for r in expected)  # names were masked at all
+    assert any("【姓名】" in str(r["penalty_content"]) for r in expected)
