@@ -25,15 +25,16 @@ from ingest.rows import (
     ParsedRow,
     ParsedSheet,
     _folded_headers,
+    _folds_to,
+    _is_footer,
+    _is_summary,
     _named_columns,
     _outside_problem,
     _plan,
-    _repeats,
     _typed,
     _typed_code_list,
     _Unreadable,
     fill_merged_down,
-    is_non_data,
     parse_sheet,
 )
 
@@ -61,6 +62,41 @@ def _cleaned(cells: list[Any]) -> list[str | None]:
     return list(map(memo.__getitem__, cells))
 
 
+def _data_rows(body: list[list[str | None]], by_column: list[tuple[str | None, ...]],
+               cleaned: list[list[str | None]], headers: list[tuple[int, str, bool]]) -> list[bool]:
+    """Per body row, whether it is data: not blank, not a 合计 row, not a footer, not the header repeated.
+
+    `is_non_data` and `_repeats` worked out column by column (each distinct cell once); the footer test
+    reads the row's first filled cell, so it stays per row.
+    """
+    rows = len(body)
+    blank = [True] * rows
+    for column in cleaned:
+        for i in compress(range(rows), map(_is_not_none, column)):
+            blank[i] = False
+    summary = [False] * rows
+    for column in by_column:
+        words = {c for c in set(column) if c is not None and _is_summary([c])}
+        if words:
+            for i in compress(range(rows), map(words.__contains__, column)):
+                summary[i] = True
+    same = [0] * rows
+    for index, folded, ascii_header in headers:
+        if index >= len(by_column):
+            continue
+        column = by_column[index]
+        hits = {c for c in set(column) if c is not None and _folds_to(str(c), folded, ascii_header)}
+        if hits:
+            for i in compress(range(rows), map(hits.__contains__, column)):
+                same[i] += 1
+    need = len(headers) // 2 + 1  # `_repeats`: more than half of the columns hold their own header
+    return [not (blank[i] or summary[i] or same[i] >= need or _is_footer(body[i])) for i in range(rows)]
+
+
+def _is_not_none(value: object) -> bool:
+    return value is not None
+
+
 def parse_sheet_columns(contract: Contract, grid: Grid, match: HeaderMatch) -> ParsedSheet:
     """Same result as `ingest.rows.parse_sheet` (rows, values, raw, flags, problems, counts), typed by column."""
     raw_columns = [(c.field, c.index) for c in {c.field: c for c in match.columns}.values()]
@@ -72,20 +108,21 @@ def parse_sheet_columns(contract: Contract, grid: Grid, match: HeaderMatch) -> P
     named = _named_columns(grid, match)
     body = grid.rows[match.row_index + 1:]
     first = match.row_index + 1
-    data: list[list[str | None]] = []
-    numbers: list[int] = []
-    for offset, cells in enumerate(body):
-        if is_non_data(cells) or _repeats(cells, headers):
-            continue
-        data.append(cells)
-        numbers.append(grid.row_number(first + offset))
+    width = max(map(len, body), default=0)
+    # the body transposed (C-level zip over rows padded to one width): one tuple of cells per column
+    by_column = list(zip(*[r if len(r) == width else r + [None] * (width - len(r)) for r in body],
+                         strict=True)) if body else []
+    cleaned = [_cleaned(list(col)) for col in by_column]
+    keep = _data_rows(body, by_column, cleaned, headers)
+    data = list(compress(body, keep))
+    numbers = [grid.row_number(first + offset) for offset in compress(range(len(body)), keep)]
     n = len(data)
     sheet_name = grid.sheet
 
     # raw texts per field (mutable: a unit written in 涉案数量 fills an empty 计量单位 below)
     raw: dict[str, list[str | None]] = {}
     for name, index in raw_columns:
-        raw[name] = _cleaned([cells[index] if index < len(cells) else None for cells in data])
+        raw[name] = list(compress(cleaned[index], keep)) if index < width else [None] * n
     added_unit: list[bool] | None = None  # rows whose raw gains a quantity_unit key it had no column for
 
     values: dict[str, list[Any]] = {}
