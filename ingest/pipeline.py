@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from data_contracts.model import FEEDS, Contract, load_contract
 from ingest.chunks import ChunkBuffer, Pending, chunk_rows
+from ingest.columns import column_typing, type_sheet
 from ingest.errors import FileRejected, Problem
 from ingest.facts import FACT_COLUMNS, FACT_INPUTS, fact_rows
 from ingest.headers import HeaderMatch, find_header, missing_required
@@ -34,10 +35,10 @@ from ingest.profile_draft import FEED_CHOICE, draft_for, header_row, refusal_hin
 from ingest.profiles import Profile, apply_profile, pick_profile
 from ingest.raw_tables import ARROW_TYPES, arrow_schema, columns, ensure_raw_tables, load_rows
 from ingest.readers import read_grids
-from ingest.rows import OUTSIDE_FLAG, ParsedRow, parse_sheet
+from ingest.rows import OUTSIDE_FLAG, ParsedRow
 from privacy import names as known_names
 from privacy.mask import mask_identifiers
-from privacy.protect import masked_value, person_names, protect_row
+from privacy.protect import masked_value, person_names, protect_row, protect_rows
 from warehouse.connection import connect
 from warehouse.settings import Settings
 
@@ -248,7 +249,7 @@ def prepare_file(path: Path, feed: str | None = None, sha: str | None = None, pr
             data_sheets += 1
             outcome.unknown_headers += match.unknown + [f"{h}（重复列）" for h in match.duplicates]
             outcome.header_map.update({c.header: c.field for c in match.columns})
-            sheet = parse_sheet(contract, grid, match)
+            sheet = type_sheet(contract, grid, match)
             outcome.rows_read += sheet.rows_read
             outcome.rows_non_data += sheet.non_data
             outcome.warnings += sheet.outside
@@ -576,10 +577,42 @@ def row_hash(contract: Contract, values: dict[str, Any]) -> str:
     return hashlib.sha256(_HASH_JSON(plain).encode()).hexdigest()
 
 
+def row_hashes(contract: Contract, rows: list[dict[str, Any]]) -> list[str]:
+    """`row_hash` of every row, its values made plain column by column (the same bytes hashed)."""
+    plain_columns = []
+    for name in _hash_columns(contract):
+        column = list(map(dict.get, rows, repeat(name)))
+        if not set(map(type, column)) <= _AS_IS:
+            column = [v if (t := type(v)) in _AS_IS else _PLAIN_BY_TYPE.get(t, _plain)(v) for v in column]
+        plain_columns.append(column)
+    if not plain_columns:
+        return [row_hash(contract, {}) for _ in rows]
+    encode, sha256 = _HASH_JSON, hashlib.sha256
+    return [sha256(encode(values).encode()).hexdigest() for values in zip(*plain_columns, strict=True)]
+
+
 def load_table(contract: Contract, inspection: Inspection, key: bytes,
                known: known_names.KnownNames | None = None) -> pa.Table:
     """A file's good rows as stored: protected (free text masked for `known` persons too), hashed, with
-    their lineage."""
+    their lineage. Column by column (per distinct value), or row by row with `LIANDONG_TYPING=cells`."""
+    if not column_typing():
+        return _load_table_by_row(contract, inspection, key, known)
+    good = inspection.good
+    protected = protect_rows(contract, [row.values for row in good], key, known)
+    schema = arrow_schema(contract)
+    n = len(good)
+    lineage = {"_row_hash": row_hashes(contract, protected), "_file_sha256": [inspection.outcome.sha256] * n,
+               "_file_name": [inspection.outcome.name] * n, "_sheet": [row.sheet for row in good],
+               "_row_number": [row.row_number for row in good],
+               "_flags": [";".join(dict.fromkeys(row.flags)) or None for row in good]}
+    data = {name: lineage[name] if name in lineage else list(map(dict.get, protected, repeat(name)))
+            for name in schema.names}
+    return pa.Table.from_pydict(data, schema=schema)
+
+
+def _load_table_by_row(contract: Contract, inspection: Inspection, key: bytes,
+                       known: known_names.KnownNames | None = None) -> pa.Table:
+    """The per-row path of `load_table` (kept for the comparison in tests/test_column_typing.py)."""
     sha, name = inspection.outcome.sha256, inspection.outcome.name
     records = []
     for row in inspection.good:

@@ -123,3 +123,56 @@ def masked_value(contract: Contract, field: str | None, value: str | None, value
         return HIDDEN
     out = mask_text(str(value), _names(plan, personal, values))
     return known.mask(out) if known else out
+
+
+# A name sharing no character with a tag can only be found in the text as written (not across a tag put in by
+# an earlier replacement), so a name absent from the text changes nothing and is left out of the memo key.
+_TAG_CHARS = frozenset("".join(NAME_TAGS.values()) + "【姓名】")
+
+
+def _names_in(text: str, order: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The row's names (in replacement order) that can change `text`."""
+    return tuple(o for o in order if o[0] in text or not _TAG_CHARS.isdisjoint(o[0]))
+
+
+def protect_rows(contract: Contract, rows: list[dict[str, Any]], key: bytes,
+                 known: KnownNames | None = None) -> list[dict[str, Any]]:
+    """`protect_row` of every row, with the work done per distinct value instead of per cell.
+
+    Pseudonyms are computed once per distinct (kind, value) of the batch, and each distinct free text is
+    masked once per set of the row's own names it contains (most texts contain none: one mask per distinct
+    text). The result equals `protect_row` row by row (tests/test_column_typing.py compares both).
+    """
+    plan = _plan(contract)
+    out = [dict(v) for v in rows]
+    personals = [_personal(plan, values) for values in rows]
+    orders = [name_order(_names(plan, p, v)) if plan.name_tags else [] for p, v in zip(personals, rows, strict=True)]
+    pseudonyms: dict[tuple[str, str], str] = {}
+    masked: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+
+    def mask(text: str, order: list[tuple[str, str]]) -> str:
+        own = _names_in(text, order) if order else ()
+        hit = masked.get((text, own))
+        if hit is None:
+            hit = masked[(text, own)] = _mask(text, list(own), known)
+        return hit
+
+    for name, kind, _, is_text in plan.personal:
+        for values, row_out, personal, order in zip(rows, out, personals, orders, strict=True):
+            v = values.get(name)
+            if v is None:
+                continue
+            if name in personal:
+                text = str(v)
+                hit = pseudonyms.get((kind, text))
+                if hit is None:
+                    hit = pseudonyms[(kind, text)] = pseudonym(key, kind, text)
+                row_out[name] = hit
+            elif is_text:
+                row_out[name] = mask(str(v), order)
+    for name in plan.text:
+        for values, row_out, order in zip(rows, out, orders, strict=True):
+            v = values.get(name)
+            if v is not None:
+                row_out[name] = mask(str(v), order)
+    return out
