@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -692,13 +692,18 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
     and read one by one, buffered per feed up to `chunk_rows()` rows, then each feed chunk is validated
     (one Great Expectations call), loaded in one transaction and freed. `on_file` is called once per
     file as soon as its outcome is final (skipped files at once, the others when their chunk commits).
+
+    A large delivery is read and validated in a worker process (`ingest.workers`) while this process
+    loads the previous chunk: the same chunks in the same order, so the same tables and records.
     """
+    from ingest import workers
+
     if not paths:
         return []
     today = today or date.today()
     outcomes: list[FileOutcome | None] = [None] * len(paths)
     shas = [_sha_or_none(p) for p in paths]
-    buffer = ChunkBuffer(chunk_rows())
+    limit = chunk_rows()
 
     def finish(pos: int, outcome: FileOutcome) -> None:
         outcomes[pos] = outcome
@@ -710,28 +715,81 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
         known = ingested_hashes(con, [s for s in shas if s is not None])
         persons = known_names.KnownNames.load(con, target.secret_key)
         seen_now: set[str] = set()
-
-        def flush(chunk: list[Pending]) -> None:
-            validate_inspections([p.inspection for p in chunk], today)
+        tasks: list[PrepareTask] = []
+        for pos, (path, sha) in enumerate(zip(paths, shas, strict=True)):
+            if sha is None:
+                finish(pos, _unreadable(path))
+            elif (sha in known and known[sha][0] != "rejected") or sha in seen_now:
+                finish(pos, _skipped(path, sha, known.get(sha)))
+            else:
+                seen_now.add(sha)
+                tasks.append(PrepareTask(pos, path, sha))
+        how = PrepareSettings(feed, profile, tuple(profiles), today, target.landing, limit)
+        for chunk in workers.chunks_for(tasks, how):
             _load_contained(con, chunk, target, persons)
             for p in chunk:
                 finish(p.position, p.inspection.outcome)
                 p.inspection.parsed, p.inspection.good = [], []  # free the chunk's rows now
-
-        for pos, (path, sha) in enumerate(zip(paths, shas, strict=True)):
-            if sha is None:
-                finish(pos, _unreadable(path))
-                continue
-            if (sha in known and known[sha][0] != "rejected") or sha in seen_now:
-                finish(pos, _skipped(path, sha, known.get(sha)))
-                continue
-            seen_now.add(sha)
-            stored = archive(path, sha, target.landing)
-            for chunk in buffer.add(Pending(pos, prepare_file(path, feed, sha, profile, profiles), stored)):
-                flush(chunk)
-        for chunk in buffer.drain():
-            flush(chunk)
     return [o for o in outcomes if o is not None]
+
+
+@dataclass(frozen=True)
+class PrepareTask:
+    """A file to read: its place in the input, path and content hash (picklable: it may go to a worker)."""
+
+    position: int
+    path: Path
+    sha: str
+
+
+@dataclass(frozen=True)
+class PrepareSettings:
+    """How every file of a call is read and chunked (picklable: it may go to a worker)."""
+
+    feed: str | None
+    profile: Profile | None
+    profiles: tuple[Profile, ...]
+    today: date
+    landing: Path
+    limit: int
+
+
+def prepared_chunks(tasks: Sequence[PrepareTask], how: PrepareSettings, alone: frozenset[int] = frozenset(),
+                    on_phase: Any = None) -> Iterator[list[Pending]]:
+    """Archive, read and type the files lazily; yield each chunk validated, ready to load, in load order.
+
+    The chunks are those of `ChunkBuffer`, so the in-process and the worker paths load the same chunks in the
+    same order. A file in `alone` is validated and yielded on its own (a worker that crashed on its chunk
+    is retried that way). `on_phase(phase, positions, size)` is told what is worked on (for a watchdog).
+    """
+    buffer = ChunkBuffer(how.limit)
+
+    def validated(chunk: list[Pending]) -> list[Pending]:
+        if on_phase:
+            on_phase("validate", [p.position for p in chunk], sum(p.rows for p in chunk))
+        validate_inspections([p.inspection for p in chunk], how.today)
+        return chunk
+
+    for task in tasks:
+        if on_phase:
+            on_phase("prepare", [task.position], _size(task.path))
+        stored = archive(task.path, task.sha, how.landing)
+        pending = Pending(task.position, prepare_file(task.path, how.feed, task.sha, how.profile, how.profiles),
+                          stored)
+        if task.position in alone:
+            yield validated([pending])
+            continue
+        for chunk in buffer.add(pending):
+            yield validated(chunk)
+    for chunk in buffer.drain():
+        yield validated(chunk)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _chunk_person_names(contract: Contract, loaded: list[Pending]) -> set[str]:
