@@ -446,14 +446,15 @@ def _chunks(inspections: list[Inspection]) -> list[list[Inspection]]:
     return chunks
 
 
-def validate_inspections(inspections: list[Inspection], today: date) -> None:
+def validate_inspections(inspections: list[Inspection], today: date, validate: Any = None) -> None:
     """Validate prepared files with Great Expectations, one call per feed chunk, results split per file.
 
     A chunk that fails unexpectedly is validated again file by file; a file that still fails is rejected alone.
+    `validate(contract, frame, today)` stands in for `gx_runner.validate_frame` when given.
     """
     for chunk in _chunks(inspections):
         try:
-            _validate_chunk(chunk, today)
+            _validate_chunk(chunk, today, validate)
         except Exception as exc:  # find the file that fails and reject it alone
             for ins in chunk:
                 _reset_validation(ins)
@@ -462,7 +463,7 @@ def validate_inspections(inspections: list[Inspection], today: date) -> None:
                 continue
             for ins in chunk:
                 try:
-                    _validate_chunk([ins], today)
+                    _validate_chunk([ins], today, validate)
                 except Exception as one:
                     contain(ins, one)
 
@@ -477,15 +478,16 @@ def _reset_validation(ins: Inspection) -> None:
         row.problems = [p for p in row.problems if p.rule_id.startswith("type.")]
 
 
-def _validate_chunk(chunk: list[Inspection], today: date) -> None:
+def _validate_chunk(chunk: list[Inspection], today: date, validate: Any = None) -> None:
     """One Great Expectations call for a feed chunk; the results split per file."""
-    from data_contracts.gx_runner import validate_frame
     from data_contracts.report import results_by_unit
 
+    if validate is None:  # imported here: the CLI pays for Great Expectations only when it validates
+        from data_contracts.gx_runner import validate_frame as validate
     contract = chunk[0].contract
     assert contract is not None
     frame = _chunk_frame(contract, chunk)
-    report = validate_frame(contract, frame, today)
+    report = validate(contract, frame, today)
     failures = report.row_failures()
     for result in results_by_unit(report, frame, "_group"):
         i, unit = result["unit_name"].split("\x1f", 1)
@@ -755,19 +757,20 @@ class PrepareSettings:
 
 
 def prepared_chunks(tasks: Sequence[PrepareTask], how: PrepareSettings, alone: frozenset[int] = frozenset(),
-                    on_phase: Any = None) -> Iterator[list[Pending]]:
+                    on_phase: Any = None, validate: Any = None) -> Iterator[list[Pending]]:
     """Archive, read and type the files lazily; yield each chunk validated, ready to load, in load order.
 
     The chunks are those of `ChunkBuffer`, so the in-process and the worker paths load the same chunks in the
     same order. A file in `alone` is validated and yielded on its own (a worker that crashed on its chunk
-    is retried that way). `on_phase(phase, positions, size)` is told what is worked on (for a watchdog).
+    is retried that way). `on_phase(phase, positions, size)` is told what is worked on (for a watchdog);
+    `validate` replaces `gx_runner.validate_frame` (a validator process, see `ingest.workers`).
     """
     buffer = ChunkBuffer(how.limit)
 
     def validated(chunk: list[Pending]) -> list[Pending]:
         if on_phase:
             on_phase("validate", [p.position for p in chunk], sum(p.rows for p in chunk))
-        validate_inspections([p.inspection for p in chunk], how.today)
+        validate_inspections([p.inspection for p in chunk], how.today, validate)
         return chunk
 
     for task in tasks:

@@ -19,18 +19,19 @@ A crash while validating a chunk of several files retries those files one by one
 
 A small delivery (one core, a single file, or little data) stays in process: a process start and the
 pickling of every row would cost more than they save. `LIANDONG_INGEST_WORKERS` forces it (0 = in process,
-1 = a worker process). In process, Great Expectations is imported in a background thread while the files
-are read, so its import and context creation overlap the reading instead of following it.
+1 = a worker process). In process (with two cores), Great Expectations runs in a validator process started
+at once, so its import and context creation overlap the reading instead of following it.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import multiprocessing
 import os
 import signal
-import threading
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -82,36 +83,110 @@ def workers_wanted(tasks: Sequence[PrepareTask]) -> bool:
 def chunks_for(tasks: Sequence[PrepareTask], how: PrepareSettings) -> Iterator[list[Pending]]:
     """The validated chunks of the files, in load order: from a worker process or read here."""
     if not tasks:
-        return iter(())
-    if workers_wanted(tasks):
-        return _from_worker(list(tasks), how)
-    warm_great_expectations()
-    return prepared_chunks(tasks, how)
-
-
-_WARMING: threading.Thread | None = None
-
-
-def warm_great_expectations() -> None:
-    """Import Great Expectations and create its context in a background thread (once per process).
-
-    Reading files spends much of its time in C (hashing, parsing, DuckDB), so the import overlaps it; the
-    first validation waits for it under the runner's lock.
-    """
-    global _WARMING
-    if _WARMING is not None:
         return
+    if workers_wanted(tasks):
+        yield from _from_worker(list(tasks), how)
+        return
+    yield from prepared_chunks(tasks, how, validate=validator())
 
-    def warm() -> None:
+
+_VALIDATOR: Validator | None = None
+
+
+def validator() -> Validator | None:
+    """The process's validator process, started on first use and kept for later calls (a long-lived
+    process such as Dagster's or a test run pays the GX import once); None with one core, when forced in
+    process (`LIANDONG_INGEST_WORKERS=0`), or when GX is already imported here (nothing left to save)."""
+    global _VALIDATOR
+    if _VALIDATOR is not None and _VALIDATOR.conn is not None:
+        return _VALIDATOR
+    if _cores() < 2 or os.environ.get(WORKERS_ENV, "").strip() == "0" or "great_expectations" in sys.modules:
+        return None
+    first = _VALIDATOR is None
+    _VALIDATOR = Validator()
+    if first:  # registered after multiprocessing's own exit handler, so it runs before it: the validator
+        atexit.register(_close_validator)  # exits on its own, instead of being killed holding semaphores
+    return _VALIDATOR if _VALIDATOR.conn is not None else None
+
+
+def _close_validator() -> None:
+    if _VALIDATOR is not None:
+        _VALIDATOR.close()
+
+
+class RemoteValidationError(Exception):
+    """Validation raised in the validator process (contained per file, as an error raised here would be)."""
+
+
+class Validator:
+    """Great Expectations in a spawned process, for a delivery read in process.
+
+    Importing GX and creating its context costs seconds of pure Python; in a process of its own it runs on
+    the other core while this one reads the files, instead of after them. Frames go over a pipe and the
+    report comes back. If the process cannot start or dies, validation happens here as before.
+    """
+
+    def __init__(self) -> None:
+        self.conn: Any = None
         try:
-            from data_contracts import gx_runner
+            ctx = multiprocessing.get_context("spawn")  # see the module docstring: never fork
+            self.conn, child = ctx.Pipe()
+            self.proc = ctx.Process(target=_validator_main, args=(child,), daemon=True,
+                                    name="liandong-validator")
+            self.proc.start()
+            child.close()
+        except OSError:
+            self.conn = None
 
-            gx_runner.warm()
-        except Exception:  # only a head start: the first validation imports it again and reports any error
-            pass
+    def __call__(self, contract: Any, frame: Any, today: Any) -> Any:
+        if self.conn is not None:
+            try:
+                self.conn.send((contract.id, frame, today))
+                kind, value = self.conn.recv()
+            except (EOFError, OSError):  # the process died: validate here from now on
+                self.close()
+            else:
+                if kind == "ok":
+                    return value
+                raise value if isinstance(value, Exception) else RemoteValidationError(value)
+        from data_contracts.gx_runner import validate_frame
 
-    _WARMING = threading.Thread(target=warm, name="liandong-gx-warm", daemon=True)
-    _WARMING.start()
+        return validate_frame(contract, frame, today)
+
+    def close(self) -> None:
+        if self.conn is None:
+            return
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        self.conn = None
+        self.proc.join(10)  # it exits on its own once the pipe is closed
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(2)
+
+
+def _validator_main(conn: Any) -> None:
+    """Import GX and create its context at once, then validate each frame received until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    try:
+        from data_contracts import gx_runner
+
+        gx_runner.warm()
+        while True:
+            feed, frame, today = conn.recv()
+            try:
+                conn.send(("ok", gx_runner.validate_frame(load_contract(feed), frame, today)))
+            except Exception as exc:  # the parent contains it per file, as if raised there
+                try:
+                    conn.send(("error", exc))
+                except Exception:  # an exception that does not pickle: its kind and text
+                    conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    except (EOFError, OSError):  # the parent closed the pipe or is gone
+        pass
+    finally:
+        conn.close()
 
 
 def _cores() -> int:
@@ -160,7 +235,6 @@ def _from_worker(tasks: list[PrepareTask], how: PrepareSettings) -> Iterator[lis
         elif suspects and not {t.position for t in suspects} <= alone:
             alone = alone | {t.position for t in suspects}
         else:  # the worker could not start (or stopped between files): read the rest here
-            warm_great_expectations()
             yield from prepared_chunks(remaining, how, alone)
             return
 
