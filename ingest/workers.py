@@ -98,9 +98,11 @@ def validator() -> Validator | None:
     process such as Dagster's or a test run pays the GX import once); None with one core, when forced in
     process (`LIANDONG_INGEST_WORKERS=0`), or when GX is already imported here (nothing left to save)."""
     global _VALIDATOR
+    if _cores() < 2 or os.environ.get(WORKERS_ENV, "").strip() == "0":
+        return None
     if _VALIDATOR is not None and _VALIDATOR.conn is not None:
         return _VALIDATOR
-    if _cores() < 2 or os.environ.get(WORKERS_ENV, "").strip() == "0" or "great_expectations" in sys.modules:
+    if "great_expectations" in sys.modules:
         return None
     first = _VALIDATOR is None
     _VALIDATOR = Validator()
