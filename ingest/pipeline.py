@@ -727,7 +727,7 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
                 seen_now.add(sha)
                 tasks.append(PrepareTask(pos, path, sha))
         how = PrepareSettings(feed, profile, tuple(profiles), today, target.landing, limit)
-        for chunk in workers.chunks_for(tasks, how):
+        for chunk in workers.chunks_for(tasks, how, prepared_chunks, stopped_chunk):
             _load_contained(con, chunk, target, persons)
             for p in chunk:
                 finish(p.position, p.inspection.outcome)
@@ -786,6 +786,14 @@ def prepared_chunks(tasks: Sequence[PrepareTask], how: PrepareSettings, alone: f
             yield validated(chunk)
     for chunk in buffer.drain():
         yield validated(chunk)
+
+
+def stopped_chunk(task: PrepareTask, how: PrepareSettings, exc: Exception) -> Pending:
+    """The record-only chunk of a file its worker process stopped on (crashed, hung): rejected alone."""
+    stored = archive(task.path, task.sha, how.landing)  # already there unless the worker died copying it
+    inspection = Inspection(FileOutcome(path=task.path, sha256=task.sha))
+    contain(inspection, exc)
+    return Pending(task.position, inspection, stored)
 
 
 def _size(path: Path) -> int:

@@ -33,13 +33,12 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from data_contracts.model import load_contract
 from ingest.chunks import Pending
-from ingest.pipeline import FileOutcome, Inspection, PrepareSettings, PrepareTask, archive, contain, prepared_chunks
 from warehouse.errors import UserError
 
 WORKERS_ENV = "LIANDONG_INGEST_WORKERS"
@@ -61,7 +60,7 @@ class _Failed(Exception):
     reason: str
 
 
-def workers_wanted(tasks: Sequence[PrepareTask]) -> bool:
+def workers_wanted(tasks: Sequence[Any]) -> bool:
     """Whether the files go through a worker process: forced by `$LIANDONG_INGEST_WORKERS`, else when there
     are two cores, at least two files (one file is one chunk: nothing to overlap) and enough bytes."""
     raw = os.environ.get(WORKERS_ENV, "").strip()
@@ -80,12 +79,15 @@ def workers_wanted(tasks: Sequence[PrepareTask]) -> bool:
     return sum(_size(t.path) for t in tasks) >= WORKER_MIN_BYTES
 
 
-def chunks_for(tasks: Sequence[PrepareTask], how: PrepareSettings) -> Iterator[list[Pending]]:
-    """The validated chunks of the files, in load order: from a worker process or read here."""
+def chunks_for(tasks: Sequence[Any], how: Any, prepared_chunks: Callable[..., Iterator[list[Pending]]],
+               stopped: Callable[[Any, Any, Exception], Pending]) -> Iterator[list[Pending]]:
+    """The validated chunks of the files (`ingest.pipeline.PrepareTask`s), in load order: from a worker
+    process or read here. `prepared_chunks` makes them (`ingest.pipeline.prepared_chunks`, passed in so this
+    module does not import the pipeline); `stopped` is the record-only chunk of a file the worker stopped on."""
     if not tasks:
         return
     if workers_wanted(tasks):
-        yield from _from_worker(list(tasks), how)
+        yield from _from_worker(list(tasks), how, prepared_chunks, stopped)
         return
     yield from prepared_chunks(tasks, how, validate=validator())
 
@@ -213,13 +215,14 @@ def _timeout() -> float:
         return DEFAULT_TIMEOUT
 
 
-def _from_worker(tasks: list[PrepareTask], how: PrepareSettings) -> Iterator[list[Pending]]:
+def _from_worker(tasks: list[Any], how: Any, prepared_chunks: Callable[..., Iterator[list[Pending]]],
+                 stopped: Callable[[Any, Any, Exception], Pending]) -> Iterator[list[Pending]]:
     """Chunks from worker processes: a worker that stops is replaced; the file it stopped on is rejected
     (or, when that was a chunk of several files, they are validated one by one in the next worker)."""
     remaining = tasks
     alone: frozenset[int] = frozenset()
     while remaining:
-        run = _WorkerRun(remaining, how, alone)
+        run = _WorkerRun(remaining, how, alone, prepared_chunks)
         try:
             for chunk in run:
                 delivered = {p.position for p in chunk}
@@ -232,7 +235,7 @@ def _from_worker(tasks: list[PrepareTask], how: PrepareSettings) -> Iterator[lis
             run.close()
         if len(suspects) == 1:
             culprit = suspects[0]
-            yield [_stopped(culprit, how, reason)]
+            yield [stopped(culprit, how, PreparationStopped(reason))]
             remaining = [t for t in remaining if t is not culprit]
         elif suspects and not {t.position for t in suspects} <= alone:
             alone = alone | {t.position for t in suspects}
@@ -241,21 +244,13 @@ def _from_worker(tasks: list[PrepareTask], how: PrepareSettings) -> Iterator[lis
             return
 
 
-def _stopped(task: PrepareTask, how: PrepareSettings, reason: str) -> Pending:
-    """The record-only chunk of a file the worker stopped on: rejected with an unexpected-error reason."""
-    stored = archive(task.path, task.sha, how.landing)  # already there unless the worker died copying it
-    inspection = Inspection(FileOutcome(path=task.path, sha256=task.sha))
-    contain(inspection, PreparationStopped(reason))
-    return Pending(task.position, inspection, stored)
-
-
 class _WorkerRun:
     """One worker process over the files not yet loaded; iterating yields its chunks, raises `_Failed`."""
 
-    def __init__(self, tasks: list[PrepareTask], how: PrepareSettings, alone: frozenset[int]):
+    def __init__(self, tasks: list[Any], how: Any, alone: frozenset[int], produce: Callable[..., Any]):
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_worker_main, args=(child, tasks, how, alone, PREPARE), daemon=True,
+        self.proc = ctx.Process(target=_worker_main, args=(child, tasks, how, alone, PREPARE, produce), daemon=True,
                                 name="liandong-ingest-worker")
         self.limit = _timeout()
         self.phase: tuple[list[int], float | None] | None = None  # positions worked on, deadline (epoch s)
@@ -308,23 +303,21 @@ class _WorkerRun:
         self.conn.close()
 
 
-def _worker_main(conn: Any, tasks: list[PrepareTask], how: PrepareSettings, alone: frozenset[int],
-                 prepare: str | None) -> None:
+def _worker_main(conn: Any, tasks: list[Any], how: Any, alone: frozenset[int], prepare: str | None,
+                 produce: Callable[..., Any]) -> None:
     """The worker: read, type and validate the files; send each chunk, then "done". Never a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops the worker
     _die_with_parent()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     try:
-        from ingest import pipeline
-
-        if prepare:
+        if prepare:  # `produce` (pickled by name) brought its module in: read with another function
             module, name = prepare.split(":")
-            pipeline.prepare_file = getattr(importlib.import_module(module), name)
+            sys.modules[produce.__module__].prepare_file = getattr(importlib.import_module(module), name)
 
         def on_phase(phase: str, positions: list[int], size: int) -> None:
             conn.send(("phase", phase, positions, size, time.time()))
 
-        for chunk in pipeline.prepared_chunks(tasks, how, alone, on_phase):
+        for chunk in produce(tasks, how, alone, on_phase):
             conn.send(("chunk", chunk))
             del chunk
         conn.send(("done",))

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 import ingest.workers as workers
-from ingest.pipeline import IngestTarget, ingest_files, prepare_file
+from ingest.pipeline import IngestTarget, PrepareSettings, PrepareTask, ingest_files, prepare_file
 from tests.builders import PENALTY_HEADERS, penalty_row, write_csv
 from tests.corpus.cases import CASES, TODAY
 from tests.test_end_to_end import _fingerprint
@@ -125,7 +125,7 @@ def test_a_worker_that_stops_on_one_file_rejects_that_file_only(tmp_path, monkey
 
 def test_small_deliveries_stay_in_process(tmp_path, monkeypatch):
     paths = _three(tmp_path / "in", "b")
-    tasks = [workers.PrepareTask(i, p, "x") for i, p in enumerate(paths)]
+    tasks = [PrepareTask(i, p, "x") for i, p in enumerate(paths)]
     monkeypatch.delenv(workers.WORKERS_ENV, raising=False)
     assert not workers.workers_wanted(tasks)  # 3 small files
     monkeypatch.setattr(workers, "WORKER_MIN_BYTES", 1)
@@ -149,5 +149,5 @@ def test_what_a_worker_receives_pickles():  # spawn: everything crosses the pipe
 
     profiles = tuple(available_profiles(None))
     assert profiles
-    how = workers.PrepareSettings(None, profiles[0], profiles, date(2025, 6, 30), Path("/tmp/x"), 10)
+    how = PrepareSettings(None, profiles[0], profiles, date(2025, 6, 30), Path("/tmp/x"), 10)
     assert pickle.loads(pickle.dumps(how)) == how
