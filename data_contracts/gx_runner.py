@@ -327,6 +327,13 @@ def _batch_definition() -> Any:
     return _BATCH_DEFINITION
 
 
+def warm() -> None:
+    """Create the context now (the import is done by then): ingest calls this in a background thread so the
+    first validation does not pay for it."""
+    with _LOCK:
+        _batch_definition()
+
+
 # --------------------------------------------------------------------------------------------------
 # Validation
 

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -447,14 +447,15 @@ def _chunks(inspections: list[Inspection]) -> list[list[Inspection]]:
     return chunks
 
 
-def validate_inspections(inspections: list[Inspection], today: date) -> None:
+def validate_inspections(inspections: list[Inspection], today: date, validate: Any = None) -> None:
     """Validate prepared files with Great Expectations, one call per feed chunk, results split per file.
 
     A chunk that fails unexpectedly is validated again file by file; a file that still fails is rejected alone.
+    `validate(contract, frame, today)` stands in for `gx_runner.validate_frame` when given.
     """
     for chunk in _chunks(inspections):
         try:
-            _validate_chunk(chunk, today)
+            _validate_chunk(chunk, today, validate)
         except Exception as exc:  # find the file that fails and reject it alone
             for ins in chunk:
                 _reset_validation(ins)
@@ -463,7 +464,7 @@ def validate_inspections(inspections: list[Inspection], today: date) -> None:
                 continue
             for ins in chunk:
                 try:
-                    _validate_chunk([ins], today)
+                    _validate_chunk([ins], today, validate)
                 except Exception as one:
                     contain(ins, one)
 
@@ -478,15 +479,16 @@ def _reset_validation(ins: Inspection) -> None:
         row.problems = [p for p in row.problems if p.rule_id.startswith("type.")]
 
 
-def _validate_chunk(chunk: list[Inspection], today: date) -> None:
+def _validate_chunk(chunk: list[Inspection], today: date, validate: Any = None) -> None:
     """One Great Expectations call for a feed chunk; the results split per file."""
-    from data_contracts.gx_runner import validate_frame
     from data_contracts.report import results_by_unit
 
+    if validate is None:  # imported here: the CLI pays for Great Expectations only when it validates
+        from data_contracts.gx_runner import validate_frame as validate
     contract = chunk[0].contract
     assert contract is not None
     frame = _chunk_frame(contract, chunk)
-    report = validate_frame(contract, frame, today)
+    report = validate(contract, frame, today)
     failures = report.row_failures()
     for result in results_by_unit(report, frame, "_group"):
         i, unit = result["unit_name"].split("\x1f", 1)
@@ -725,13 +727,18 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
     and read one by one, buffered per feed up to `chunk_rows()` rows, then each feed chunk is validated
     (one Great Expectations call), loaded in one transaction and freed. `on_file` is called once per
     file as soon as its outcome is final (skipped files at once, the others when their chunk commits).
+
+    A large delivery is read and validated in a worker process (`ingest.workers`) while this process
+    loads the previous chunk: the same chunks in the same order, so the same tables and records.
     """
+    from ingest import workers
+
     if not paths:
         return []
     today = today or date.today()
     outcomes: list[FileOutcome | None] = [None] * len(paths)
     shas = [_sha_or_none(p) for p in paths]
-    buffer = ChunkBuffer(chunk_rows())
+    limit = chunk_rows()
 
     def finish(pos: int, outcome: FileOutcome) -> None:
         outcomes[pos] = outcome
@@ -743,28 +750,90 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
         known = ingested_hashes(con, [s for s in shas if s is not None])
         persons = known_names.KnownNames.load(con, target.secret_key)
         seen_now: set[str] = set()
-
-        def flush(chunk: list[Pending]) -> None:
-            validate_inspections([p.inspection for p in chunk], today)
+        tasks: list[PrepareTask] = []
+        for pos, (path, sha) in enumerate(zip(paths, shas, strict=True)):
+            if sha is None:
+                finish(pos, _unreadable(path))
+            elif (sha in known and known[sha][0] != "rejected") or sha in seen_now:
+                finish(pos, _skipped(path, sha, known.get(sha)))
+            else:
+                seen_now.add(sha)
+                tasks.append(PrepareTask(pos, path, sha))
+        how = PrepareSettings(feed, profile, tuple(profiles), today, target.landing, limit)
+        for chunk in workers.chunks_for(tasks, how, prepared_chunks, stopped_chunk):
             _load_contained(con, chunk, target, persons)
             for p in chunk:
                 finish(p.position, p.inspection.outcome)
                 p.inspection.parsed, p.inspection.good = [], []  # free the chunk's rows now
-
-        for pos, (path, sha) in enumerate(zip(paths, shas, strict=True)):
-            if sha is None:
-                finish(pos, _unreadable(path))
-                continue
-            if (sha in known and known[sha][0] != "rejected") or sha in seen_now:
-                finish(pos, _skipped(path, sha, known.get(sha)))
-                continue
-            seen_now.add(sha)
-            stored = archive(path, sha, target.landing)
-            for chunk in buffer.add(Pending(pos, prepare_file(path, feed, sha, profile, profiles), stored)):
-                flush(chunk)
-        for chunk in buffer.drain():
-            flush(chunk)
     return [o for o in outcomes if o is not None]
+
+
+@dataclass(frozen=True)
+class PrepareTask:
+    """A file to read: its place in the input, path and content hash (picklable: it may go to a worker)."""
+
+    position: int
+    path: Path
+    sha: str
+
+
+@dataclass(frozen=True)
+class PrepareSettings:
+    """How every file of a call is read and chunked (picklable: it may go to a worker)."""
+
+    feed: str | None
+    profile: Profile | None
+    profiles: tuple[Profile, ...]
+    today: date
+    landing: Path
+    limit: int
+
+
+def prepared_chunks(tasks: Sequence[PrepareTask], how: PrepareSettings, alone: frozenset[int] = frozenset(),
+                    on_phase: Any = None, validate: Any = None) -> Iterator[list[Pending]]:
+    """Archive, read and type the files lazily; yield each chunk validated, ready to load, in load order.
+
+    The chunks are those of `ChunkBuffer`, so the in-process and the worker paths load the same chunks in the
+    same order. A file in `alone` is validated and yielded on its own (a worker that crashed on its chunk
+    is retried that way). `on_phase(phase, positions, size)` is told what is worked on (for a watchdog);
+    `validate` replaces `gx_runner.validate_frame` (a validator process, see `ingest.workers`).
+    """
+    buffer = ChunkBuffer(how.limit)
+
+    def validated(chunk: list[Pending]) -> list[Pending]:
+        if on_phase:
+            on_phase("validate", [p.position for p in chunk], sum(p.rows for p in chunk))
+        validate_inspections([p.inspection for p in chunk], how.today, validate)
+        return chunk
+
+    for task in tasks:
+        if on_phase:
+            on_phase("prepare", [task.position], _size(task.path))
+        stored = archive(task.path, task.sha, how.landing)
+        pending = Pending(task.position, prepare_file(task.path, how.feed, task.sha, how.profile, how.profiles),
+                          stored)
+        if task.position in alone:
+            yield validated([pending])
+            continue
+        for chunk in buffer.add(pending):
+            yield validated(chunk)
+    for chunk in buffer.drain():
+        yield validated(chunk)
+
+
+def stopped_chunk(task: PrepareTask, how: PrepareSettings, exc: Exception) -> Pending:
+    """The record-only chunk of a file its worker process stopped on (crashed, hung): rejected alone."""
+    stored = archive(task.path, task.sha, how.landing)  # already there unless the worker died copying it
+    inspection = Inspection(FileOutcome(path=task.path, sha256=task.sha))
+    contain(inspection, exc)
+    return Pending(task.position, inspection, stored)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _chunk_person_names(contract: Contract, loaded: list[Pending]) -> set[str]:

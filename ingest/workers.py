@@ -1,0 +1,340 @@
+"""Both cores for `ingest_files`: a worker process reads, types and validates chunk N+1 while the parent
+loads chunk N into DuckDB.
+
+Only the parent opens the warehouse (one writer). The worker runs the very generator the in-process path
+runs (`ingest.pipeline.prepared_chunks`), so it yields the same chunks in the same order, and the parent
+loads them exactly as it would have. The pipe is the flow control: the worker blocks sending chunk N+1
+until the parent has taken it, so at most two chunks are held (one loading, one ready) and memory stays
+bounded by the chunk size.
+
+The worker is started with **spawn**, not fork: the parent already holds an open DuckDB connection (with
+its own threads and file lock) when the worker starts, and forking a process with running threads copies
+locks held by those threads into a child that can never release them; a spawned child starts clean and
+imports only what it needs (Great Expectations included, which then never costs the parent anything).
+
+A file whose reading crashes the worker (a segfault in a reader, an out-of-memory kill) or hangs it
+past its time limit (`LIANDONG_INGEST_TIMEOUT` seconds, default 600, plus 1 s per 20 kB) is rejected
+alone: the worker is replaced and goes on with the files not yet loaded.
+A crash while validating a chunk of several files retries those files one by one to find the culprit.
+
+A small delivery (one core, a single file, or little data) stays in process: a process start and the
+pickling of every row would cost more than they save. `LIANDONG_INGEST_WORKERS` forces it (0 = in process,
+1 = a worker process). In process (with two cores), Great Expectations runs in a validator process started
+at once, so its import and context creation overlap the reading instead of following it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from data_contracts.model import load_contract
+from ingest.chunks import Pending
+from warehouse.errors import UserError
+
+WORKERS_ENV = "LIANDONG_INGEST_WORKERS"
+TIMEOUT_ENV = "LIANDONG_INGEST_TIMEOUT"  # seconds a file may take to read (plus its size allowance)
+WORKER_MIN_BYTES = 8 << 20  # below this, a delivery is read in process (a worker start costs ~1-2 s)
+DEFAULT_TIMEOUT = 600.0  # a file's base time limit in the worker; a hang is stopped after this
+BYTES_PER_SECOND = 20_000  # allowance per byte of the file (a slow xlsx reads at ~100 kB/s)
+POLL_SECONDS = 0.5
+PREPARE: str | None = None  # "module:function" the worker reads files with instead of prepare_file (tests)
+
+
+class PreparationStopped(Exception):
+    """The worker stopped (crashed or timed out) on this file; the file is rejected, the others go on."""
+
+
+@dataclass
+class _Failed(Exception):
+    suspects: list[int]
+    reason: str
+
+
+def workers_wanted(tasks: Sequence[Any]) -> bool:
+    """Whether the files go through a worker process: forced by `$LIANDONG_INGEST_WORKERS`, else when there
+    are two cores, at least two files (one file is one chunk: nothing to overlap) and enough bytes."""
+    raw = os.environ.get(WORKERS_ENV, "").strip()
+    if raw:
+        try:
+            value = int(raw)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise UserError(f"{WORKERS_ENV} 必须是 0（在本进程中读取）或 1（在工作进程中读取）（当前为「{raw}」）",
+                            f"{WORKERS_ENV} must be 0 (read in process) or 1 (read in a worker process); "
+                            f"it is '{raw}'")
+        return value >= 1 and bool(tasks)
+    if _cores() < 2 or len(tasks) < 2:
+        return False
+    return sum(_size(t.path) for t in tasks) >= WORKER_MIN_BYTES
+
+
+def chunks_for(tasks: Sequence[Any], how: Any, prepared_chunks: Callable[..., Iterator[list[Pending]]],
+               stopped: Callable[[Any, Any, Exception], Pending]) -> Iterator[list[Pending]]:
+    """The validated chunks of the files (`ingest.pipeline.PrepareTask`s), in load order: from a worker
+    process or read here. `prepared_chunks` makes them (`ingest.pipeline.prepared_chunks`, passed in so this
+    module does not import the pipeline); `stopped` is the record-only chunk of a file the worker stopped on."""
+    if not tasks:
+        return
+    if workers_wanted(tasks):
+        yield from _from_worker(list(tasks), how, prepared_chunks, stopped)
+        return
+    yield from prepared_chunks(tasks, how, validate=validator())
+
+
+_VALIDATOR: Validator | None = None
+
+
+def validator() -> Validator | None:
+    """The process's validator process, started on first use and kept for later calls (a long-lived
+    process such as Dagster's or a test run pays the GX import once); None with one core, when forced in
+    process (`LIANDONG_INGEST_WORKERS=0`), or when GX is already imported here (nothing left to save)."""
+    global _VALIDATOR
+    if _cores() < 2 or os.environ.get(WORKERS_ENV, "").strip() == "0":
+        return None
+    if _VALIDATOR is not None and _VALIDATOR.conn is not None:
+        return _VALIDATOR
+    if "great_expectations" in sys.modules:
+        return None
+    first = _VALIDATOR is None
+    _VALIDATOR = Validator()
+    if first:  # registered after multiprocessing's own exit handler, so it runs before it: the validator
+        atexit.register(_close_validator)  # exits on its own, instead of being killed holding semaphores
+    return _VALIDATOR if _VALIDATOR.conn is not None else None
+
+
+def _close_validator() -> None:
+    if _VALIDATOR is not None:
+        _VALIDATOR.close()
+
+
+class RemoteValidationError(Exception):
+    """Validation raised in the validator process (contained per file, as an error raised here would be)."""
+
+
+class Validator:
+    """Great Expectations in a spawned process, for a delivery read in process.
+
+    Importing GX and creating its context costs seconds of pure Python; in a process of its own it runs on
+    the other core while this one reads the files, instead of after them. Frames go over a pipe and the
+    report comes back. If the process cannot start or dies, validation happens here as before.
+    """
+
+    def __init__(self) -> None:
+        self.conn: Any = None
+        try:
+            ctx = multiprocessing.get_context("spawn")  # see the module docstring: never fork
+            self.conn, child = ctx.Pipe()
+            self.proc = ctx.Process(target=_validator_main, args=(child,), daemon=True,
+                                    name="liandong-validator")
+            self.proc.start()
+            child.close()
+        except OSError:
+            self.conn = None
+
+    def __call__(self, contract: Any, frame: Any, today: Any) -> Any:
+        if self.conn is not None:
+            try:
+                self.conn.send((contract.id, frame, today))
+                kind, value = self.conn.recv()
+            except (EOFError, OSError):  # the process died: validate here from now on
+                self.close()
+            else:
+                if kind == "ok":
+                    return value
+                raise value if isinstance(value, Exception) else RemoteValidationError(value)
+        from data_contracts.gx_runner import validate_frame
+
+        return validate_frame(contract, frame, today)
+
+    def close(self) -> None:
+        if self.conn is None:
+            return
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        self.conn = None
+        self.proc.join(10)  # it exits on its own once the pipe is closed
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(2)
+
+
+def _validator_main(conn: Any) -> None:
+    """Import GX and create its context at once, then validate each frame received until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    try:
+        from data_contracts import gx_runner
+
+        gx_runner.warm()
+        while True:
+            feed, frame, today = conn.recv()
+            try:
+                conn.send(("ok", gx_runner.validate_frame(load_contract(feed), frame, today)))
+            except Exception as exc:  # the parent contains it per file, as if raised there
+                try:
+                    conn.send(("error", exc))
+                except Exception:  # an exception that does not pickle: its kind and text
+                    conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    except (EOFError, OSError):  # the parent closed the pipe or is gone
+        pass
+    finally:
+        conn.close()
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _size(path: Any) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _timeout() -> float:
+    raw = os.environ.get(TIMEOUT_ENV, "").strip()
+    try:
+        return float(raw) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+def _from_worker(tasks: list[Any], how: Any, prepared_chunks: Callable[..., Iterator[list[Pending]]],
+                 stopped: Callable[[Any, Any, Exception], Pending]) -> Iterator[list[Pending]]:
+    """Chunks from worker processes: a worker that stops is replaced; the file it stopped on is rejected
+    (or, when that was a chunk of several files, they are validated one by one in the next worker)."""
+    remaining = tasks
+    alone: frozenset[int] = frozenset()
+    while remaining:
+        run = _WorkerRun(remaining, how, alone, prepared_chunks)
+        try:
+            for chunk in run:
+                delivered = {p.position for p in chunk}
+                remaining = [t for t in remaining if t.position not in delivered]
+                yield chunk
+            return
+        except _Failed as failed:
+            suspects, reason = [t for t in remaining if t.position in failed.suspects], failed.reason
+        finally:
+            run.close()
+        if len(suspects) == 1:
+            culprit = suspects[0]
+            yield [stopped(culprit, how, PreparationStopped(reason))]
+            remaining = [t for t in remaining if t is not culprit]
+        elif suspects and not {t.position for t in suspects} <= alone:
+            alone = alone | {t.position for t in suspects}
+        else:  # the worker could not start (or stopped between files): read the rest here
+            yield from prepared_chunks(remaining, how, alone)
+            return
+
+
+class _WorkerRun:
+    """One worker process over the files not yet loaded; iterating yields its chunks, raises `_Failed`."""
+
+    def __init__(self, tasks: list[Any], how: Any, alone: frozenset[int], produce: Callable[..., Any]):
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_worker_main, args=(child, tasks, how, alone, PREPARE, produce), daemon=True,
+                                name="liandong-ingest-worker")
+        self.limit = _timeout()
+        self.phase: tuple[list[int], float | None] | None = None  # positions worked on, deadline (epoch s)
+        self.proc.start()
+        child.close()
+
+    def __iter__(self) -> Iterator[list[Pending]]:
+        while True:
+            message = self._receive()
+            kind = message[0]
+            if kind == "phase":  # only reading has a time limit: a malformed file can make a reader loop
+                _, phase, positions, size, started = message
+                deadline = started + self.limit + size / BYTES_PER_SECOND if phase == "prepare" else None
+                self.phase = (positions, deadline)
+            elif kind == "chunk":
+                chunk = message[1]
+                self.phase = None
+                for p in chunk:  # the parent's own contract objects, as the in-process path has them
+                    if p.inspection.contract is not None:
+                        p.inspection.contract = load_contract(p.inspection.contract.id)
+                yield chunk
+            elif kind == "done":
+                return
+            else:  # "failed": an error the worker could not contain
+                raise self._failure(f"the worker process failed ({message[1]})")
+
+    def _receive(self) -> Any:
+        while True:
+            if self.conn.poll(POLL_SECONDS):
+                try:
+                    return self.conn.recv()
+                except (EOFError, OSError):
+                    self.proc.join(5)
+                    raise self._failure(f"the worker process stopped (exit code {self.proc.exitcode})") from None
+            if not self.proc.is_alive() and not self.conn.poll():
+                raise self._failure(f"the worker process stopped (exit code {self.proc.exitcode})")
+            if self.phase is not None and self.phase[1] is not None and time.time() > self.phase[1]:
+                self.proc.kill()
+                raise self._failure(f"reading took longer than its time limit ({self.limit:.0f} s plus its "
+                                    f"size allowance, {TIMEOUT_ENV})")
+
+    def _failure(self, reason: str) -> _Failed:
+        return _Failed(list(self.phase[0]) if self.phase else [], reason)
+
+    def close(self) -> None:
+        """Stop the worker if it still runs (the caller stopped early or it failed) and release the pipe."""
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+def _worker_main(conn: Any, tasks: list[Any], how: Any, alone: frozenset[int], prepare: str | None,
+                 produce: Callable[..., Any]) -> None:
+    """The worker: read, type and validate the files; send each chunk, then "done". Never a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops the worker
+    _die_with_parent()
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    try:
+        if prepare:  # `produce` (pickled by name) brought its module in: read with another function
+            module, name = prepare.split(":")
+            sys.modules[produce.__module__].prepare_file = getattr(importlib.import_module(module), name)
+
+        def on_phase(phase: str, positions: list[int], size: int) -> None:
+            conn.send(("phase", phase, positions, size, time.time()))
+
+        for chunk in produce(tasks, how, alone, on_phase):
+            conn.send(("chunk", chunk))
+            del chunk
+        conn.send(("done",))
+    except (BrokenPipeError, EOFError):  # the parent is gone
+        pass
+    except BaseException as exc:  # reported to the parent, which rejects the file
+        with contextlib.suppress(OSError):
+            conn.send(("failed", type(exc).__name__))
+    finally:
+        conn.close()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill the worker when the parent dies (a killed `liandong ingest` leaves no reader behind)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
