@@ -130,7 +130,7 @@ def test_every_page_renders_in_chromium_without_console_errors(published):
             page.wait_for_load_state("load")
             assert page.title(), path
             if path.parent == folder:
-                assert page.locator("nav a").count() == 8
+                assert page.locator("nav a").count() == 9  # the nine pages, 任务清单 included
                 figures = page.locator(".plotly-graph-div").count()
                 if figures:  # Plotly drew every figure (the bundled script loaded, offline)
                     page.wait_for_selector(".plotly-graph-div .main-svg")
