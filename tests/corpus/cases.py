@@ -12,6 +12,7 @@ Scroll to CASES for the table; the builders above it are small helpers.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -239,9 +240,9 @@ def _patch_sheet_xml(path: Path, replace: dict[str, str]) -> None:
             content = src.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 text = content.decode()
-                for old, new in replace.items():
-                    assert old in text, old
-                    text = text.replace(old, new)
+                for pattern, new in replace.items():  # regexes: the XML writer's spelling varies (lxml or not)
+                    text, n = re.subn(pattern, new, text)
+                    assert n, pattern
                 content = text.encode()
             dst.writestr(item, content)
     path.write_bytes(out.getvalue())
@@ -256,7 +257,7 @@ def formulas(cached: bool) -> Callable[[Path], list[Path]]:
         col = openpyxl.utils.get_column_letter(PENALTY_HEADERS.index(FINE) + 1)
         if cached:
             cell = f'<c r="{col}2"><f>0.2+0.3</f>'
-            _patch_sheet_xml(path, {f"{cell}<v /></c>": f"{cell}<v>0.5</v></c>"})
+            _patch_sheet_xml(path, {re.escape(cell) + r"(?:<v\s*/>|<v></v>)?</c>": f"{cell}<v>0.5</v></c>"})
         return [path]
     return build
 
