@@ -60,7 +60,7 @@ def test_the_worker_path_loads_exactly_what_the_in_process_path_loads(tmp_path, 
 
     assert _summary(worker) == _summary(inline)
     assert {o.status for o in inline} >= {"loaded", "partial", "rejected", "skipped"}
-    assert sum(o.rows_loaded for o in inline) == 2_963
+    assert sum(o.rows_loaded for o in inline) == 3_020  # the sample (its task lists included) and the corpus cases
     prints = [_fingerprint(tmp_path / h / "warehouse.duckdb") for h in ("inline", "worker")]
     assert prints[0] == prints[1]
     assert {"raw.penalty_ledger", "meta.files", "meta.quarantine"} <= set(prints[0])
