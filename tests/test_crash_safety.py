@@ -279,7 +279,9 @@ def test_marts_are_the_same_when_the_sample_is_loaded_twice_or_in_reversed_order
     target = IngestTarget(settings.warehouse, settings.landing, settings.quarantine, TEST_KEY.encode())
     ingest_files(list(reversed(paths)), target)
     # an uncontested, in-process load equals the reference (loaded by two CLI runs at once): raw and meta tables
-    assert _fingerprint(settings.warehouse) == reference.fingerprint
+    # (meta.files' rows_new / rows_unchanged aside: the task lists are re-delivered whole, so which file first
+    # delivered a row depends on the order)
+    assert _fingerprint(settings.warehouse, any_order=True) == _fingerprint(reference.prebuild, any_order=True)
     build_warehouse(settings, AS_OF)  # what `liandong build` does: scorecard configuration, dbt build, gate
     assert _marts(settings.warehouse) == reference.marts
 
