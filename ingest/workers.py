@@ -19,7 +19,8 @@ A crash while validating a chunk of several files retries those files one by one
 
 Deliveries are read in process unless `LIANDONG_INGEST_WORKERS=1` forces the worker (0 = in process): on
 the 0.02 bench delivery the worker path took 93 s against 57 s in process, because pickling every typed row
-to the parent costs more than the overlap saves. It stays for when the typed chunks become columns. In process (with two cores), Great Expectations runs in a validator process started
+to the parent costs more than the overlap saves. It stays for when the typed chunks become columns.
+In process (with two cores), Great Expectations runs in a validator process started
 at once, so its import and context creation overlap the reading instead of following it.
 """
 
