@@ -42,6 +42,7 @@ def _ingest(paths: list[Path], home: Path, workers_env: str, monkeypatch, chunk_
     return ingest_files(paths, _target(home), None, TODAY)
 
 
+@pytest.mark.durability  # the worker path is opt-in (LIANDONG_INGEST_WORKERS=1): its minutes run in that step
 def test_the_worker_path_loads_exactly_what_the_in_process_path_loads(tmp_path, monkeypatch):
     """The sample and the bad-input corpus (cases without --feed) in one delivery, in small chunks."""
     from sample_data import generate_sample
@@ -96,6 +97,7 @@ def _three(folder: Path, bad: str) -> list[Path]:
             write_csv(folder / "c.csv", PENALTY_HEADERS, [row(4), row(5)])]
 
 
+@pytest.mark.durability
 @pytest.mark.parametrize("bad", ["crash", "hang", "poison"])
 def test_a_worker_that_stops_on_one_file_rejects_that_file_only(tmp_path, monkeypatch, bad):
     monkeypatch.setattr(workers, "PREPARE", f"{__name__}:prepare_or_fail")
