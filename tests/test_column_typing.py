@@ -14,26 +14,11 @@ import pytest
 
 from ingest.columns import TYPING_ENV, column_typing
 from ingest.pipeline import FileOutcome, IngestTarget, ingest_files
+from tests.test_end_to_end import raw_and_meta_rows
 
 KEY = b"column-typing-test-key-0123456789"
 TODAY = date(2025, 12, 31)
-BUILD_TABLES = ("scorecard_config", "dbt_build_state")
 WHEN = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
-
-
-def _tables(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every raw and meta table's rows, sorted (meta.files without the ingestion time)."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        names = [t for (t,) in con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_schema in ('raw', 'meta') and table_type = 'BASE TABLE' "
-            f"and table_name not in {BUILD_TABLES} order by 1").fetchall()]
-        return {t: sorted(con.execute(f"select * exclude (ingested_at) from {t}" if t == "meta.files"
-                                      else f"select * from {t}").fetchall(), key=repr)
-                for t in names}
-    finally:
-        con.close()
 
 
 def _outcome(o: FileOutcome) -> tuple[Any, ...]:
@@ -54,7 +39,7 @@ def _both(monkeypatch: pytest.MonkeyPatch, tmp: Path, batches: list[tuple[list[P
         home = tmp / mode
         target = IngestTarget(home / "warehouse.duckdb", home / "landing", home / "quarantine", KEY)
         outcomes = [_outcome(o) for paths, feed in batches for o in ingest_files(paths, target, feed, TODAY)]
-        result[mode] = (_tables(target.warehouse), outcomes)
+        result[mode] = (raw_and_meta_rows(target.warehouse), outcomes)
     return result
 
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -25,26 +26,29 @@ def _target(home: Path) -> IngestTarget:
 BUILD_TABLES = ("scorecard_config", "dbt_build_state")  # meta tables written by build, not by ingest
 
 
-def _fingerprint(warehouse: Path, *, any_order: bool = False) -> dict[str, str]:
-    """A hash of every raw and meta table's rows (order-free; the ingestion time and the tables `build`
-    writes — scorecard configuration, last build's state — excluded)."""
+def raw_and_meta_rows(warehouse: Path, *, any_order: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+    """Every raw and meta table's rows, sorted (the ingestion time and the tables `build` writes — scorecard
+    configuration, last build's state — excluded)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = [t for (t,) in con.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
             "where table_schema in ('raw', 'meta') and table_type = 'BASE TABLE' "
             f"and table_name not in {BUILD_TABLES} order by 1").fetchall()]
-        out = {}
-        for t in tables:
-            # Which file first delivered a row version depends on the order when deliveries overlap (the task
-            # lists are re-delivered whole after each reporting round): rows_new / rows_unchanged say so.
-            exclude = "ingested_at, rows_new, rows_unchanged" if any_order else "ingested_at"
-            rows = con.execute(f"select * exclude ({exclude}) from {t}" if t == "meta.files"
-                               else f"select * from {t}").fetchall()
-            out[t] = hashlib.sha256("\n".join(sorted(map(repr, rows))).encode()).hexdigest()
-        return out
+        # Which file first delivered a row version depends on the order when deliveries overlap (the task
+        # lists are re-delivered whole after each reporting round): rows_new / rows_unchanged say so.
+        exclude = "ingested_at, rows_new, rows_unchanged" if any_order else "ingested_at"
+        return {t: sorted(con.execute(f"select * exclude ({exclude}) from {t}" if t == "meta.files"
+                                      else f"select * from {t}").fetchall(), key=repr)
+                for t in tables}
     finally:
         con.close()
+
+
+def _fingerprint(warehouse: Path, *, any_order: bool = False) -> dict[str, str]:
+    """A hash of every raw and meta table's rows (order-free; see `raw_and_meta_rows`)."""
+    return {t: hashlib.sha256("\n".join(sorted(map(repr, rows))).encode()).hexdigest()
+            for t, rows in raw_and_meta_rows(warehouse, any_order=any_order).items()}
 
 
 @pytest.fixture(scope="module")
