@@ -14,7 +14,7 @@ from typing import Any
 
 from warehouse.errors import UserError
 
-DEFAULT_CHUNK_ROWS = 200_000  # ~2 GB of typed rows in flight; GX costs ~1.4 s per call, so not much smaller
+DEFAULT_CHUNK_ROWS = 100_000  # ~1 GB of typed rows per chunk in flight; a worker holds two or three
 CHUNK_ROWS_ENV = "LIANDONG_INGEST_CHUNK_ROWS"
 
 

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -447,15 +447,17 @@ def _chunks(inspections: list[Inspection]) -> list[list[Inspection]]:
     return chunks
 
 
-def validate_inspections(inspections: list[Inspection], today: date, validate: Any = None) -> None:
+def validate_inspections(inspections: list[Inspection], today: date, validate: Any = None,
+                         sent: dict[int, Sent] | None = None) -> None:
     """Validate prepared files with Great Expectations, one call per feed chunk, results split per file.
 
     A chunk that fails unexpectedly is validated again file by file; a file that still fails is rejected alone.
-    `validate(contract, frame, today)` stands in for `gx_runner.validate_frame` when given.
+    `validate(contract, frame, today)` stands in for `gx_runner.validate_frame` when given; `sent` holds the
+    feed chunks whose frames `send_validation` already sent to the validator process.
     """
-    for chunk in _chunks(inspections):
+    for k, chunk in enumerate(_chunks(inspections)):
         try:
-            _validate_chunk(chunk, today, validate)
+            _validate_chunk(chunk, today, validate, (sent or {}).get(k))
         except Exception as exc:  # find the file that fails and reject it alone
             for ins in chunk:
                 _reset_validation(ins)
@@ -469,6 +471,30 @@ def validate_inspections(inspections: list[Inspection], today: date, validate: A
                     contain(ins, one)
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A feed chunk's frame sent ahead to the validator process, and how to collect its report."""
+
+    frame: pd.DataFrame
+    report: Callable[[], Any]
+
+
+def send_validation(inspections: list[Inspection], today: date, validator: Any) -> dict[int, Sent]:
+    """Send the first feed chunk's frame to the validator process now and collect its report later
+    (`validate_inspections(..., sent=...)`): Great Expectations runs on the other core while this process reads
+    the next files. Nothing is sent when the frame cannot be built (validating meets the error and contains it)."""
+    chunks = _chunks(inspections)
+    if not chunks:
+        return {}
+    contract = chunks[0][0].contract
+    assert contract is not None
+    try:
+        frame = _chunk_frame(contract, chunks[0])
+    except Exception:
+        return {}
+    return {0: Sent(frame, validator.submit(contract, frame, today))}
+
+
 def _reset_validation(ins: Inspection) -> None:
     """Undo a partly applied validation so the file can be validated again on its own."""
     outcome = ins.outcome
@@ -479,16 +505,19 @@ def _reset_validation(ins: Inspection) -> None:
         row.problems = [p for p in row.problems if p.rule_id.startswith("type.")]
 
 
-def _validate_chunk(chunk: list[Inspection], today: date, validate: Any = None) -> None:
-    """One Great Expectations call for a feed chunk; the results split per file."""
+def _validate_chunk(chunk: list[Inspection], today: date, validate: Any = None, sent: Sent | None = None) -> None:
+    """One Great Expectations call for a feed chunk (or the report of the one sent ahead); results split per file."""
     from data_contracts.report import results_by_unit
 
-    if validate is None:  # imported here: the CLI pays for Great Expectations only when it validates
-        from data_contracts.gx_runner import validate_frame as validate
     contract = chunk[0].contract
     assert contract is not None
-    frame = _chunk_frame(contract, chunk)
-    report = validate(contract, frame, today)
+    if sent is not None:
+        frame, report = sent.frame, sent.report()
+    else:
+        if validate is None:  # imported here: the CLI pays for Great Expectations only when it validates
+            from data_contracts.gx_runner import validate_frame as validate
+        frame = _chunk_frame(contract, chunk)
+        report = validate(contract, frame, today)
     failures = report.row_failures()
     for result in results_by_unit(report, frame, "_group"):
         i, unit = result["unit_name"].split("\x1f", 1)
@@ -796,15 +825,37 @@ def prepared_chunks(tasks: Sequence[PrepareTask], how: PrepareSettings, alone: f
     The chunks are those of `ChunkBuffer`, so the in-process and the worker paths load the same chunks in the
     same order. A file in `alone` is validated and yielded on its own (a worker that crashed on its chunk
     is retried that way). `on_phase(phase, positions, size)` is told what is worked on (for a watchdog);
-    `validate` replaces `gx_runner.validate_frame` (a validator process, see `ingest.workers`).
+    `validate` replaces `gx_runner.validate_frame` (a validator process, see `ingest.workers`). A validator
+    process that can take a frame ahead (`submit`) validates chunk N while the files of chunk N+1 are read:
+    chunk N is yielded once chunk N+1 is formed (or the files end), so the order is the same.
     """
     buffer = ChunkBuffer(how.limit)
+    ahead = getattr(validate, "submit", None) is not None
+    waiting: list[tuple[list[Pending], dict[int, Sent]]] = []  # at most one chunk, its frame sent ahead
 
-    def validated(chunk: list[Pending]) -> list[Pending]:
+    def phase(chunk: list[Pending]) -> None:
         if on_phase:
             on_phase("validate", [p.position for p in chunk], sum(p.rows for p in chunk))
+
+    def collected() -> list[list[Pending]]:  # the chunk sent ahead, its report applied
+        done = []
+        while waiting:
+            chunk, sent = waiting.pop()
+            phase(chunk)
+            validate_inspections([p.inspection for p in chunk], how.today, validate, sent)
+            done.append(chunk)
+        return done
+
+    def validated(chunk: list[Pending], *, now: bool = False) -> Iterator[list[Pending]]:
+        done = collected()
+        phase(chunk)
+        if ahead and not now:  # the next frame goes out before the previous chunk is handed on
+            waiting.append((chunk, send_validation([p.inspection for p in chunk], how.today, validate)))
+            yield from done
+            return
+        yield from done
         validate_inspections([p.inspection for p in chunk], how.today, validate)
-        return chunk
+        yield chunk
 
     for task in tasks:
         if on_phase:
@@ -813,12 +864,13 @@ def prepared_chunks(tasks: Sequence[PrepareTask], how: PrepareSettings, alone: f
         pending = Pending(task.position, prepare_file(task.path, how.feed, task.sha, how.profile, how.profiles),
                           stored)
         if task.position in alone:
-            yield validated([pending])
+            yield from validated([pending], now=True)
             continue
         for chunk in buffer.add(pending):
-            yield validated(chunk)
+            yield from validated(chunk)
     for chunk in buffer.drain():
-        yield validated(chunk)
+        yield from validated(chunk)
+    yield from collected()
 
 
 def stopped_chunk(task: PrepareTask, how: PrepareSettings, exc: Exception) -> Pending:

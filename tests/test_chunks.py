@@ -14,6 +14,8 @@ import duckdb
 import pytest
 
 import ingest.pipeline as pipeline
+from data_contracts.gx_runner import validate_frame
+from ingest import workers
 from ingest.chunks import CHUNK_ROWS_ENV, chunk_rows
 from ingest.pipeline import IngestTarget, ingest_files, sha256_of
 from tests.builders import PENALTY_HEADERS, penalty_row, write_csv
@@ -52,9 +54,23 @@ def _rows(warehouse: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-def _ingest(paths: list[Path], home: Path, rows: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list, list, list]:
-    """Ingest with a chunk size; returns (outcomes, events: prepare/load in order, rows per load_rows call)."""
+class _AheadHere:
+    """A validator taking each frame ahead, as the validator process does (`submit`), but validating here."""
+
+    def __call__(self, contract, frame, today):
+        return validate_frame(contract, frame, today)
+
+    def submit(self, contract, frame, today):
+        return lambda: validate_frame(contract, frame, today)
+
+
+def _ingest(paths: list[Path], home: Path, rows: int, monkeypatch: pytest.MonkeyPatch,
+            ahead: bool = False) -> tuple[list, list, list]:
+    """Ingest with a chunk size, in process, validating each chunk when formed or (`ahead`) while the next one is
+    read; returns (outcomes, events: prepare/load in order, rows per load_rows call)."""
     monkeypatch.setenv(CHUNK_ROWS_ENV, str(rows))
+    monkeypatch.setenv(workers.WORKERS_ENV, "0")
+    monkeypatch.setattr(workers, "validator", lambda: _AheadHere() if ahead else None)
     events: list[Any] = []
     batch_rows: list[int] = []
     real_prepare, real_load, real_rows = pipeline.prepare_file, pipeline._load_chunk, pipeline.load_rows
@@ -87,6 +103,7 @@ def test_chunk_size_changes_nothing_but_the_chunks(tmp_path, monkeypatch):
     one, one_events, one_rows = _ingest(paths, tmp_path / "one", 1_000, monkeypatch)
     per_file, per_file_events, per_file_rows = _ingest(paths, tmp_path / "per_file", 1, monkeypatch)
     three, three_events, three_rows = _ingest(paths, tmp_path / "three", 3, monkeypatch)
+    ahead, ahead_events, ahead_rows = _ingest(paths, tmp_path / "ahead", 1, monkeypatch, ahead=True)
 
     # the chunks: prepared lazily, flushed before the rows held would pass the limit
     assert one_events == ["a.csv", "b.csv", "c.csv", "d.csv", ["a.csv", "b.csv", "c.csv", "d.csv"]]
@@ -95,14 +112,17 @@ def test_chunk_size_changes_nothing_but_the_chunks(tmp_path, monkeypatch):
     assert per_file_rows == [2, 2, 1, 1]
     assert three_events == ["a.csv", "b.csv", ["a.csv"], "c.csv", "d.csv", ["b.csv", "c.csv"], ["d.csv"]]
     assert three_rows == [2, 3, 1]
+    # validated ahead: a chunk is loaded once the next one is formed (its frame went out first)
+    assert ahead_events == ["a.csv", "b.csv", "c.csv", ["a.csv"], "d.csv", ["b.csv"], ["c.csv"], ["d.csv"]]
+    assert ahead_rows == per_file_rows
 
     # exact per-file counts, the same whatever the chunking: as if loaded one by one in input order
-    for outcomes in (one, per_file, three):
+    for outcomes in (one, per_file, three, ahead):
         assert [(o.name, o.status, o.rows_loaded, o.rows_new, o.rows_unchanged, o.rows_quarantined)
                 for o in outcomes] == [("a.csv", "loaded", 2, 2, 0, 0), ("b.csv", "loaded", 2, 1, 1, 0),
                                        ("c.csv", "loaded", 1, 1, 0, 0), ("d.csv", "partial", 1, 0, 1, 1)]
-    homes = [tmp_path / h / "warehouse.duckdb" for h in ("one", "per_file", "three")]
-    assert _fingerprint(homes[0]) == _fingerprint(homes[1]) == _fingerprint(homes[2])
+    homes = [tmp_path / h / "warehouse.duckdb" for h in ("one", "per_file", "three", "ahead")]
+    assert _fingerprint(homes[0]) == _fingerprint(homes[1]) == _fingerprint(homes[2]) == _fingerprint(homes[3])
 
     smallest = min(("a.csv", "b.csv", "d.csv"), key=lambda n: sha[n])
     for warehouse in homes:

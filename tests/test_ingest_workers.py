@@ -125,15 +125,25 @@ def test_a_worker_that_stops_on_one_file_rejects_that_file_only(tmp_path, monkey
     assert [o.status for o in again] == ["skipped", "loaded", "skipped"]
 
 
-def test_deliveries_stay_in_process_unless_a_worker_is_forced(tmp_path, monkeypatch):
-    """In process by default, whatever the size and cores (the worker was slower on the 0.02 bench delivery)."""
+def test_large_deliveries_go_to_a_worker_on_two_cores(tmp_path, monkeypatch):
+    """A worker for a delivery of WORKER_MIN_BYTES or more on two cores; in process for a small one, one file
+    or one core, unless forced either way."""
     paths = _three(tmp_path / "in", "b")
     tasks = [PrepareTask(i, p, "x") for i, p in enumerate(paths)]
     monkeypatch.delenv(workers.WORKERS_ENV, raising=False)
     monkeypatch.setattr(workers, "_cores", lambda: 2)
+    assert not workers.workers_wanted(tasks)  # a few hundred bytes
+    size = sum(p.stat().st_size for p in paths)
+    monkeypatch.setattr(workers, "WORKER_MIN_BYTES", size)
+    assert workers.workers_wanted(tasks)
+    assert not workers.workers_wanted(tasks[:1])  # one file is one chunk: nothing to overlap
+    monkeypatch.setattr(workers, "_cores", lambda: 1)
     assert not workers.workers_wanted(tasks)
     monkeypatch.setenv(workers.WORKERS_ENV, "1")
     assert workers.workers_wanted(tasks[:1])
+    monkeypatch.setenv(workers.WORKERS_ENV, "0")
+    monkeypatch.setattr(workers, "_cores", lambda: 2)
+    assert not workers.workers_wanted(tasks)
     monkeypatch.setenv(workers.WORKERS_ENV, "many")
     with pytest.raises(workers.UserError) as err:
         workers.workers_wanted(tasks)
