@@ -39,7 +39,7 @@ from ingest.rows import OUTSIDE_FLAG, ParsedRow
 from privacy import names as known_names
 from privacy.mask import mask_identifiers
 from privacy.protect import masked_value, person_names, protect_row, protect_rows
-from warehouse.connection import connect
+from warehouse.connection import MEMORY_LIMIT_ENV, connect
 from warehouse.settings import Settings
 
 
@@ -105,6 +105,9 @@ class Inspection:
     good: list[ParsedRow] = field(default_factory=list)  # rows that passed, after validation
     missing_fields: set[str] = field(default_factory=set)  # required columns absent: the file is rejected
 
+# DuckDB's cache while ingesting (unless LIANDONG_DUCKDB_MEMORY_LIMIT is set): it only appends chunks and joins
+# them to the key columns; the rest of the machine is for the worker and validator processes (issue 19: ≤ 6 GB).
+INGEST_MEMORY_LIMIT = "2GB"
 VALIDATION_CHUNK_ROWS = 500_000  # GX costs ~1.4 s per call whatever the size: validate files together
 
 
@@ -775,6 +778,8 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
             on_file(outcome)
 
     with connect(target.warehouse) as con:
+        if not os.environ.get(MEMORY_LIMIT_ENV, "").strip():  # a worker and a validator share the machine
+            con.execute(f"set memory_limit = '{INGEST_MEMORY_LIMIT}'")
         ensure_raw_tables(con)
         known = ingested_hashes(con, [s for s in shas if s is not None])
         persons = known_names.KnownNames.load(con, target.secret_key)
