@@ -14,6 +14,7 @@ import hmac
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from datetime import date
 from functools import lru_cache
 
 import duckdb
@@ -71,6 +72,36 @@ def store(con: duckdb.DuckDBPyConnection, key: bytes, names: Iterable[str]) -> N
         con.unregister("_person_name_hashes_batch")
 
 
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+@lru_cache(maxsize=1)
+def standard_words() -> re.Pattern[str]:
+    """The exchange standard's own words: headers and their spellings, code values and titles, and the Han
+    phrases of every rule message. With hundreds of thousands of known names, two-character names are also
+    pieces of ordinary words (于立 in 不得早于立案日期, seen at province scale); a known name overlapping one
+    of the standard's words is that word, not a person."""
+    from data_contracts.compiler import compile_rules
+    from data_contracts.model import load_codes, load_contracts
+
+    texts: set[str] = set()
+    for contract in load_contracts().values():
+        for f in contract.fields:
+            texts.update((f.header, *f.synonyms))
+        for rule in compile_rules(contract, date.today()):
+            texts.add(rule.message_zh)
+    for codes in load_codes().values():
+        texts.update((codes.title, *codes.values, *codes.aliases, *codes.aliases.values()))
+    words = {w for t in texts for w in _HAN_RUN.findall(t)}
+    return re.compile("|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))))
+
+
+def _in_standard_words(text: str, start: int, end: int, spans: list[tuple[int, int]] | None) -> tuple[bool, list]:
+    if spans is None:
+        spans = [m.span() for m in standard_words().finditer(text)]
+    return any(s < end and start < e for s, e in spans), spans
+
+
 class KnownNames:
     """The set of known names' hashes and the characters they start with; `find` yields their occurrences."""
 
@@ -124,6 +155,7 @@ class KnownNames:
         if not self.names or self._candidates is None or not text:
             return
         end = -1
+        words: list[tuple[int, int]] | None = None  # spans of the standard's words, found at the first hit
         for m in self._candidates.finditer(text):
             start = m.start()
             if start < end:
@@ -131,6 +163,9 @@ class KnownNames:
             run = m.group(1)
             for length in range(len(run), MIN_CHARS - 1, -1):
                 if name_hash(self.key, run[:length]) in self.names:
+                    inside, words = _in_standard_words(text, start, start + length, words)
+                    if inside:
+                        continue
                     end = start + length
                     yield Finding("person_name", start, end, run[:length])
                     break

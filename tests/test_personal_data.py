@@ -179,3 +179,17 @@ def test_known_names_are_found_by_keyed_hashes_only() -> None:
     assert known.mask("举报张三和欧阳明华在张家口") == "举报【姓名】和【姓名】在张家口"
     other = KnownNames(b"another-key-0123456", {h for k, h in rows if k == "name"}, set())
     assert other.mask("举报张三") == "举报张三"  # without the key nothing is recognised
+
+
+def test_a_known_name_inside_a_word_of_the_standard_is_that_word() -> None:
+    """At province scale 于立 was a party's name, and the gate stopped the build on the rule message
+    不得早于立案日期 (contract results, data docs). A name overlapping the standard's words is not a finding."""
+    from privacy.names import KnownNames, hash_rows, standard_words
+
+    rows = hash_rows(KEY, ["于立", "张三"])
+    known = KnownNames(KEY, {h for k, h in rows if k == "name"}, {h for k, h in rows if k == "initial"})
+    message = "不得早于立案日期（移送公安机关日期）"
+    assert standard_words().search(message)
+    assert list(known.find(message)) == []
+    assert known.mask(message) == message
+    assert known.mask("举报于立和张三，于立案后") == "举报【姓名】和【姓名】，于立案后"
