@@ -126,7 +126,7 @@ class RemoteValidationError(Exception):
 
 
 class Validator:
-    """Great Expectations in a spawned process, for a delivery read in process.
+    """Great Expectations in a spawned process, for the process that reads the files (this one or the worker).
 
     Importing GX and creating its context costs seconds of pure Python; in a process of its own it runs on
     the other core while this one reads the files, instead of after them. Frames go over a pipe and the

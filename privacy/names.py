@@ -96,12 +96,6 @@ def standard_words() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))))
 
 
-def _in_standard_words(text: str, start: int, end: int, spans: list[tuple[int, int]] | None) -> tuple[bool, list]:
-    if spans is None:
-        spans = [m.span() for m in standard_words().finditer(text)]
-    return any(s < end and start < e for s, e in spans), spans
-
-
 class KnownNames:
     """The set of known names' hashes and the characters they start with; `find` yields their occurrences."""
 
@@ -163,8 +157,9 @@ class KnownNames:
             run = m.group(1)
             for length in range(len(run), MIN_CHARS - 1, -1):
                 if name_hash(self.key, run[:length]) in self.names:
-                    inside, words = _in_standard_words(text, start, start + length, words)
-                    if inside:
+                    if words is None:
+                        words = [w.span() for w in standard_words().finditer(text)]
+                    if any(s < start + length and start < e for s, e in words):
                         continue
                     end = start + length
                     yield Finding("person_name", start, end, run[:length])
