@@ -123,18 +123,23 @@ class KnownNames:
 
     def add(self, names: Iterable[str]) -> None:
         """Learn names (of the chunk being loaded) so its own rows' texts are masked for them too."""
-        grew = False
+        grew, learned = False, False
         for raw in names:
             name = canonical_name(raw)
             if not name:
                 continue
-            self.names.add(name_hash(self.key, name))
+            h = name_hash(self.key, name)
+            if h not in self.names:
+                self.names.add(h)
+                learned = True
             if name[0] not in self.initials:
                 self.initials_hashed.add(_digest(self.key, "initial", name[0]))
                 self.initials += name[0]
                 grew = True
         if grew:
             self._compile()
+        elif learned:  # a text masked before may hold the new name: forget the masks
+            self._masked = {}
 
     def __bool__(self) -> bool:
         return bool(self.names)

@@ -33,6 +33,16 @@ def _build(home: Path, as_of: date = AS_OF):
     return plan
 
 
+def _unit_tests_run(home: Path) -> int:
+    """How many dbt unit tests the last build ran (from its run_results.json)."""
+    import json
+
+    from warehouse.settings import load_settings
+
+    results = json.loads((load_settings(home).dbt_target_dir / "run_results.json").read_text(encoding="utf-8"))
+    return sum(r["unique_id"].startswith("unit_test.") for r in results["results"])
+
+
 def _snapshot(warehouse: Path) -> dict[str, tuple[int, str]]:
     """Row count and an order-free hash of every mart and of the threshold matching."""
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -81,6 +91,7 @@ def incremental_home(sample, tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("incremental")
     _ingest(home, [p for p in paths if p not in (plain, correction)])
     assert _build(home).full_refresh
+    assert _unit_tests_run(home) >= 40  # a full refresh runs dbt's unit tests (49 when written)
     return home
 
 
@@ -89,6 +100,7 @@ def test_a_new_penalty_file_builds_incrementally(sample, incremental_home):
     _ingest(incremental_home, [plain])
     plan = _build(incremental_home)
     assert not plan.full_refresh and plan.reason == "incremental" and plan.files_after is not None
+    assert _unit_tests_run(incremental_home) == 0  # same project as the full refresh that ran them
     con = duckdb.connect(str(incremental_home / "warehouse.duckdb"), read_only=True)
     try:
         missing = con.execute("""select count(*) from raw.penalty_ledger as raw_rows

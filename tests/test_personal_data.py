@@ -193,3 +193,15 @@ def test_a_known_name_inside_a_word_of_the_standard_is_that_word() -> None:
     assert list(known.find(message)) == []
     assert known.mask(message) == message
     assert known.mask("举报于立和张三，于立案后") == "举报【姓名】和【姓名】，于立案后"
+
+
+def test_a_name_learned_later_is_masked_in_a_text_masked_before() -> None:
+    """Masks are memoised per text; a name learned from a later chunk (its initial already known) must not be
+    answered from the memo of a text masked before the name was known."""
+    from privacy.names import KnownNames, hash_rows
+
+    rows = hash_rows(KEY, ["张三"])
+    known = KnownNames(KEY, {h for k, h in rows if k == "name"}, {h for k, h in rows if k == "initial"})
+    assert known.mask("张四来电反映噪音") == "张四来电反映噪音"
+    known.add(["张四"])
+    assert known.mask("张四来电反映噪音") == "【姓名】来电反映噪音"

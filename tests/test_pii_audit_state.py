@@ -41,18 +41,18 @@ def _sql(settings, sql: str, params: list | None = None) -> None:
         con.close()
 
 
-def _count_scans(monkeypatch, params_read: list | None = None) -> list[str]:
-    """The columns the audit reads from now on (and, into `params_read`, the parts each read was limited to)."""
+def _count_scans(monkeypatch, rows_read: list | None = None) -> list[str]:
+    """The columns the audit reads from now on (and, into `rows_read`, how many rows each read saw)."""
     scanned: list[str] = []
-    real = pii_audit._scan_column
+    real = pii_audit._scan_columns
 
-    def spy(con, state, relation, location, column, where, params, *names):
-        scanned.append(location)
-        if params_read is not None:
-            params_read.append(params)
-        yield from real(con, state, relation, location, column, where, params, *names)
+    def spy(con, state, relation, name, columns, *rest):
+        scanned.extend(f"{name}.{c}" for c in columns)
+        if rows_read is not None:
+            rows_read.append(con.execute(f"select count(*) from {relation}").fetchone()[0])
+        yield from real(con, state, relation, name, columns, *rest)
 
-    monkeypatch.setattr(pii_audit, "_scan_column", spy)
+    monkeypatch.setattr(pii_audit, "_scan_columns", spy)
     return scanned
 
 
@@ -99,11 +99,26 @@ def test_a_mart_changed_in_one_region_is_rescanned_in_that_region_only(audited, 
                    "from (values ('410108'), ('410102'), ('410105')) t(r)")
     assert audit(settings.warehouse, [], state) == []
     _sql(settings, "insert into marts.fct_by_region values ('410102', ?)", [f"联系 {PERSON_ID}"])
-    read: list[list] = []
+    read: list[int] = []
     _count_scans(monkeypatch, read)
     findings = audit(settings.warehouse, [], state)
-    assert [(f.location, f.kind) for f in findings] == [("marts.fct_by_region.note", "id_number")]
-    assert read == [[["410102"]]] * len(read) and read  # every column read for region 410102 only
+    # reported at its row in the table (not in the rows read), every column read for region 410102 only
+    assert [(f.location, f.where, f.kind) for f in findings] == [("marts.fct_by_region.note", "rowid 3", "id_number")]
+    assert read == [2] * len(read) and read
+
+
+def test_a_table_changed_for_one_agency_is_rescanned_for_that_agency_only(audited, monkeypatch):
+    """raw.penalty_facts has neither a file nor a region column: an agency's new facts rescan that agency's rows."""
+    settings, state = audited
+    _sql(settings, "create table raw.facts_like as select a as agency_uscc, '罚款 ' || a as evidence "
+                   "from (values ('A1'), ('A2'), ('A3')) t(a)")
+    assert audit(settings.warehouse, [], state) == []
+    _sql(settings, "insert into raw.facts_like values ('A2', ?)", [f"联系 {PERSON_ID}"])
+    read: list[int] = []
+    _count_scans(monkeypatch, read)
+    findings = audit(settings.warehouse, [], state)
+    assert [(f.location, f.where) for f in findings] == [("raw.facts_like.evidence", "rowid 3")]
+    assert read == [2]
 
 
 def test_a_candidate_value_found_clean_is_not_validated_again(audited, monkeypatch):
@@ -120,6 +135,25 @@ def test_a_candidate_value_found_clean_is_not_validated_again(audited, monkeypat
     findings = audit(settings.warehouse, [], state)
     assert [(f.location, f.where, f.kind) for f in findings] == [("marts.fct_notes.note", "rowid 8", "id_number")]
     assert checked == [f"联系 {PERSON_ID}"]
+
+
+def test_a_value_in_two_columns_is_validated_once_and_reported_in_both(audited, monkeypatch):
+    """The columns of a table are read in one statement: a candidate in two columns is checked once, and a
+    finding is reported in each column that holds it, at its own row."""
+    settings, state = audited
+    _sql(settings, "create table marts.fct_two as select * from (values "
+                   "('联系 2222222', '联系 2222222'), ('无', ?)) t(a, b)", [f"联系 {PERSON_ID}"])
+    checked: list[str] = []
+    real = pii_audit.find_personal_data
+    monkeypatch.setattr(pii_audit, "find_personal_data", lambda text: checked.append(text) or real(text))
+    findings = audit(settings.warehouse, [], state)
+    assert sorted(checked) == sorted(["联系 2222222", f"联系 {PERSON_ID}"])
+    assert [(f.location, f.where, f.kind) for f in findings] == [("marts.fct_two.b", "rowid 1", "id_number")]
+    _sql(settings, "insert into marts.fct_two values (?, '无')", [f"联系 {PERSON_ID}"])
+    checked.clear()
+    findings = audit(settings.warehouse, [], state)
+    assert checked == [f"联系 {PERSON_ID}"]
+    assert [(f.location, f.where) for f in findings] == [("marts.fct_two.a", "rowid 2"), ("marts.fct_two.b", "rowid 1")]
 
 
 def test_the_memory_of_clean_values_is_bounded(audited, monkeypatch):
