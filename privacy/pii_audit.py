@@ -10,9 +10,9 @@ locations.
 
 At province scale a full scan takes minutes and `publish` repeats it right after `build`, so a passing
 audit remembers what it checked (`AuditState`, a small DuckDB file in the home holding only hashes and
-counts): per table (or per input file, region or agency, of a table with such a column) a content fingerprint of its text
-columns, the MD5 of each distinct candidate value found clean and the SHA-256 of each clean file. What is
-unchanged is not read again; any change of content — an update in place included — changes the
+counts): per table (or per input file, region or agency, of a table with such a column) a content
+fingerprint of its text columns, the MD5 of each distinct candidate value found clean and the SHA-256 of
+each clean file. What is unchanged is not read again; any change of content — an update in place included — changes the
 fingerprint and is scanned. A change of the detector's code (or of the year, which bounds birth dates)
 forgets everything. Names learned after a value was found clean are checked against it by `--full`.
 """
