@@ -40,6 +40,10 @@ class Pending:
     position: int
     inspection: Any  # ingest.pipeline.Inspection
     stored: Any  # pathlib.Path of the archived copy
+    # Made by a worker process (`ingest.pipeline.protect_chunk`): the good rows as stored (pseudonymised,
+    # masked, hashed: a pyarrow Table) and the natural persons' names they hold; the rows themselves stay there.
+    table: Any = None
+    names: frozenset[str] = frozenset()
 
     @property
     def rows(self) -> int:

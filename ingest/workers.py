@@ -83,14 +83,17 @@ def workers_wanted(tasks: Sequence[Any]) -> bool:
 
 
 def chunks_for(tasks: Sequence[Any], how: Any, prepared_chunks: Callable[..., Iterator[list[Pending]]],
-               stopped: Callable[[Any, Any, Exception], Pending]) -> Iterator[list[Pending]]:
+               stopped: Callable[[Any, Any, Exception], Pending],
+               protect: Callable[[list[Pending]], None] | None = None) -> Iterator[list[Pending]]:
     """The validated chunks of the files (`ingest.pipeline.PrepareTask`s), in load order: from a worker
     process or read here. `prepared_chunks` makes them (`ingest.pipeline.prepared_chunks`, passed in so this
-    module does not import the pipeline); `stopped` is the record-only chunk of a file the worker stopped on."""
+    module does not import the pipeline); `stopped` is the record-only chunk of a file the worker stopped on;
+    `protect` (`ingest.pipeline.protect_chunk`, pickled when a worker starts) is what a worker does to each
+    chunk before sending it: the rows made ready to store there, on the other core."""
     if not tasks:
         return
     if workers_wanted(tasks):
-        yield from _from_worker(list(tasks), how, prepared_chunks, stopped)
+        yield from _from_worker(list(tasks), how, prepared_chunks, stopped, protect)
         return
     yield from prepared_chunks(tasks, how, validate=validator())
 
@@ -237,13 +240,14 @@ def _timeout() -> float:
 
 
 def _from_worker(tasks: list[Any], how: Any, prepared_chunks: Callable[..., Iterator[list[Pending]]],
-                 stopped: Callable[[Any, Any, Exception], Pending]) -> Iterator[list[Pending]]:
+                 stopped: Callable[[Any, Any, Exception], Pending],
+                 protect: Callable[[list[Pending]], None] | None = None) -> Iterator[list[Pending]]:
     """Chunks from worker processes: a worker that stops is replaced; the file it stopped on is rejected
     (or, when that was a chunk of several files, they are validated one by one in the next worker)."""
     remaining = tasks
     alone: frozenset[int] = frozenset()
     while remaining:
-        run = _WorkerRun(remaining, how, alone, prepared_chunks)
+        run = _WorkerRun(remaining, how, alone, prepared_chunks, protect)  # started now: the parent's state
         try:
             for chunk in run:
                 delivered = {p.position for p in chunk}
@@ -268,11 +272,12 @@ def _from_worker(tasks: list[Any], how: Any, prepared_chunks: Callable[..., Iter
 class _WorkerRun:
     """One worker process over the files not yet loaded; iterating yields its chunks, raises `_Failed`."""
 
-    def __init__(self, tasks: list[Any], how: Any, alone: frozenset[int], produce: Callable[..., Any]):
+    def __init__(self, tasks: list[Any], how: Any, alone: frozenset[int], produce: Callable[..., Any],
+                 protect: Callable[[list[Pending]], None] | None = None):
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe(duplex=False)
         # not a daemon: a daemon may not start the validator process; it dies with the parent (PDEATHSIG)
-        self.proc = ctx.Process(target=_worker_main, args=(child, tasks, how, alone, PREPARE, produce),
+        self.proc = ctx.Process(target=_worker_main, args=(child, tasks, how, alone, PREPARE, produce, protect),
                                 daemon=False, name="liandong-ingest-worker")
         self.limit = _timeout()
         self.phase: tuple[list[int], float | None] | None = None  # positions worked on, deadline (epoch s)
@@ -330,8 +335,9 @@ class _WorkerRun:
 
 
 def _worker_main(conn: Any, tasks: list[Any], how: Any, alone: frozenset[int], prepare: str | None,
-                 produce: Callable[..., Any]) -> None:
-    """The worker: read, type and validate the files; send each chunk, then "done". Never a traceback."""
+                 produce: Callable[..., Any], protect: Callable[[list[Pending]], None] | None = None) -> None:
+    """The worker: read, type, validate and (`protect`) make ready to store the files; send each chunk, then
+    "done". Never a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops the worker
     _die_with_parent()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -344,6 +350,8 @@ def _worker_main(conn: Any, tasks: list[Any], how: Any, alone: frozenset[int], p
             conn.send(("phase", phase, positions, size, time.time()))
 
         for chunk in produce(tasks, how, alone, on_phase, validator()):
+            if protect is not None:
+                protect(chunk)
             for p in chunk:  # the cells as written served typing and the messages; the parent never reads them
                 for row in p.inspection.parsed:
                     row.raw = {}

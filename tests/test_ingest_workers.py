@@ -159,3 +159,46 @@ def test_what_a_worker_receives_pickles():  # spawn: everything crosses the pipe
     assert profiles
     how = PrepareSettings(None, profiles[0], profiles, date(2025, 6, 30), Path("/tmp/x"), 10)
     assert pickle.loads(pickle.dumps(how)) == how
+
+
+def test_the_worker_sends_rows_ready_to_store(tmp_path, monkeypatch):
+    """A worker masks, pseudonymises and hashes the rows on its core: the parent stores them as sent (it makes
+    no table of its own), the same rows as in process, the persons known before masked in the new texts."""
+    from ingest import pipeline
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rows = [penalty_row(**{"行政处罚决定书文号": D[i], "法定代表人": "李四" if i < 2 else "王五",
+                           "违法事实": f"经查李四未履行第{i}项义务"}) for i in range(6)]
+    paths = [write_csv(folder / f"{n}.csv", PENALTY_HEADERS, rows[2 * n: 2 * n + 2]) for n in range(3)]
+    made_here: list[str] = []
+    real = pipeline.load_table
+    monkeypatch.setattr(pipeline, "load_table",
+                        lambda c, ins, *a: made_here.append(ins.outcome.name) or real(c, ins, *a))
+    inline = _ingest(paths, tmp_path / "inline", "0", monkeypatch, 2)
+    assert sorted(made_here) == ["0.csv", "1.csv", "2.csv"]
+    made_here.clear()
+    worker = _ingest(paths, tmp_path / "worker", "1", monkeypatch, 2)
+    assert made_here == []
+    assert _summary(worker) == _summary(inline) and sum(o.rows_loaded for o in worker) == 6
+    assert _fingerprint(tmp_path / "worker" / "warehouse.duckdb") == _fingerprint(
+        tmp_path / "inline" / "warehouse.duckdb")
+    con = duckdb.connect(str(tmp_path / "worker" / "warehouse.duckdb"), read_only=True)
+    try:
+        facts = con.execute("select violation_facts from raw.penalty_ledger where _file_name = '2.csv'").fetchall()
+    finally:
+        con.close()
+    assert sorted(facts) == [("经查【姓名】未履行第4项义务",), ("经查【姓名】未履行第5项义务",)]  # 李四 of 0.csv
+
+
+def test_the_protection_a_worker_is_given_pickles():
+    import functools
+    import pickle
+
+    from ingest.pipeline import protect_chunk
+    from privacy.names import KnownNames, hash_rows
+
+    rows = hash_rows(KEY, ["张三"])
+    persons = KnownNames(KEY, {h for k, h in rows if k == "name"}, {h for k, h in rows if k == "initial"})
+    protect = pickle.loads(pickle.dumps(functools.partial(protect_chunk, key=KEY, persons=persons)))
+    assert protect.keywords["persons"].mask("举报张三") == "举报【姓名】"
