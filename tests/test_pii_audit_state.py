@@ -92,32 +92,23 @@ def test_a_value_in_a_new_files_rows_is_found_and_only_those_rows_are_read(audit
     assert set(scanned) == {f"raw.penalty_ledger.{c}" for c in _text_columns(settings, "raw", "penalty_ledger")}
 
 
-def test_a_mart_changed_in_one_region_is_rescanned_in_that_region_only(audited, monkeypatch):
-    """A mart rebuilt after one region's new file: the rows of the other regions are not read again."""
+@pytest.mark.parametrize(("table", "part", "text"), [
+    ("marts.fct_by_region", "region_code", "note"),  # a mart rebuilt after one region's new file
+    ("raw.facts_like", "agency_uscc", "evidence"),  # like raw.penalty_facts: neither a file nor a region column
+])
+def test_a_table_changed_in_one_part_is_rescanned_in_that_part_only(audited, monkeypatch, table, part, text):
+    """A table changed for one region (or, without a region column, one agency): the rows of the other parts
+    are not read again."""
     settings, state = audited
-    _sql(settings, "create table marts.fct_by_region as select r as region_code, '工单 ' || r as note "
+    _sql(settings, f"create table {table} as select r as {part}, '工单 ' || r as {text} "
                    "from (values ('410108'), ('410102'), ('410105')) t(r)")
     assert audit(settings.warehouse, [], state) == []
-    _sql(settings, "insert into marts.fct_by_region values ('410102', ?)", [f"联系 {PERSON_ID}"])
+    _sql(settings, f"insert into {table} values ('410102', ?)", [f"联系 {PERSON_ID}"])
     read: list[int] = []
     _count_scans(monkeypatch, read)
     findings = audit(settings.warehouse, [], state)
-    # reported at its row in the table (not in the rows read), every column read for region 410102 only
-    assert [(f.location, f.where, f.kind) for f in findings] == [("marts.fct_by_region.note", "rowid 3", "id_number")]
-    assert read == [2] * len(read) and read
-
-
-def test_a_table_changed_for_one_agency_is_rescanned_for_that_agency_only(audited, monkeypatch):
-    """raw.penalty_facts has neither a file nor a region column: an agency's new facts rescan that agency's rows."""
-    settings, state = audited
-    _sql(settings, "create table raw.facts_like as select a as agency_uscc, '罚款 ' || a as evidence "
-                   "from (values ('A1'), ('A2'), ('A3')) t(a)")
-    assert audit(settings.warehouse, [], state) == []
-    _sql(settings, "insert into raw.facts_like values ('A2', ?)", [f"联系 {PERSON_ID}"])
-    read: list[int] = []
-    _count_scans(monkeypatch, read)
-    findings = audit(settings.warehouse, [], state)
-    assert [(f.location, f.where) for f in findings] == [("raw.facts_like.evidence", "rowid 3")]
+    # reported at its row in the table (not in the rows read), every column read for part 410102 only
+    assert [(f.location, f.where, f.kind) for f in findings] == [(f"{table}.{text}", "rowid 3", "id_number")]
     assert read == [2]
 
 
