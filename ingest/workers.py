@@ -82,6 +82,20 @@ def workers_wanted(tasks: Sequence[Any]) -> bool:
     return _cores() >= 2 and len(tasks) >= 2 and sum(_size(t.path) for t in tasks) >= WORKER_MIN_BYTES
 
 
+def warm_validator(paths: Sequence[Any]) -> None:
+    """Start the validator process at once when the files will be read in this process (a small delivery,
+    such as one new file): Great Expectations then imports while the warehouse is opened and the files are
+    hashed, instead of after (about 1.7 s of the 8 s a 10,000-row file takes). A delivery a worker reads
+    starts none here: the worker has its own."""
+    if not workers_wanted([_Task(p) for p in paths]):
+        validator()
+
+
+@dataclass(frozen=True)
+class _Task:
+    path: Any
+
+
 def chunks_for(tasks: Sequence[Any], how: Any, prepared_chunks: Callable[..., Iterator[list[Pending]]],
                stopped: Callable[[Any, Any, Exception], Pending],
                protect: Callable[[list[Pending]], None] | None = None) -> Iterator[list[Pending]]:

@@ -48,6 +48,9 @@ def ingest(settings: Settings, paths: list[Path], feed: str | None = None, *, de
     """Load files in order under the writer lock; one outcome per file (loaded, partial, rejected, skipped).
     `profile` reads every file through that source profile; else each is matched against `profiles`
     (the user's and the shipped ones) by its header signature."""
+    from ingest.workers import warm_validator
+
+    warm_validator(paths)  # before the pipeline's own imports
     from ingest.pipeline import IngestTarget, ingest_files
 
     target = IngestTarget.of(settings, demo=demo)

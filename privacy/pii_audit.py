@@ -60,6 +60,7 @@ MAX_FINDINGS = 1000
 # The memory of clean values only saves work, so it is bounded: past this many hashes (about 30 bytes each on
 # disk; a province's ledgers give ~11 million) it is forgotten whole, and changed parts are validated afresh.
 MAX_CLEAN_VALUES = 25_000_000
+FETCH_ROWS = 50_000  # candidate values read into Python at a time
 # Tables with one of these columns (the first found) are fingerprinted per input file, or else per region, or
 # else per agency: a new file rescans only its rows, a mart rebuilt after one region's new file only that
 # region's rows, and the facts of one agency's new decisions (raw.penalty_facts: 5 M rows) only that agency's.
@@ -214,24 +215,38 @@ def _scan_columns(con: duckdb.DuckDBPyConnection, state: AuditState, relation: s
                   names: KnownNames | None = None, rowid: str = "rowid") -> Iterator[PiiFinding]:
     """Each column's distinct candidate values first (one statement for the table), then only those not yet
     found clean: the clean-value memory holds millions of hashes, and reading it costs ~0.15 s, so it is
-    joined once per table, not once per column (114 columns at province scale)."""
+    joined once per table, not once per column (114 columns at province scale). The values are then read a
+    column at a time, in batches: a province's raw ledger has millions of candidates (all at once, the build's
+    peak memory passed 6 GB)."""
     quoted = [f'"{c}"' for c in columns]
     branches = [f"select {i} as col, min({rowid}) as first_row, count(*) as n, {c} as value, md5({c}) as h "
                 f"from {relation} where {_candidate_sql(c, names)} group by {c}" for i, c in enumerate(quoted)]
     con.execute("create or replace temp table _candidates as " + " union all ".join(branches))
     if not con.execute("select count(*) from _candidates").fetchone()[0]:
         return
-    rows = con.execute("select col, first_row, n, value, h from _candidates c "
-                       "where not exists (select 1 from clean_values v where v.h = c.h) order by 1, 2").fetchall()
-    checked: dict[str, list[Finding]] = {}  # a value in two columns is validated once
-    for col, first_row, n, value, h in rows:
-        found = checked.get(h)
-        if found is None:
-            found = checked[h] = findings_in_value(str(value), names)
-        place = f"rowid {first_row}" + (f"（共 {n} 行 / {n} rows）" if n > 1 else "")
-        for f in found:
-            yield PiiFinding(f"{name}.{columns[col]}", place, f.kind, _hide(f.text))
-    state.clean_values([h for h, found in checked.items() if not found])
+    # Where a value is met first is where it is validated: a value in two columns is checked once.
+    con.execute("create or replace temp table _unchecked as select col, first_row, n, value, h, "
+                "row_number() over (partition by h order by col, first_row) = 1 as first_seen from _candidates c "
+                "where not exists (select 1 from clean_values v where v.h = c.h)")
+    found_in: dict[str, list[Finding]] = {}  # the values with findings (few: any finding fails the gate)
+    for col, column in enumerate(columns):
+        clean: list[str] = []
+        cursor = con.execute("select first_row, n, value, h, first_seen from _unchecked where col = ? "
+                             "order by first_row", [col])
+        while batch := cursor.fetchmany(FETCH_ROWS):
+            for first_row, n, value, h, first_seen in batch:
+                if first_seen:
+                    found = findings_in_value(str(value), names)
+                    if found:
+                        found_in[h] = found
+                    else:
+                        clean.append(h)
+                else:
+                    found = found_in.get(h, [])
+                place = f"rowid {first_row}" + (f"（共 {n} 行 / {n} rows）" if n > 1 else "")
+                for f in found:
+                    yield PiiFinding(f"{name}.{column}", place, f.kind, _hide(f.text))
+        state.clean_values(clean)
 
 
 def _scan_table(con: duckdb.DuckDBPyConnection, state: AuditState, schema: str, table: str,

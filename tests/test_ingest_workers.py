@@ -202,3 +202,18 @@ def test_the_protection_a_worker_is_given_pickles():
     persons = KnownNames(KEY, {h for k, h in rows if k == "name"}, {h for k, h in rows if k == "initial"})
     protect = pickle.loads(pickle.dumps(functools.partial(protect_chunk, key=KEY, persons=persons)))
     assert protect.keywords["persons"].mask("举报张三") == "举报【姓名】"
+
+
+def test_the_validator_starts_at_once_for_a_delivery_read_here(tmp_path, monkeypatch):
+    """One new file is read in this process: its validator process starts before the warehouse is opened.
+    A delivery a worker reads starts none here (the worker has its own)."""
+    started: list[bool] = []
+    monkeypatch.setattr(workers, "validator", lambda: started.append(True))
+    monkeypatch.setattr(workers, "_cores", lambda: 2)
+    monkeypatch.delenv(workers.WORKERS_ENV, raising=False)
+    small = [write_csv(tmp_path / f"{n}.csv", PENALTY_HEADERS, [penalty_row()]) for n in range(2)]
+    workers.warm_validator(small)
+    assert started == [True]
+    monkeypatch.setattr(workers, "WORKER_MIN_BYTES", 10)
+    workers.warm_validator(small)
+    assert started == [True]
