@@ -40,10 +40,10 @@ class Pending:
     position: int
     inspection: Any  # ingest.pipeline.Inspection
     stored: Any  # pathlib.Path of the archived copy
-    # Made by a worker process (`ingest.pipeline.protect_chunk`): the good rows as stored (pseudonymised,
-    # masked, hashed: a pyarrow Table) and the natural persons' names they hold; the rows themselves stay there.
+    # Made by a worker process (`ingest.pipeline.protect_chunk`): the natural persons' names the good rows hold
+    # and, for the files it made ready, those rows as stored (pseudonymised, masked, hashed: a pyarrow Table).
     table: Any = None
-    names: frozenset[str] = frozenset()
+    names: frozenset[str] | None = None
 
     @property
     def rows(self) -> int:

@@ -897,7 +897,7 @@ def _size(path: Path) -> int:
 
 def _file_person_names(contract: Contract, p: Pending) -> frozenset[str]:
     """The natural persons' names in a file's party fields (raw: they are hashed, never stored)."""
-    if p.table is not None:
+    if p.names is not None:  # found by the worker
         return p.names
     return frozenset(n for row in p.inspection.good for n in person_names(contract, row.values))
 
@@ -923,17 +923,18 @@ def protect_chunk(chunk: list[Pending], key: bytes, persons: known_names.KnownNa
     if not loaded:
         return
     contract = loaded[0].inspection.contract
-    names = [_file_person_names(contract, p) for p in loaded]
+    for p in loaded:  # the parent needs them for every file: found once, here
+        p.names = _file_person_names(contract, p)
     if persons is not None:
-        persons.add(frozenset().union(*names))
+        persons.add(frozenset().union(*(p.names for p in loaded)))
     budget, done = share * sum(len(p.inspection.good) for p in loaded), 0
-    for p, own in zip(loaded, names, strict=True):
+    for p in loaded:
         if done >= budget:
             break
         ins = p.inspection
         done += len(ins.good)
         try:
-            p.table, p.names = load_table(contract, ins, key, persons), own
+            p.table = load_table(contract, ins, key, persons)
         except Exception:  # left to the parent, which contains it per file as ever
             continue
         wanted = {(q.sheet, q.row_number) for q in ins.outcome.problems if q.row_number is not None}
