@@ -39,7 +39,7 @@ from ingest.readers import read_grids
 from ingest.rows import OUTSIDE_FLAG, ParsedRow
 from privacy import names as known_names
 from privacy.mask import mask_identifiers
-from privacy.protect import masked_value, person_names, protect_row, protect_rows
+from privacy.protect import mask_known_names, masked_value, person_names, protect_own, protect_row
 from warehouse.connection import MEMORY_LIMIT_ENV, connect
 from warehouse.settings import Settings
 
@@ -482,6 +482,11 @@ class Sent:
     frame: pd.DataFrame
     report: Callable[[], Any]
 
+    def ready(self) -> bool:
+        """Whether the report is back (a report collected here, not from a process, is always ready)."""
+        ready = getattr(self.report, "ready", None)
+        return ready is None or bool(ready())
+
 
 def send_validation(inspections: list[Inspection], today: date, validator: Any) -> dict[int, Sent]:
     """Send the first feed chunk's frame to the validator process now and collect its report later
@@ -633,7 +638,13 @@ def load_table(contract: Contract, inspection: Inspection, key: bytes,
     if not column_typing():
         return _load_table_by_row(contract, inspection, key, known)
     good = inspection.good
-    protected = protect_rows(contract, [row.values for row in good], key, known)
+    values = [row.values for row in good]
+    own = [row.staged for row in good]
+    todo = [i for i, staged in enumerate(own) if staged is None]
+    if todo:  # not protected ahead (`stage_protection`)
+        for i, staged in zip(todo, protect_own(contract, [values[i] for i in todo], key), strict=True):
+            own[i] = staged
+    protected = mask_known_names(contract, values, own, known)  # type: ignore[arg-type]
     schema = arrow_schema(contract)
     n = len(good)
     lineage = {"_row_hash": row_hashes(contract, protected), "_file_sha256": [inspection.outcome.sha256] * n,
@@ -794,7 +805,10 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
             else:
                 seen_now.add(sha)
                 tasks.append(PrepareTask(pos, path, sha))
-        how = PrepareSettings(feed, profile, tuple(profiles), today, target.landing, limit)
+        # Rows are protected ahead only when read here: a worker waiting on its validator shares the two cores
+        # with this process and the validator, so its wait is not idle (the 0.1 delivery took 19 % longer).
+        ahead = None if workers.workers_wanted(tasks) else target.secret_key
+        how = PrepareSettings(feed, profile, tuple(profiles), today, target.landing, limit, ahead)
         protect = functools.partial(protect_chunk, key=target.secret_key, persons=persons)
         for chunk in workers.chunks_for(tasks, how, prepared_chunks, stopped_chunk, protect):
             _load_contained(con, chunk, target, persons)
@@ -823,6 +837,7 @@ class PrepareSettings:
     today: date
     landing: Path
     limit: int
+    key: bytes | None = None  # the pseudonymisation key when rows are protected ahead while GX validates
 
 
 def prepared_chunks(tasks: Sequence[PrepareTask], how: PrepareSettings, alone: frozenset[int] = frozenset(),
@@ -849,6 +864,8 @@ def prepared_chunks(tasks: Sequence[PrepareTask], how: PrepareSettings, alone: f
         while waiting:
             chunk, sent = waiting.pop()
             phase(chunk)
+            if how.key is not None and 0 in sent:  # the first feed chunk's frame is with the validator
+                stage_protection([p.inspection for p in chunk], how.key, sent[0].ready)
             validate_inspections([p.inspection for p in chunk], how.today, validate, sent)
             done.append(chunk)
         return done
@@ -878,6 +895,32 @@ def prepared_chunks(tasks: Sequence[PrepareTask], how: PrepareSettings, alone: f
     for chunk in buffer.drain():
         yield from validated(chunk)
     yield from collected()
+
+
+STAGE_ROWS = 1_000  # rows protected ahead between two looks at whether the validation report is back
+
+
+def stage_protection(inspections: list[Inspection], key: bytes, ready: Callable[[], bool]) -> None:
+    """While Great Expectations validates the chunk in its process, protect its rows here (`protect_own`:
+    everything but the known persons, which may still grow) until the report is back: time this process would
+    otherwise wait, and what `load_table` then does not do again. A row that fails validation was protected for
+    nothing; one file of 10,000 rows loads ~1 s sooner."""
+    for ins in inspections:
+        if ins.contract is None or ins.missing_fields:
+            continue
+        rows = ins.parsed
+        for start in range(0, len(rows), STAGE_ROWS):
+            if ready():
+                return
+            part = [r for r in rows[start:start + STAGE_ROWS] if r.staged is None and not r.problems]
+            if not part:
+                continue
+            try:
+                staged = protect_own(ins.contract, [r.values for r in part], key)
+            except Exception:  # left to `load_table`, which contains it per file as ever
+                break
+            for row, values in zip(part, staged, strict=True):
+                row.staged = values
 
 
 def stopped_chunk(task: PrepareTask, how: PrepareSettings, exc: Exception) -> Pending:

@@ -47,6 +47,8 @@ class ParsedRow:
     raw: dict[str, str | None]  # field → cell text as written (for messages, masked before storing)
     problems: list[Problem] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    # The values protected ahead (`privacy.protect.protect_own`, while the file is validated), or None
+    staged: dict[str, Any] | None = None
 
 
 @dataclass

@@ -174,8 +174,17 @@ class Validator:
             except (EOFError, OSError):  # the process died: validate here from now on
                 self.close()
             else:
-                return lambda: self._report(contract, frame, today)
+                return _Report(lambda: self._report(contract, frame, today), self._ready)
         return lambda: self._here(contract, frame, today)
+
+    def _ready(self) -> bool:
+        """Whether the report sent for is back (or the process is gone: collecting it then validates here)."""
+        if self.conn is None:
+            return True
+        try:
+            return bool(self.conn.poll())
+        except (EOFError, OSError):
+            return True
 
     def _report(self, contract: Any, frame: Any, today: Any) -> Any:
         if self.conn is not None:
@@ -205,6 +214,18 @@ class Validator:
         if self.proc.is_alive():
             self.proc.kill()
             self.proc.join(2)
+
+
+@dataclass(frozen=True)
+class _Report:
+    """How to collect a report sent for (call it), and whether it is back yet (`ready`: the caller works on
+    meanwhile, see `ingest.pipeline.stage_protection`)."""
+
+    collect: Callable[[], Any]
+    ready: Callable[[], bool]
+
+    def __call__(self) -> Any:
+        return self.collect()
 
 
 def _validator_main(conn: Any) -> None:

@@ -145,7 +145,7 @@ def test_protect_rows_equals_protect_row_row_by_row():
     row's own names (a name sharing characters with a tag too), known names, identifiers, conditions."""
     from data_contracts.model import load_contract
     from privacy.names import KnownNames, hash_rows
-    from privacy.protect import protect_row, protect_rows
+    from privacy.protect import mask_known_names, protect_own, protect_row, protect_rows
 
     contract = load_contract("penalty_ledger")
     known_rows = hash_rows(KEY, ["赵六", "钱七"])
@@ -162,5 +162,8 @@ def test_protect_rows_equals_protect_row_row_by_row():
     expected = [protect_row(contract, dict(r), KEY, known) for r in rows]
     assert protect_rows(contract, [dict(r) for r in rows], KEY, known) == expected
     assert protect_rows(contract, rows, KEY, None) == [protect_row(contract, r, KEY, None) for r in rows]
+    # done ahead in two parts (while the rows are validated), then finished with the names known at load
+    own = protect_own(contract, rows[:10], KEY) + protect_own(contract, rows[10:], KEY)
+    assert mask_known_names(contract, rows, own, known) == expected
     assert any("【当事人】" in str(r["violation_facts"]) for r in expected)  # names were masked at all
     assert any("【姓名】" in str(r["penalty_content"]) for r in expected)

@@ -191,6 +191,51 @@ def test_the_worker_sends_rows_ready_to_store(tmp_path, monkeypatch):
     assert sorted(facts) == [("经查【姓名】未履行第4项义务",), ("经查【姓名】未履行第5项义务",)]  # 李四 of 0.csv
 
 
+class _SlowValidator:
+    """A validator process stand-in whose report is never back early: every row is protected ahead."""
+
+    def submit(self, contract, frame, today):
+        from data_contracts.gx_runner import validate_frame
+
+        return workers._Report(lambda: validate_frame(contract, frame, today), lambda: False)
+
+
+def test_rows_protected_ahead_are_stored_as_rows_protected_at_load(tmp_path, monkeypatch):
+    """While GX validates a delivery read here, its rows are protected (`stage_protection`); the tables are
+    those of rows protected at load: own names, a person known from an earlier file, a quarantined row."""
+    from ingest import pipeline
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rows = [penalty_row(**{"行政处罚决定书文号": D[i], "法定代表人": "李四" if i < 2 else "王五",
+                           "违法事实": f"经查李四未履行第{i}项义务，王五在场"}) for i in range(6)]
+    rows[5]["处罚决定日期"] = "不详"  # quarantined
+    paths = [write_csv(folder / f"{n}.csv", PENALTY_HEADERS, rows[2 * n: 2 * n + 2]) for n in range(3)]
+    staged: list[int] = []
+    real = pipeline.stage_protection
+
+    def counted(inspections, key, ready):
+        real(inspections, key, ready)
+        staged.append(sum(r.staged is not None for ins in inspections for r in ins.parsed))
+
+    monkeypatch.setattr(pipeline, "stage_protection", counted)
+    inline = [o for p in paths for o in _ingest([p], tmp_path / "inline", "0", monkeypatch, 2)]
+    assert staged == []
+    monkeypatch.delenv(workers.WORKERS_ENV)
+    monkeypatch.setattr(workers, "validator", _SlowValidator)
+    ahead = [o for p in paths for o in ingest_files([p], _target(tmp_path / "ahead"), None, TODAY)]
+    assert staged == [2, 2, 1]  # the row with an unreadable date is not protected ahead
+    assert _summary(ahead) == _summary(inline) and sum(o.rows_loaded for o in ahead) == 5
+    assert _fingerprint(tmp_path / "ahead" / "warehouse.duckdb") == _fingerprint(
+        tmp_path / "inline" / "warehouse.duckdb")
+    con = duckdb.connect(str(tmp_path / "ahead" / "warehouse.duckdb"), read_only=True)
+    try:
+        facts = con.execute("select violation_facts from raw.penalty_ledger where _file_name = '2.csv'").fetchall()
+    finally:
+        con.close()
+    assert facts == [("经查【姓名】未履行第4项义务，【法定代表人】在场",)]  # 李四 known from 0.csv
+
+
 def test_the_protection_a_worker_is_given_pickles():
     import functools
     import pickle
