@@ -80,17 +80,43 @@ def _data_rows(body: list[list[str | None]], by_column: list[tuple[str | None, .
         if words:
             for i in compress(range(rows), map(words.__contains__, column)):
                 summary[i] = True
+    need = len(headers) // 2 + 1  # `_repeats`: more than half of the columns hold their own header
+    same = _header_counts(by_column, headers, need)
+    return [not (blank[i] or summary[i] or same[i] >= need or _is_footer(body[i])) for i in range(rows)]
+
+
+def _header_counts(by_column: list[tuple[str | None, ...]], headers: list[tuple[int, str, bool]],
+                   need: int) -> list[int]:
+    """Per body row, how many columns hold their own header, exact wherever the count can reach `need`.
+
+    Folding long free text (NFKC) is the cost: the columns are checked shortest texts first, and once too few
+    columns are left for a row to reach `need`, only the rows that still can are checked further (a delivery
+    has almost none), so the long columns are hardly folded at all.
+    """
+    rows = len(by_column[0]) if by_column else 0
     same = [0] * rows
+    present = []
     for index, folded, ascii_header in headers:
-        if index >= len(by_column):
-            continue
+        if index < len(by_column):
+            distinct = {c for c in set(by_column[index]) if c is not None}
+            present.append((sum(len(str(c)) for c in distinct), index, folded, ascii_header, distinct))
+    present.sort(key=lambda p: p[:2])
+    candidates: list[int] | None = None  # None: every row
+    for left, (_, index, folded, ascii_header, distinct) in enumerate(present, start=1):
         column = by_column[index]
-        hits = {c for c in set(column) if c is not None and _folds_to(str(c), folded, ascii_header)}
+        if candidates is not None:
+            distinct = {column[i] for i in candidates} - {None}
+        hits = {c for c in distinct if _folds_to(str(c), folded, ascii_header)}
         if hits:
             for i in compress(range(rows), map(hits.__contains__, column)):
                 same[i] += 1
-    need = len(headers) // 2 + 1  # `_repeats`: more than half of the columns hold their own header
-    return [not (blank[i] or summary[i] or same[i] >= need or _is_footer(body[i])) for i in range(rows)]
+        remaining = len(present) - left
+        if remaining < need:  # a row below need - remaining can no longer reach need
+            candidates = [i for i in (range(rows) if candidates is None else candidates)
+                          if same[i] + remaining >= need]
+            if not candidates:
+                break
+    return same
 
 
 def _is_not_none(value: object) -> bool:

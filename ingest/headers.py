@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from data_contracts.model import FEEDS, Contract, load_contract
 
@@ -38,6 +38,8 @@ def fold(text: str) -> str:
     return "".join(text.split())
 
 
+# Exports repeat their headers file after file: each spelling is split and matched once (pure, like `_lookup`).
+@lru_cache(maxsize=1 << 12)
 def split_header(raw: str) -> tuple[str, str | None]:
     """(header key, unit) for a header cell as written."""
     h = fold(raw).strip("*＊").replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
@@ -80,6 +82,7 @@ def _lookup(feed: str) -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1 << 12)
 def match_cell(feed: str, raw: str) -> tuple[str, str | None] | None:
     """(field, unit) for one header cell, or None when the header is unknown to this feed."""
     key, unit = split_header(raw)

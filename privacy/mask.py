@@ -232,6 +232,75 @@ def _find_all(text: str) -> Iterator[Finding]:
     yield from _text_findings(text, taken)
 
 
+def _without_lookarounds(pattern: str) -> str:
+    """`pattern` with its look-arounds dropped and named groups unnamed: it matches wherever `pattern` does (and
+    more), in the syntax of Rust's regex too. `\\s` is widened to Python's whitespace, which also counts the
+    separators U+001C–U+001F that Unicode's White_Space (Rust's `\\s`) leaves out."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith(("(?<!", "(?<=", "(?=", "(?!"), i):
+            depth, in_class = 0, False
+            while i < len(pattern):
+                c = pattern[i]
+                if c == "\\":
+                    i += 2
+                    continue
+                if in_class:
+                    in_class = c != "]"
+                elif c == "[":
+                    in_class = True
+                elif c == "(":
+                    depth += 1
+                elif c == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                i += 1
+            i += 1
+            continue
+        if pattern.startswith("\\", i):
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        out.append(pattern[i])
+        i += 1
+    plain = re.sub(r"\(\?P<\w+>", "(?:", "".join(out))
+    return _widen_spaces(plain)
+
+
+def _widen_spaces(pattern: str) -> str:
+    """Each `\\s` as a class that also holds U+001C–U+001F (inside a class: added to it)."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            pair = pattern[i:i + 2]
+            out.append((r"\s\x1c-\x1f" if in_class else r"[\s\x1c-\x1f]") if pair == "\\s" else pair)
+            i += 2
+            continue
+        in_class = (c != "]") if in_class else c == "["
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+# Whatever `mask_identifiers` changes matches this (the pre-filter and every shape, look-arounds dropped): a text
+# that does not match is left as it is. One pass over a column's distinct texts in Rust (`unchanged_texts`).
+MAY_CHANGE = "|".join([_MAY_HOLD.pattern] + [_without_lookarounds(p) for _, p in _TEXT_PATTERNS])
+VECTOR_MIN_TEXTS = 256  # fewer texts are checked one by one as before (no polars import for a single row)
+
+
+def unchanged_texts(texts: set[str]) -> set[str]:
+    """Those of `texts` that `mask_identifiers` returns unchanged, for sure (empty for a small set): most codes,
+    names of units and short texts, which then cost no detector call."""
+    if len(texts) < VECTOR_MIN_TEXTS:
+        return set()
+    import polars as pl
+
+    column = pl.Series(list(texts), dtype=pl.String)
+    return set(column.filter(~column.str.contains(MAY_CHANGE)).to_list())
+
+
 # Ledgers repeat most short texts (违法行为类型, 处罚依据, addresses): mask each distinct one once. Bounded.
 @lru_cache(maxsize=1 << 14)
 def mask_identifiers(text: str) -> str:

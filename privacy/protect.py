@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from data_contracts.model import Condition, Contract
-from privacy.mask import mask_identifiers, mask_text, name_order, replace_names
+from privacy.mask import mask_identifiers, mask_text, name_order, replace_names, unchanged_texts
 from privacy.names import KnownNames
 from privacy.pseudonymise import pseudonym
 
@@ -155,13 +155,21 @@ def protect_own(contract: Contract, rows: list[dict[str, Any]], key: bytes) -> l
     personals = [_personal(plan, values) for values in rows]
     orders = [name_order(_names(plan, p, v)) if plan.name_tags else [] for p, v in zip(personals, rows, strict=True)]
     pseudonyms: dict[tuple[str, str], str] = {}
-    masked: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+    # text → as masked with none of the row's own names in it; the texts without identifier or shape are known
+    # at once (one pass over the distinct texts) and left as written
+    plain = {t: t for t in unchanged_texts(_texts(plan, rows, personals))}
+    owned: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
 
     def mask(text: str, order: list[tuple[str, str]]) -> str:
         own = _names_in(text, order) if order else ()
-        hit = masked.get((text, own))
+        if own:
+            hit = owned.get((text, own))
+            if hit is None:
+                hit = owned[(text, own)] = _mask(text, list(own), None)
+            return hit
+        hit = plain.get(text)
         if hit is None:
-            hit = masked[(text, own)] = _mask(text, list(own), None)
+            hit = plain[text] = _mask(text, [], None)
         return hit
 
     for name, kind, _, is_text in plan.personal:
@@ -177,11 +185,25 @@ def protect_own(contract: Contract, rows: list[dict[str, Any]], key: bytes) -> l
                 row_out[name] = hit
             elif is_text:
                 row_out[name] = mask(str(v), order)
+    # the common case inline: none of the row's own names in the text (a name sharing a tag's characters is
+    # rare: those rows always go through `mask`)
+    tagged = [any(not _TAG_CHARS.isdisjoint(n) for n, _ in order) for order in orders]
     for name in plan.text:
-        for values, row_out, order in zip(rows, out, orders, strict=True):
+        for values, row_out, order, odd in zip(rows, out, orders, tagged, strict=True):
             v = values.get(name)
-            if v is not None:
-                row_out[name] = mask(str(v), order)
+            if v is None:
+                continue
+            text = v if v.__class__ is str else str(v)
+            if not odd:
+                for own_name, _ in order:
+                    if own_name in text:
+                        break
+                else:
+                    hit = plain.get(text)
+                    if hit is not None:
+                        row_out[name] = hit
+                        continue
+            row_out[name] = mask(text, order)
     return out
 
 
@@ -194,12 +216,27 @@ def mask_known_names(contract: Contract, rows: list[dict[str, Any]], own: list[d
     plan = _plan(contract)
     personal_texts = [name for name, _, _, is_text in plan.personal if is_text]
     personals = [_personal(plan, values) for values in rows] if personal_texts else []
+    spared = known.unchanged_texts(_texts(plan, rows, personals, own))  # no known initial before a Han character
     for name in personal_texts:  # masked where the row's condition does not make them personal (pseudonymised)
         for values, row_out, personal in zip(rows, own, personals, strict=True):
-            if values.get(name) is not None and name not in personal:
+            if values.get(name) is not None and name not in personal and row_out[name] not in spared:
                 row_out[name] = known.mask(row_out[name])
     for name in plan.text:
         for values, row_out in zip(rows, own, strict=True):
-            if values.get(name) is not None:
+            if values.get(name) is not None and row_out[name] not in spared:
                 row_out[name] = known.mask(row_out[name])
     return own
+
+
+def _texts(plan: _Plan, rows: list[dict[str, Any]], personals: list[set[str]],
+           out: list[dict[str, Any]] | None = None) -> set[str]:
+    """The distinct free texts of the rows that are masked (of `out` when given: the texts as masked so far)."""
+    found: set[str] = set()
+    source = rows if out is None else out
+    for name, _, _, is_text in plan.personal:
+        if is_text:
+            found.update(str(o[name]) for v, o, p in zip(rows, source, personals, strict=True)
+                         if v.get(name) is not None and name not in p)
+    for name in plan.text:
+        found.update(str(o[name]) for v, o in zip(rows, source, strict=True) if v.get(name) is not None)
+    return found

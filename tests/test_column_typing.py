@@ -166,4 +166,36 @@ def test_protect_rows_equals_protect_row_row_by_row():
     own = protect_own(contract, rows[:10], KEY) + protect_own(contract, rows[10:], KEY)
     assert mask_known_names(contract, rows, own, known) == expected
     assert any("【当事人】" in str(r["violation_facts"]) for r in expected)  # names were masked at all
+    # enough distinct texts for the one-pass checks (`unchanged_texts`): the same result
+    many = [{**r, "violation_facts": f"{r['violation_facts']}第{i}次", "penalty_content": f"{r['penalty_content']}{i}",
+             "remarks": f"赵{'六七'[i % 2]}于{i}日复查"} for i, r in enumerate(rows * 20)]
+    assert protect_rows(contract, [dict(r) for r in many], KEY, known) == [
+        protect_row(contract, dict(r), KEY, known) for r in many]
     assert any("【姓名】" in str(r["penalty_content"]) for r in expected)
+
+
+def test_header_rows_are_counted_exactly_where_they_can_repeat_the_header():
+    """`_header_counts` stops folding rows that can no longer hold more than half of the headers: the rows it
+    calls a repeated header are those a full count calls one (random grids of headers, spellings and text)."""
+    import random
+
+    from ingest.columns import _header_counts
+    from ingest.headers import fold
+    from ingest.rows import _folds_to
+
+    rng = random.Random(5)
+    written = ["行政处罚决定书文号", "当事人名称", "处罚日期", "Amount", "违法事实"]
+    spellings = {h: [h, f" {h} ", h.replace("处", "處"), f"{h}\u200b", "x", None, "经查当事人" * 30] for h in written}
+    headers = [(i, fold(h), h.isascii()) for i, h in enumerate(written)] + [(9, "缺失列", False)]
+    need = len(headers) // 2 + 1
+    repeats = 0
+    for _ in range(300):
+        width = rng.randint(3, 5)
+        by_column = [tuple(rng.choice(spellings[written[i]][:3] if rng.random() < 0.6 else spellings[written[i]])
+                           for _ in range(8)) for i in range(width)]
+        full = [sum(1 for i, folded, ascii_header in headers if i < width and by_column[i][r] is not None
+                    and _folds_to(str(by_column[i][r]), folded, ascii_header)) for r in range(8)]
+        counted = _header_counts(by_column, headers, need)
+        assert [c >= need for c in counted] == [c >= need for c in full]
+        repeats += sum(c >= need for c in full)
+    assert 100 < repeats < 2000  # both kinds of row are common

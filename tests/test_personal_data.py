@@ -113,6 +113,30 @@ def test_the_pre_filter_never_hides_a_finding(tmp_path: Path) -> None:
     assert all(list(find_personal_data(t)) for t in (f"证件{PERSON_ID}", "电话13912345678", "zs@example.com"))
 
 
+# Words and characters the shapes are made of, so random text holds them often (names, addresses, accounts…).
+_SHAPE_PARTS = ["家住", "住址：", "地址:", "文化路", "幸福小区", "张庄村", "88号", "3栋", "2单元", "501室", "号楼", "我叫",
+                "本人", "联系人", "当事人", "是", "王", "欧阳", "明", "先生", "QQ", "微信号", "wx_abc123", "账号", "卡号",
+                "豫A", "京AD", "12345", "1391234", "5678", "@", "a.b", "cn", " ", "\x1c", "\x1f", "\u3000", "\xa0",
+                "：", "，", "-", "０３", "〔2025〕", "罚", "一二"]
+
+
+def test_texts_spared_in_one_pass_are_those_the_detector_leaves_alone(tmp_path: Path) -> None:
+    """`unchanged_texts` (the shapes without their look-arounds, one pass in Rust) never spares a text that
+    `mask_identifiers` changes, on the sample, planted identifiers and random text made of the shapes' parts."""
+    import random
+
+    from privacy.mask import mask_identifiers, unchanged_texts
+
+    rng = random.Random(11)
+    noise = ["".join(rng.choice(_SHAPE_PARTS) for _ in range(rng.randint(1, 12))) for _ in range(30_000)]
+    texts = set(_sample_cells(tmp_path / "sample") + _planted_texts() + noise)
+    changed = {t for t in texts if mask_identifiers(t) != t}
+    spared = unchanged_texts(texts)
+    assert spared.isdisjoint(changed)
+    assert len(changed) > 5_000 and len(spared) > len(texts) // 3  # both kinds are common: the test can fail
+    assert unchanged_texts({"惠市监罚〔2025〕1号"}) == set()  # a handful of texts: checked one by one instead
+
+
 def test_pseudonyms_are_memoised_per_key() -> None:
     """The cache never hands one key's pseudonym to another key."""
     a = pseudonym(KEY, "id", PERSON_ID)
