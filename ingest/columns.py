@@ -12,7 +12,9 @@ that both give byte-identical raw tables, quarantine rows and file counts).
 from __future__ import annotations
 
 import os
+from functools import partial
 from itertools import compress, repeat
+from operator import is_, is_not
 from typing import Any
 
 from data_contracts.model import Contract
@@ -99,7 +101,7 @@ def _header_counts(by_column: list[tuple[str | None, ...]], headers: list[tuple[
     for index, folded, ascii_header in headers:
         if index < len(by_column):
             distinct = {c for c in set(by_column[index]) if c is not None}
-            present.append((sum(len(str(c)) for c in distinct), index, folded, ascii_header, distinct))
+            present.append((sum(map(len, map(str, distinct))), index, folded, ascii_header, distinct))
     present.sort(key=lambda p: p[:2])
     candidates: list[int] | None = None  # None: every row
     for left, (_, index, folded, ascii_header, distinct) in enumerate(present, start=1):
@@ -119,10 +121,6 @@ def _header_counts(by_column: list[tuple[str | None, ...]], headers: list[tuple[
     return same
 
 
-def _is_not_none(value: object) -> bool:
-    return value is not None
-
-
 def parse_sheet_columns(contract: Contract, grid: Grid, match: HeaderMatch) -> ParsedSheet:
     """Same result as `ingest.rows.parse_sheet` (rows, values, raw, flags, problems, counts), typed by column."""
     raw_columns = [(c.field, c.index) for c in {c.field: c for c in match.columns}.values()]
@@ -140,9 +138,8 @@ def parse_sheet_columns(contract: Contract, grid: Grid, match: HeaderMatch) -> P
                          strict=True)) if body else []
     cleaned = [_cleaned(list(col)) for col in by_column]
     keep = _data_rows(body, by_column, cleaned, headers)
-    data = list(compress(body, keep))
     numbers = [grid.row_number(first + offset) for offset in compress(range(len(body)), keep)]
-    n = len(data)
+    n = sum(keep)
     sheet_name = grid.sheet
 
     # raw texts per field (mutable: a unit written in 涉案数量 fills an empty 计量单位 below)
@@ -216,7 +213,12 @@ def parse_sheet_columns(contract: Contract, grid: Grid, match: HeaderMatch) -> P
     value_columns = [values[k] for k in value_names]
     raw_names = [name for name, _ in raw_columns]
     raw_lists = [raw[k] for k in raw_names]
-    spare_of: dict[int, tuple[int, ...]] = {}
+    # cells under no named column, per data row (`cleaned` is `clean` of every cell; a short row's are None)
+    extras: dict[int, list[int]] = {}
+    for j in range(width):
+        if j not in named:
+            for i in compress(range(n), map(_is_not_none, compress(cleaned[j], keep))):
+                extras.setdefault(i, []).append(j)
     rows: list[ParsedRow] = []
     outside: list[Problem] = []
     value_rows = zip(*value_columns, strict=True) if value_columns else repeat((), n)
@@ -226,18 +228,13 @@ def parse_sheet_columns(contract: Contract, grid: Grid, match: HeaderMatch) -> P
                         dict(zip(raw_names, row_raw, strict=True)), problems[i] or [], flags[i] or [])
         if added_unit is not None and added_unit[i]:
             row.raw["quantity_unit"] = raw["quantity_unit"][i]
-        cells = data[i]
-        width = len(cells)
-        spare = spare_of.get(width)
-        if spare is None:
-            spare = spare_of[width] = tuple(j for j in range(width) if j not in named)
-        if spare and (extra := [j for j in spare if clean(cells[j]) is not None]):
+        extra = extras.get(i)
+        if extra:
             row.flags.append(OUTSIDE_FLAG)
             outside.append(_outside_problem(row, extra))
         rows.append(row)
     return ParsedSheet(sheet_name, rows, rows_read=len(body), non_data=len(body) - n, outside=outside)
 
 
-def _is_none(value: object) -> bool:
-    return value is None
-
+_is_not_none = partial(is_not, None)  # in C: the map over every cell stays in C
+_is_none = partial(is_, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from data_contracts.model import Condition, Contract
@@ -237,6 +238,8 @@ def _texts(plan: _Plan, rows: list[dict[str, Any]], personals: list[set[str]],
         if is_text:
             found.update(str(o[name]) for v, o, p in zip(rows, source, personals, strict=True)
                          if v.get(name) is not None and name not in p)
-    for name in plan.text:
-        found.update(str(o[name]) for v, o in zip(rows, source, strict=True) if v.get(name) is not None)
+    for name in plan.text:  # a value absent from a row is absent from its output too
+        distinct = set(map(dict.get, source, repeat(name)))
+        distinct.discard(None)
+        found.update(v if v.__class__ is str else str(v) for v in distinct)
     return found
