@@ -180,15 +180,20 @@ def test_the_worker_sends_rows_ready_to_store(tmp_path, monkeypatch):
     made_here.clear()
     worker = _ingest(paths, tmp_path / "worker", "1", monkeypatch, 2)
     assert made_here == []
-    assert _summary(worker) == _summary(inline) and sum(o.rows_loaded for o in worker) == 6
-    assert _fingerprint(tmp_path / "worker" / "warehouse.duckdb") == _fingerprint(
-        tmp_path / "inline" / "warehouse.duckdb")
-    con = duckdb.connect(str(tmp_path / "worker" / "warehouse.duckdb"), read_only=True)
+    facts = _as_loaded_inline(tmp_path, "worker", worker, inline, 6)
+    assert facts == [("经查【姓名】未履行第4项义务",), ("经查【姓名】未履行第5项义务",)]  # 李四 of 0.csv
+
+
+def _as_loaded_inline(tmp_path: Path, home: str, outcomes: list, inline: list, loaded: int) -> list[tuple]:
+    """Check that `home` holds what the in-process load (`inline`) gave; the 违法事实 of its 2.csv, sorted."""
+    assert _summary(outcomes) == _summary(inline) and sum(o.rows_loaded for o in outcomes) == loaded
+    assert _fingerprint(tmp_path / home / "warehouse.duckdb") == _fingerprint(tmp_path / "inline" / "warehouse.duckdb")
+    con = duckdb.connect(str(tmp_path / home / "warehouse.duckdb"), read_only=True)
     try:
-        facts = con.execute("select violation_facts from raw.penalty_ledger where _file_name = '2.csv'").fetchall()
+        return sorted(con.execute("select violation_facts from raw.penalty_ledger where _file_name = '2.csv'")
+                      .fetchall())
     finally:
         con.close()
-    assert sorted(facts) == [("经查【姓名】未履行第4项义务",), ("经查【姓名】未履行第5项义务",)]  # 李四 of 0.csv
 
 
 class _SlowValidator:
@@ -225,14 +230,7 @@ def test_rows_protected_ahead_are_stored_as_rows_protected_at_load(tmp_path, mon
     monkeypatch.setattr(workers, "validator", _SlowValidator)
     ahead = [o for p in paths for o in ingest_files([p], _target(tmp_path / "ahead"), None, TODAY)]
     assert staged == [2, 2, 1]  # the row with an unreadable date is not protected ahead
-    assert _summary(ahead) == _summary(inline) and sum(o.rows_loaded for o in ahead) == 5
-    assert _fingerprint(tmp_path / "ahead" / "warehouse.duckdb") == _fingerprint(
-        tmp_path / "inline" / "warehouse.duckdb")
-    con = duckdb.connect(str(tmp_path / "ahead" / "warehouse.duckdb"), read_only=True)
-    try:
-        facts = con.execute("select violation_facts from raw.penalty_ledger where _file_name = '2.csv'").fetchall()
-    finally:
-        con.close()
+    facts = _as_loaded_inline(tmp_path, "ahead", ahead, inline, 5)
     assert facts == [("经查【姓名】未履行第4项义务，【法定代表人】在场",)]  # 李四 known from 0.csv
 
 
