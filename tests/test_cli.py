@@ -62,3 +62,22 @@ def test_ingest_and_status_reconcile(tmp_path: Path, home: Path):
     assert status.exit_code == 0
     line = next(ln for ln in status.output.splitlines() if "a.csv" in ln)
     assert "partial" in line and "✓" in line
+
+
+def test_a_large_run_lists_the_files_with_problems_first_and_counts_the_rest(monkeypatch):
+    """A province delivery has ~25,000 files: past `MAX_LISTED_FILES` the rejected and partly quarantined files
+    are listed first (in input order), then others up to the limit, and every status is counted."""
+    import orchestration.cli as cli
+    from ingest.pipeline import FileOutcome
+
+    monkeypatch.setattr(cli, "MAX_LISTED_FILES", 4)
+    statuses = ["loaded"] * 5 + ["partial", "loaded", "rejected", "skipped"]
+    outcomes = [FileOutcome(path=Path(f"f{i}.csv"), sha256="x", status=s) for i, s in enumerate(statuses)]
+    with cli.console.capture() as captured:
+        cli.print_outcomes(outcomes)
+    text = captured.get()
+    assert [o.name for o in outcomes if o.name in text] == ["f0.csv", "f1.csv", "f5.csv", "f7.csv"]
+    assert "仅列出 4 个文件（共 9 个：拒收 1，部分隔离 1，已载入 6，已处理过 1）" in text
+    with cli.console.capture() as captured:
+        cli.print_outcomes(outcomes[:4])
+    assert "仅列出" not in captured.get() and all(o.name in captured.get() for o in outcomes[:4])
