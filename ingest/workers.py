@@ -62,8 +62,8 @@ class _Failed(Exception):
     reason: str
 
 
-def workers_wanted(tasks: Sequence[Any]) -> bool:
-    """Whether the files go through a worker process: forced by `$LIANDONG_INGEST_WORKERS`, else when there
+def workers_wanted(paths: Sequence[Any]) -> bool:
+    """Whether the files at `paths` go through a worker process: forced by `$LIANDONG_INGEST_WORKERS`, else when there
     are two cores, at least two files (one file is one chunk: nothing to overlap) and enough bytes."""
     raw = os.environ.get(WORKERS_ENV, "").strip()
     if raw:
@@ -75,11 +75,11 @@ def workers_wanted(tasks: Sequence[Any]) -> bool:
             raise UserError(f"{WORKERS_ENV} 必须是 0（在本进程中读取）或 1（在工作进程中读取）（当前为「{raw}」）",
                             f"{WORKERS_ENV} must be 0 (read in process) or 1 (read in a worker process); "
                             f"it is '{raw}'")
-        return value >= 1 and bool(tasks)
+        return value >= 1 and bool(paths)
     # Measured (4 December, quiet machine, chunks of 100,000 rows): the 0.1 bench delivery (630,980 rows, 221 MB)
     # took 121 s with the worker against 160 s in process, the 0.02 one (41 MB) 32 s against 35 s. A small
     # delivery (the sample, one new file) does not repay starting a process: it is read here.
-    return _cores() >= 2 and len(tasks) >= 2 and sum(_size(t.path) for t in tasks) >= WORKER_MIN_BYTES
+    return _cores() >= 2 and len(paths) >= 2 and sum(map(_size, paths)) >= WORKER_MIN_BYTES
 
 
 def warm_validator(paths: Sequence[Any]) -> None:
@@ -87,13 +87,8 @@ def warm_validator(paths: Sequence[Any]) -> None:
     such as one new file): Great Expectations then imports while the warehouse is opened and the files are
     hashed, instead of after (about 1.7 s of the 8 s a 10,000-row file takes). A delivery a worker reads
     starts none here: the worker has its own."""
-    if not workers_wanted([_Task(p) for p in paths]):
+    if not workers_wanted(paths):
         validator()
-
-
-@dataclass(frozen=True)
-class _Task:
-    path: Any
 
 
 def chunks_for(tasks: Sequence[Any], how: Any, prepared_chunks: Callable[..., Iterator[list[Pending]]],
@@ -106,7 +101,7 @@ def chunks_for(tasks: Sequence[Any], how: Any, prepared_chunks: Callable[..., It
     chunk before sending it: the rows made ready to store there, on the other core."""
     if not tasks:
         return
-    if workers_wanted(tasks):
+    if workers_wanted([t.path for t in tasks]):
         yield from _from_worker(list(tasks), how, prepared_chunks, stopped, protect)
         return
     yield from prepared_chunks(tasks, how, validate=validator())

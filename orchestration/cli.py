@@ -147,6 +147,7 @@ def ingest_paths(settings: Any, paths: list[Path], feed: str | None, *, demo: bo
 MAX_LISTED_FILES = 200
 _LIST_ORDER = {"rejected": 0, "partial": 1}
 STATUS_ZH = {"rejected": "拒收", "partial": "部分隔离", "loaded": "已载入", "skipped": "已处理过"}
+STATUS_COLOUR = {"rejected": "red", "partial": "yellow", "loaded": "green", "skipped": "dim"}
 STATUS_EN = {"rejected": "rejected", "partial": "partly quarantined", "loaded": "loaded", "skipped": "skipped"}
 
 
@@ -173,8 +174,7 @@ def print_outcomes(outcomes: list[Any], *, show_problems: int = 5, only_problems
     table.add_column("文件 file", overflow="fold", min_width=30)
     for col in ("台账 feed", "状态 status", "读取 read", "载入 loaded", "隔离 quarantined", "非数据 non-data"):
         table.add_column(col)
-    labels = {"loaded": "[green]已载入[/green]", "partial": "[yellow]部分隔离[/yellow]",
-              "rejected": "[red]拒收[/red]", "skipped": "[dim]已处理过[/dim]"}
+    labels = {k: f"[{colour}]{STATUS_ZH[k]}[/{colour}]" for k, colour in STATUS_COLOUR.items()}
     for o in listed:
         table.add_row(o.name, o.feed or "-", labels.get(o.status, o.status), str(o.rows_read), str(o.rows_loaded),
                       str(o.rows_quarantined), str(o.rows_non_data))

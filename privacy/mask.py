@@ -293,12 +293,18 @@ VECTOR_MIN_TEXTS = 256  # fewer texts are checked one by one as before (no polar
 def unchanged_texts(texts: set[str]) -> set[str]:
     """Those of `texts` that `mask_identifiers` returns unchanged, for sure (empty for a small set): most codes,
     names of units and short texts, which then cost no detector call."""
+    return texts_not_matching(texts, MAY_CHANGE)
+
+
+def texts_not_matching(texts: set[str], pattern: str) -> set[str]:
+    """Those of `texts` where the (Rust-syntax) `pattern` matches nowhere, in one pass over them in polars;
+    empty for fewer than `VECTOR_MIN_TEXTS` (they are then checked one by one: no polars import for a row)."""
     if len(texts) < VECTOR_MIN_TEXTS:
         return set()
     import polars as pl
 
     column = pl.Series(list(texts), dtype=pl.String)
-    return set(column.filter(~column.str.contains(MAY_CHANGE)).to_list())
+    return set(column.filter(~column.str.contains(pattern)).to_list())
 
 
 # Ledgers repeat most short texts (违法行为类型, 处罚依据, addresses): mask each distinct one once. Bounded.

@@ -20,7 +20,7 @@ from functools import lru_cache
 import duckdb
 import pyarrow as pa
 
-from privacy.mask import VECTOR_MIN_TEXTS, Finding
+from privacy.mask import Finding, texts_not_matching
 
 TABLE = "meta.person_name_hashes"
 DDL = f"create table if not exists {TABLE} (kind varchar, h varchar, primary key (kind, h))"
@@ -175,12 +175,9 @@ class KnownNames:
         (one pass in Rust). Empty for a small set, or initials outside the Han block (checked one by one then)."""
         if not self.names or self._candidates is None:
             return set(texts)
-        if len(texts) < VECTOR_MIN_TEXTS or not all("\u4e00" <= c <= "\u9fff" for c in self.initials):
+        if not all("\u4e00" <= c <= "\u9fff" for c in self.initials):
             return set()
-        import polars as pl
-
-        column = pl.Series(list(texts), dtype=pl.String)
-        return set(column.filter(~column.str.contains(f"[{self.initials}][\u4e00-\u9fff]")).to_list())
+        return texts_not_matching(texts, f"[{self.initials}][\u4e00-\u9fff]")
 
     def mask(self, text: str, tag: str = "【姓名】") -> str:
         """`text` with every known name replaced by `tag` (memoised until names are added; bounded)."""

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 import ingest.workers as workers
-from ingest.pipeline import IngestTarget, PrepareSettings, PrepareTask, ingest_files, prepare_file
+from ingest.pipeline import IngestTarget, PrepareSettings, ingest_files, prepare_file
 from tests.builders import PENALTY_HEADERS, penalty_row, write_csv
 from tests.corpus.cases import CASES, TODAY
 from tests.test_end_to_end import _fingerprint
@@ -129,24 +129,23 @@ def test_large_deliveries_go_to_a_worker_on_two_cores(tmp_path, monkeypatch):
     """A worker for a delivery of WORKER_MIN_BYTES or more on two cores; in process for a small one, one file
     or one core, unless forced either way."""
     paths = _three(tmp_path / "in", "b")
-    tasks = [PrepareTask(i, p, "x") for i, p in enumerate(paths)]
     monkeypatch.delenv(workers.WORKERS_ENV, raising=False)
     monkeypatch.setattr(workers, "_cores", lambda: 2)
-    assert not workers.workers_wanted(tasks)  # a few hundred bytes
+    assert not workers.workers_wanted(paths)  # a few hundred bytes
     size = sum(p.stat().st_size for p in paths)
     monkeypatch.setattr(workers, "WORKER_MIN_BYTES", size)
-    assert workers.workers_wanted(tasks)
-    assert not workers.workers_wanted(tasks[:1])  # one file is one chunk: nothing to overlap
+    assert workers.workers_wanted(paths)
+    assert not workers.workers_wanted(paths[:1])  # one file is one chunk: nothing to overlap
     monkeypatch.setattr(workers, "_cores", lambda: 1)
-    assert not workers.workers_wanted(tasks)
+    assert not workers.workers_wanted(paths)
     monkeypatch.setenv(workers.WORKERS_ENV, "1")
-    assert workers.workers_wanted(tasks[:1])
+    assert workers.workers_wanted(paths[:1])
     monkeypatch.setenv(workers.WORKERS_ENV, "0")
     monkeypatch.setattr(workers, "_cores", lambda: 2)
-    assert not workers.workers_wanted(tasks)
+    assert not workers.workers_wanted(paths)
     monkeypatch.setenv(workers.WORKERS_ENV, "many")
     with pytest.raises(workers.UserError) as err:
-        workers.workers_wanted(tasks)
+        workers.workers_wanted(paths)
     assert workers.WORKERS_ENV in err.value.message_zh and "must be 0" in err.value.message_en
 
 
