@@ -45,7 +45,10 @@ from great_expectations.expectations.row_conditions import Condition as GxCondit
 log = logging.getLogger(__name__)
 
 HELPER_PREFIX = "_lc_when_"
-RESULT_FORMAT = {"result_format": "COMPLETE", "partial_unexpected_count": 0}
+# Every failing row's index is needed, not the failing values nor a query that selects them (two metrics fewer
+# per expectation: ~10 % of a validation).
+RESULT_FORMAT = {"result_format": "COMPLETE", "partial_unexpected_count": 0, "exclude_unexpected_values": True,
+                 "return_unexpected_index_query": False}
 
 # --------------------------------------------------------------------------------------------------
 # Vectorised identifier checks. Semantics match data_contracts.identifiers (tests compare them on
@@ -389,6 +392,27 @@ def _prepare(contract: Contract, rules: list[Rule], df: pd.DataFrame) -> tuple[p
     return work, domains
 
 
+def _filters_rows(rule: Rule) -> bool:
+    """Whether the rule's expectation carries a row condition (GX then filters the whole frame for it)."""
+    return rule.condition is not None or "long_term_column" in rule.params
+
+
+def _by_row_condition(rules: list[Rule]) -> list[list[Rule]]:
+    """The rules without a row condition, then those with one: validated on separate frames, so each filter GX
+    applies copies only the columns the conditional rules read (a fifth of a validation)."""
+    groups = [[r for r in rules if not _filters_rows(r)], [r for r in rules if _filters_rows(r)]]
+    return [g for g in groups if g]
+
+
+def _columns_of(rules: list[Rule], work: pd.DataFrame) -> list[str]:
+    """The columns of `work` the rules read, their conditions' helper columns and `_file` (a missing one stays
+    missing, so GX reports it)."""
+    wanted = {c for r in rules for c in r.columns} | {FILE_COLUMN}
+    wanted |= {r.params["long_term_column"] for r in rules if "long_term_column" in r.params}
+    wanted |= {_helper_name(r) for r in rules if _needs_helper(r)}
+    return [c for c in work.columns if c in wanted]
+
+
 def _exception_text(result: Any) -> str | None:
     info = result.exception_info or {}
     # Either one flat dict, or one dict per metric that failed.
@@ -409,14 +433,16 @@ def validate_frame(contract: Contract, df: pd.DataFrame, today: date) -> Validat
         today = today.date()
     rules = compile_rules(contract, today)
     work, domains = _prepare(contract, rules, df)
+    results: list[Any] = []
     with _LOCK:  # one batch at a time per process: the batch definition is shared
         batch_definition = _batch_definition()
-        suite = build_suite(contract, rules, today)
-        batch = batch_definition.get_batch(batch_parameters={"dataframe": work})
-        results = batch.validate(suite, result_format=RESULT_FORMAT)
-        del batch
+        for group in _by_row_condition(rules):
+            suite = build_suite(contract, group, today)
+            batch = batch_definition.get_batch(batch_parameters={"dataframe": work[_columns_of(group, work)]})
+            results += batch.validate(suite, result_format=RESULT_FORMAT).results
+            del batch
 
-    by_rule = {r.expectation_config.meta.get("rule_id"): r for r in results.results}
+    by_rule = {r.expectation_config.meta.get("rule_id"): r for r in results}
     outcomes: list[RuleOutcome] = []
     for rule in rules:
         res = by_rule.get(rule.rule_id)

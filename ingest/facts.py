@@ -384,20 +384,47 @@ def column_facts(values: dict[str, Any], qualifiers: str | None = None) -> list[
     return out
 
 
-def extract_facts(values: dict[str, Any]) -> list[Fact]:
-    """Every measured fact of one penalty row version: columns first, then the 违法事实 text."""
-    text = " ".join(str(values.get(f) or "") for f in ("violation_type", "violation_facts"))
-    quals = ";".join(qualifiers_of(text)) or None
-    facts = column_facts(values, quals) + text_facts(values.get("violation_facts"), quals)
+def extract_facts(values: dict[str, Any], *, quantities: bool = True, qualified: bool = True) -> list[Fact]:
+    """Every measured fact of one penalty row version: columns first, then the 违法事实 text.
+
+    `quantities=False` says the text holds no quantity and `qualified=False` no qualifier word (known from
+    `text_gates`, which looks at a whole batch at once): that part is not searched again.
+    """
+    quals = None
+    if qualified:
+        text = " ".join(str(values.get(f) or "") for f in ("violation_type", "violation_facts"))
+        quals = ";".join(qualifiers_of(text)) or None
+    facts = column_facts(values, quals)
+    if quantities:
+        facts += text_facts(values.get("violation_facts"), quals)
     return facts + derived_facts(facts, quals)
 
 
-def fact_rows(values: dict[str, Any]) -> list[dict[str, Any]]:
+# `_QUANTITY` without its look-ahead, for the Rust regex engine: every match of `_QUANTITY` is a match of this,
+# so a text it does not match yields no text fact (tests/test_facts.py compares both on random texts).
+QUANTITY_GATE = "(?i)" + _QUANTITY.pattern.replace("(?![面式法案向便位针某])", "")
+QUALIFIER_GATE = "|".join(map(re.escape, [*QUALIFIERS, *_QUALIFIER_ALIASES]))
+
+
+def text_gates(violation_types: list[str | None], violation_facts: list[str | None]) -> tuple[list[bool], list[bool]]:
+    """Per row, whether 违法事实 may hold a quantity and whether either text holds a qualifier word: one pass of
+    each over the whole batch (in polars), so most texts (no number with a unit, no qualifier) are read once."""
+    import polars as pl
+
+    facts = pl.Series(violation_facts, dtype=pl.String)
+    kinds = pl.Series(violation_types, dtype=pl.String)
+    quantities = facts.str.contains(QUANTITY_GATE).fill_null(False)
+    qualified = (facts.str.contains(QUALIFIER_GATE).fill_null(False)
+                 | kinds.str.contains(QUALIFIER_GATE).fill_null(False))
+    return quantities.to_list(), qualified.to_list()
+
+
+def fact_rows(values: dict[str, Any], *, quantities: bool = True, qualified: bool = True) -> list[dict[str, Any]]:
     """Rows of raw.penalty_facts for one (protected) row version carrying its `_row_hash`."""
     return [
         {"agency_uscc": values.get("agency_uscc"), "decision_no": values.get("decision_no"),
          "_row_hash": values.get("_row_hash"), "fact_no": i, "fact": f.fact, "value": f.value, "unit": f.unit,
          "value_source": f.value_source, "evidence": f.evidence, "qualifiers": f.qualifiers,
          "extractor_version": EXTRACTOR_VERSION, "bound": f.bound}
-        for i, f in enumerate(extract_facts(values), start=1)
+        for i, f in enumerate(extract_facts(values, quantities=quantities, qualified=qualified), start=1)
     ]

@@ -30,7 +30,7 @@ from data_contracts.model import FEEDS, Contract, load_contract
 from ingest.chunks import ChunkBuffer, Pending, chunk_rows
 from ingest.columns import column_typing, type_sheet
 from ingest.errors import FileRejected, Problem
-from ingest.facts import FACT_COLUMNS, FACT_INPUTS, fact_rows
+from ingest.facts import FACT_COLUMNS, FACT_INPUTS, fact_rows, text_gates
 from ingest.headers import HeaderMatch, find_header, missing_required
 from ingest.profile_draft import FEED_CHOICE, draft_for, header_row, refusal_hints
 from ingest.profiles import Profile, apply_profile, pick_profile
@@ -681,11 +681,13 @@ def load_facts(con: Any, batch: pa.Table) -> None:
     wanted = [n for n in batch.column_names if n in FACT_INPUTS]  # only what fact_rows reads: far fewer dicts
     for record_batch in batch.select(wanted).to_batches(max_chunksize=10_000):  # a slice of rows at a time
         rows: list[dict[str, Any]] = []
-        for values in record_batch.to_pylist():
+        values_list = record_batch.to_pylist()
+        gates = text_gates(*([v.get(name) for v in values_list] for name in ("violation_type", "violation_facts")))
+        for values, quantities, qualified in zip(values_list, *gates, strict=True):
             version = (values.get("agency_uscc"), values.get("decision_no"), values.get("_row_hash"))
             if version not in seen:
                 seen.add(version)
-                rows.extend(fact_rows(values))
+                rows.extend(fact_rows(values, quantities=quantities, qualified=qualified))
         parts.append(pa.Table.from_pylist(rows, schema=schema))
     facts = pa.concat_tables(parts)
     con.register("fact_batch", facts)

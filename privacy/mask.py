@@ -233,13 +233,14 @@ def _find_all(text: str) -> Iterator[Finding]:
 
 
 def _without_lookarounds(pattern: str) -> str:
-    """`pattern` with its look-arounds dropped and named groups unnamed: it matches wherever `pattern` does (and
-    more), in the syntax of Rust's regex too. `\\s` is widened to Python's whitespace, which also counts the
-    separators U+001C–U+001F that Unicode's White_Space (Rust's `\\s`) leaves out."""
+    """`pattern` with its look-arounds dropped (one that ends it matched instead) and named groups unnamed: it
+    matches in every text `pattern` matches in (and more), in the syntax of Rust's regex too. `\\s` is widened to
+    Python's whitespace, which also counts the separators U+001C–U+001F that Unicode's White_Space (Rust's `\\s`)
+    leaves out."""
     out, i = [], 0
     while i < len(pattern):
         if pattern.startswith(("(?<!", "(?<=", "(?=", "(?!"), i):
-            depth, in_class = 0, False
+            start, depth, in_class = i, 0, False
             while i < len(pattern):
                 c = pattern[i]
                 if c == "\\":
@@ -256,6 +257,12 @@ def _without_lookarounds(pattern: str) -> str:
                     if depth == 0:
                         break
                 i += 1
+            if i == len(pattern) - 1 and pattern.startswith("(?=", start):
+                # a look-ahead ending the pattern: where it holds, the text goes on that way, so matching it
+                # (not looking) finds the same texts
+                out.append("(?:")
+                i = start + 3
+                continue
             i += 1
             continue
         if pattern.startswith("\\", i):
@@ -284,9 +291,14 @@ def _widen_spaces(pattern: str) -> str:
     return "".join(out)
 
 
-# Whatever `mask_identifiers` changes matches this (the pre-filter and every shape, look-arounds dropped): a text
-# that does not match is left as it is. One pass over a column's distinct texts in Rust (`unchanged_texts`).
-MAY_CHANGE = "|".join([_MAY_HOLD.pattern] + [_without_lookarounds(p) for _, p in _TEXT_PATTERNS])
+# Of a landline, `_accept` takes only a number with an area code or a dashed extension: a code with a run of digits
+# (ADYC20241459, a licence number) is no phone, and such codes are most of the texts with seven digits.
+_ACCEPTED_SHAPE = {"landline": r"\(?0\d{2,3}\)?[- ]?[2-9]\d{6,7}|[2-9]\d{6,7}-\d"}
+# Whatever `mask_identifiers` changes matches this (every identifier it can accept and every shape, look-arounds
+# dropped): a text that does not match is left as it is. One pass over a column's distinct texts in Rust
+# (`unchanged_texts`).
+MAY_CHANGE = "|".join([_ACCEPTED_SHAPE.get(kind) or _without_lookarounds(p.pattern) for kind, p in _PATTERNS]
+                      + [_without_lookarounds(p) for _, p in _TEXT_PATTERNS])
 VECTOR_MIN_TEXTS = 256  # fewer texts are checked one by one as before (no polars import for a single row)
 
 

@@ -230,3 +230,39 @@ def test_every_fact_a_rule_names_can_be_produced() -> None:
                  for f in (r[col] or "").split("|") if f}
     assert named - produced == set()
     assert produced <= set(FACTS)
+
+
+# ---------------------------------------------------------------- issue 19: one pass over a batch's texts
+_GATE_PARTS = [
+    "当事人", "销售金额", "违法所得", "共计", "人民币", "约", "近", "将近", "不足", "逾", "超过", "余", "多",
+    "万", "亿", "12", "3.5", "１２", "６．８", "1,200", "十二", "两", "伍万贰仟", "〇", "点", "二十五", "元",
+    "亩", "公顷", "平方米", "立方米", "m³", "M³", "方", "株", "棵", "公斤", "千克", "kg", "KG", "Kg",
+    "\u212ag", "斤", "吨", "人", "名", "户", "份", "张", "倍", "mg/100mL", "MG/100ML", "毫克/100毫升", "面",
+    "式", "法", "案", "向", "便", "位", "针", "某", "，", "。", "、", " ", "\n", "耕地", "禁渔期", "电击",
+    "禁止捕捞区", "幼树", "公益林", "醉酒", "标准", "的", "a", "7",
+]
+
+
+def test_the_batch_gates_never_skip_a_text_that_holds_a_fact() -> None:
+    """`text_gates` (one Rust-regex pass per batch) says no quantity only for texts `text_facts` finds nothing
+    in, and no qualifier exactly when `qualifiers_of` finds none — on random texts built from the patterns'
+    parts (every unit, numeral form, bound word, look-ahead character and case) and the sample's offences."""
+    import random
+
+    from ingest.facts import text_gates
+    from sample_data.offences import OFFENCES
+
+    rng = random.Random(19)
+    texts = ["".join(rng.choice(_GATE_PARTS) for _ in range(rng.randint(1, 10))) for _ in range(20_000)]
+    texts += [o.facts for offences in OFFENCES.values() for o in offences]
+    kinds = [rng.choice([None, "", "电击捕鱼", "非法占用耕地", "销售不合格产品"]) for _ in texts]
+    quantities, qualified = text_gates(kinds, texts)
+    with_facts = [bool(text_facts(t)) for t in texts]
+    assert not any(f and not q for f, q in zip(with_facts, quantities, strict=True))
+    assert qualified == [bool(qualifiers_of(f"{k or ''} {t}")) for k, t in zip(kinds, texts, strict=True)]
+    # both answers are common: the test can fail either way
+    assert sum(with_facts) > 3_000 and quantities.count(False) > 4_000 and qualified.count(False) > 4_000
+    assert text_gates([None], [None]) == ([False], [False])
+    # a row the gates clear has the facts it would have had without them
+    row = {"violation_type": "销售不合格产品", "violation_facts": "当事人销售不合格产品", "case_value": Decimal(3)}
+    assert fact_rows(row, quantities=False, qualified=False) == fact_rows(row)
