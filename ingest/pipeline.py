@@ -36,7 +36,7 @@ from ingest.profile_draft import FEED_CHOICE, draft_for, header_row, refusal_hin
 from ingest.profiles import Profile, apply_profile, pick_profile
 from ingest.raw_tables import ARROW_TYPES, arrow_schema, columns, ensure_raw_tables, load_rows
 from ingest.readers import read_grids
-from ingest.rows import OUTSIDE_FLAG, ParsedRow
+from ingest.rows import OUTSIDE_FLAG, ParsedRow, RowColumns
 from privacy import names as known_names
 from privacy.mask import mask_identifiers
 from privacy.protect import mask_known_names, masked_value, person_names, protect_own, protect_row
@@ -104,6 +104,8 @@ class Inspection:
     contract: Contract | None = None
     parsed: list[ParsedRow] = field(default_factory=list)  # every data row, before validation
     good: list[ParsedRow] = field(default_factory=list)  # rows that passed, after validation
+    # the rows that passed, as columns instead of `good` (from a worker process, see `protect_chunk`)
+    good_columns: RowColumns | None = None
     missing_fields: set[str] = field(default_factory=set)  # required columns absent: the file is rejected
 
 # DuckDB's cache while ingesting (unless LIANDONG_DUCKDB_MEMORY_LIMIT is set): it only appends chunks and joins
@@ -369,7 +371,7 @@ def contain(inspection: Inspection, exc: BaseException) -> None:
     outcome.rule_counts, outcome.contract_results = {}, []
     outcome.rows_loaded = outcome.rows_new = outcome.rows_unchanged = outcome.rows_duplicate = 0
     outcome.rows_quarantined = max(outcome.rows_read - outcome.rows_non_data, 0)
-    inspection.contract, inspection.parsed, inspection.good = None, [], []
+    inspection.contract, inspection.parsed, inspection.good, inspection.good_columns = None, [], [], None
 
 
 def _hints(contract: Contract, grid: Any, row: int, missing: list[Any]) -> tuple[str, str]:
@@ -637,20 +639,23 @@ def load_table(contract: Contract, inspection: Inspection, key: bytes,
     their lineage. Column by column (per distinct value), or row by row with `LIANDONG_TYPING=cells`."""
     if not column_typing():
         return _load_table_by_row(contract, inspection, key, known)
-    good = inspection.good
-    values = [row.values for row in good]
-    own = [row.staged for row in good]
+    good, columns = inspection.good, inspection.good_columns
+    if columns is not None:  # from a worker: nothing protected ahead
+        values, own = columns.values(), [None] * len(columns)
+        sheets, numbers, flags = columns.sheets, columns.row_numbers, columns.flags
+    else:
+        values, own = [row.values for row in good], [row.staged for row in good]
+        sheets, numbers, flags = [r.sheet for r in good], [r.row_number for r in good], [r.flags for r in good]
     todo = [i for i, staged in enumerate(own) if staged is None]
     if todo:  # not protected ahead (`stage_protection`)
         for i, staged in zip(todo, protect_own(contract, [values[i] for i in todo], key), strict=True):
             own[i] = staged
     protected = mask_known_names(contract, values, own, known)  # type: ignore[arg-type]
     schema = arrow_schema(contract)
-    n = len(good)
+    n = len(values)
     lineage = {"_row_hash": row_hashes(contract, protected), "_file_sha256": [inspection.outcome.sha256] * n,
-               "_file_name": [inspection.outcome.name] * n, "_sheet": [row.sheet for row in good],
-               "_row_number": [row.row_number for row in good],
-               "_flags": [";".join(dict.fromkeys(row.flags)) or None for row in good]}
+               "_file_name": [inspection.outcome.name] * n, "_sheet": sheets, "_row_number": numbers,
+               "_flags": [";".join(dict.fromkeys(row_flags)) or None for row_flags in flags]}
     data = {name: lineage[name] if name in lineage else list(map(dict.get, protected, repeat(name)))
             for name in schema.names}
     return pa.Table.from_pydict(data, schema=schema)
@@ -661,7 +666,8 @@ def _load_table_by_row(contract: Contract, inspection: Inspection, key: bytes,
     """The per-row path of `load_table` (kept for the comparison in tests/test_column_typing.py)."""
     sha, name = inspection.outcome.sha256, inspection.outcome.name
     records = []
-    for row in inspection.good:
+    good = inspection.good_columns.rows() if inspection.good_columns is not None else inspection.good
+    for row in good:
         values = protect_row(contract, row.values, key, known)
         values["_row_hash"] = row_hash(contract, values)
         values.update(_file_sha256=sha, _file_name=name, _sheet=row.sheet, _row_number=row.row_number,
@@ -816,7 +822,8 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
             _load_contained(con, chunk, target, persons)
             for p in chunk:
                 finish(p.position, p.inspection.outcome)
-                p.inspection.parsed, p.inspection.good, p.table = [], [], None  # free the chunk's rows now
+                # free the chunk's rows now
+                p.inspection.parsed, p.inspection.good, p.inspection.good_columns, p.table = [], [], None, None
     return [o for o in outcomes if o is not None]
 
 
@@ -948,7 +955,8 @@ def _file_person_names(contract: Contract, p: Pending) -> frozenset[str]:
 
 
 def _loads_rows(p: Pending) -> bool:
-    return p.inspection.contract is not None and (p.table is not None or bool(p.inspection.good))
+    ins = p.inspection
+    return ins.contract is not None and (p.table is not None or bool(ins.good) or bool(ins.good_columns))
 
 
 # The share of a chunk's rows the worker makes ready to store (`protect_chunk`); the parent does the rest while
@@ -963,7 +971,8 @@ def protect_chunk(chunk: list[Pending], key: bytes, persons: known_names.KnownNa
     (`load_table`), so the parent only writes them. `persons` is a copy of the parent's known names when the
     worker started and learns each chunk's names as the parent does (below, then in `_load_chunk`), so the
     masks are the same whoever makes them. Their rows are then dropped, except those a quarantine reason
-    points at: less to send."""
+    points at: less to send; the other files' good rows go as columns (`RowColumns`), which cost the parent far
+    less to unpickle than row objects."""
     loaded = [p for p in chunk if _loads_rows(p)]
     if not loaded:
         return
@@ -974,14 +983,15 @@ def protect_chunk(chunk: list[Pending], key: bytes, persons: known_names.KnownNa
         persons.add(frozenset().union(*(p.names for p in loaded)))
     budget, done = share * sum(len(p.inspection.good) for p in loaded), 0
     for p in loaded:
-        if done >= budget:
-            break
         ins = p.inspection
-        done += len(ins.good)
-        try:
-            p.table = load_table(contract, ins, key, persons)
-        except Exception:  # left to the parent, which contains it per file as ever
-            continue
+        if done < budget:
+            done += len(ins.good)
+            try:
+                p.table = load_table(contract, ins, key, persons)
+            except Exception:  # left to the parent, which contains it per file as ever
+                continue
+        else:  # the parent's share travels as columns
+            ins.good_columns = RowColumns.of(ins.good)
         wanted = {(q.sheet, q.row_number) for q in ins.outcome.problems if q.row_number is not None}
         ins.parsed = [r for r in ins.parsed if (r.sheet, r.row_number) in wanted] if wanted else []
         ins.good = []

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import compress
 
 from data_contracts.identifiers import is_valid_ric, is_valid_uscc
 
@@ -315,8 +316,8 @@ def texts_not_matching(texts: set[str], pattern: str) -> set[str]:
         return set()
     import polars as pl
 
-    column = pl.Series(list(texts), dtype=pl.String)
-    return set(column.filter(~column.str.contains(pattern)).to_list())
+    listed = list(texts)  # the texts themselves come back (no new strings to make and hash again)
+    return set(compress(listed, (~pl.Series(listed, dtype=pl.String).str.contains(pattern)).to_list()))
 
 
 # Ledgers repeat most short texts (违法行为类型, 处罚依据, addresses): mask each distinct one once. Bounded.

@@ -39,6 +39,12 @@ def name_hash(key: bytes, name: str) -> str:
     return _digest(key, "name", name)
 
 
+@lru_cache(maxsize=1 << 12)
+def initial_hash(key: bytes, initial: str) -> str:
+    """The keyed hash of a name's first character (a few hundred surnames: each hashed once)."""
+    return _digest(key, "initial", initial)
+
+
 def canonical_name(value: str) -> str | None:
     """The form that is hashed: a 2–4 character Han name, or None (a company, a code, a Latin name)."""
     v = "".join(unicodedata.normalize("NFKC", value).split())
@@ -52,7 +58,7 @@ def hash_rows(key: bytes, names: Iterable[str]) -> list[tuple[str, str]]:
         name = canonical_name(raw)
         if name:
             rows.add(("name", name_hash(key, name)))
-            rows.add(("initial", _digest(key, "initial", name[0])))
+            rows.add(("initial", initial_hash(key, name[0])))
     return sorted(rows)
 
 
@@ -133,7 +139,7 @@ class KnownNames:
                 self.names.add(h)
                 learned = True
             if name[0] not in self.initials:
-                self.initials_hashed.add(_digest(self.key, "initial", name[0]))
+                self.initials_hashed.add(initial_hash(self.key, name[0]))
                 self.initials += name[0]
                 grew = True
         if grew:

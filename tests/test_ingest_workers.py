@@ -183,6 +183,42 @@ def test_the_worker_sends_rows_ready_to_store(tmp_path, monkeypatch):
     assert facts == [("经查【姓名】未履行第4项义务",), ("经查【姓名】未履行第5项义务",)]  # 李四 of 0.csv
 
 
+def test_rows_the_worker_leaves_to_the_parent_travel_as_columns(tmp_path, monkeypatch):
+    """Past its share of a chunk, the worker sends a file's good rows as columns (`RowColumns`); the parent
+    protects and stores them as in process: own names, a person known from an earlier file, a quarantined row."""
+    from ingest import pipeline
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rows = [penalty_row(**{"行政处罚决定书文号": D[i], "法定代表人": "李四" if i < 2 else "王五",
+                           "违法事实": f"经查李四未履行第{i}项义务，王五在场"}) for i in range(6)]
+    rows[5]["处罚决定日期"] = "不详"  # quarantined
+    paths = [write_csv(folder / f"{n}.csv", PENALTY_HEADERS, rows[2 * n: 2 * n + 2]) for n in range(3)]
+    made_here: list[tuple[str, bool]] = []
+    real = pipeline.load_table
+    monkeypatch.setattr(pipeline, "load_table", lambda c, ins, *a: made_here.append(
+        (ins.outcome.name, ins.good_columns is not None)) or real(c, ins, *a))
+    inline = _ingest(paths, tmp_path / "inline", "0", monkeypatch, 6)
+    made_here.clear()
+    worker = _ingest(paths, tmp_path / "worker", "1", monkeypatch, 6)
+    assert made_here == [("2.csv", True)]  # 0.csv and 1.csv are the worker's half of the chunk's rows
+    facts = _as_loaded_inline(tmp_path, "worker", worker, inline, 5)
+    assert facts == [("经查【姓名】未履行第4项义务，【法定代表人】在场",)]
+    assert _quarantine_files(tmp_path / "worker") == _quarantine_files(tmp_path / "inline") != {}
+
+
+def test_row_columns_give_back_the_rows():
+    """`RowColumns` round trip: values (a value a row lacks reads None), sheets, row numbers and flags."""
+    from ingest.rows import ParsedRow, RowColumns
+
+    rows = [ParsedRow("表1", 3, {"a": 1, "b": "x"}, {"a": "1"}, [], ["f"]), ParsedRow(None, 4, {"a": None}, {}, [])]
+    columns = RowColumns.of(rows)
+    assert len(columns) == 2 and columns.values() == [{"a": 1, "b": "x"}, {"a": None, "b": None}]
+    assert [(r.sheet, r.row_number, r.values, r.flags) for r in columns.rows()] == [
+        ("表1", 3, {"a": 1, "b": "x"}, ["f"]), (None, 4, {"a": None, "b": None}, [])]
+    assert RowColumns.of([]).values() == []
+
+
 def _as_loaded_inline(tmp_path: Path, home: str, outcomes: list, inline: list, loaded: int) -> list[tuple]:
     """Check that `home` holds what the in-process load (`inline`) gave; the 违法事实 of its 2.csv, sorted."""
     assert _summary(outcomes) == _summary(inline) and sum(o.rows_loaded for o in outcomes) == loaded
