@@ -233,7 +233,8 @@ def parse_sheet_columns(contract: Contract, grid: Grid, match: HeaderMatch) -> P
             row.flags.append(OUTSIDE_FLAG)
             outside.append(_outside_problem(row, extra))
         rows.append(row)
-    return ParsedSheet(sheet_name, rows, rows_read=len(body), non_data=len(body) - n, outside=outside)
+    return ParsedSheet(sheet_name, rows, rows_read=len(body), non_data=len(body) - n, outside=outside,
+                       columns=values)
 
 
 _is_not_none = partial(is_not, None)  # in C: the map over every cell stays in C

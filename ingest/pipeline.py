@@ -107,6 +107,8 @@ class Inspection:
     # the rows that passed, as columns instead of `good` (from a worker process, see `protect_chunk`)
     good_columns: RowColumns | None = None
     missing_fields: set[str] = field(default_factory=set)  # required columns absent: the file is rejected
+    # `parsed`'s values column by column while they wait for validation (None: read them row by row)
+    columns: dict[str, list[Any]] | None = None
 
 # DuckDB's cache while ingesting (unless LIANDONG_DUCKDB_MEMORY_LIMIT is set): it only appends chunks and joins
 # them to the key columns; the rest of the machine is for the worker and validator processes (issue 19: ≤ 6 GB).
@@ -232,6 +234,7 @@ def prepare_file(path: Path, feed: str | None = None, sha: str | None = None, pr
         outcome.feed = detected
         contract = load_contract(detected)
         parsed: list[ParsedRow] = []
+        sheet_columns: list[dict[str, list[Any]] | None] = []
         missing_fields: set[str] = set()
         data_sheets = 0
         for grid, match in visible:
@@ -260,12 +263,15 @@ def prepare_file(path: Path, feed: str | None = None, sha: str | None = None, pr
             outcome.rows_non_data += sheet.non_data
             outcome.warnings += sheet.outside
             parsed.extend(sheet.rows)
+            sheet_columns.append(sheet.columns)
+        typed = len(parsed)
         parsed = _drop_exact_duplicates(contract, parsed, outcome)
         _note_outside(outcome)
         if outcome.rows_read - outcome.rows_non_data == 0:
             raise FileRejected(Problem("file.no_rows", "文件只有表头，没有数据行",
                                        "the file has a header but no data rows"))
-        return Inspection(outcome, contract, parsed, missing_fields=missing_fields)
+        columns = _joined(sheet_columns) if len(parsed) == typed else None
+        return Inspection(outcome, contract, parsed, missing_fields=missing_fields, columns=columns)
     except FileRejected as rejected:
         outcome.status = "rejected"
         outcome.problems.append(rejected.problem)
@@ -275,6 +281,15 @@ def prepare_file(path: Path, feed: str | None = None, sha: str | None = None, pr
         inspection = Inspection(outcome)
         contain(inspection, exc)
         return inspection
+
+
+def _joined(sheets: list[dict[str, list[Any]] | None]) -> dict[str, list[Any]] | None:
+    """The sheets' value columns one after the other (None unless every sheet has the same columns)."""
+    if not sheets or any(c is None or list(c) != list(sheets[0] or ()) for c in sheets):
+        return None
+    if len(sheets) == 1:
+        return sheets[0]
+    return {name: [v for c in sheets for v in c[name]] for name in sheets[0]}  # type: ignore[index]
 
 
 NOTED_LOCATIONS = 10  # row numbers named in one note; the rest are counted
@@ -372,6 +387,7 @@ def contain(inspection: Inspection, exc: BaseException) -> None:
     outcome.rows_loaded = outcome.rows_new = outcome.rows_unchanged = outcome.rows_duplicate = 0
     outcome.rows_quarantined = max(outcome.rows_read - outcome.rows_non_data, 0)
     inspection.contract, inspection.parsed, inspection.good, inspection.good_columns = None, [], [], None
+    inspection.columns = None
 
 
 def _hints(contract: Contract, grid: Any, row: int, missing: list[Any]) -> tuple[str, str]:
@@ -405,11 +421,15 @@ def _missing_advice(path: Path, contract: Contract, grid: Any, match: HeaderMatc
             f". Headers read: {shown}{hint_en}. Draft a profile with: {command}, edit it, then load with --profile")
 
 
-def validation_frame(contract: Contract, rows: list[ParsedRow]) -> pd.DataFrame:
-    """The typed frame Great Expectations validates (raw identifiers still present)."""
-    dicts = [r.values for r in rows]
+def validation_frame(contract: Contract, rows: list[ParsedRow],
+                     columns: dict[str, list[Any]] | None = None) -> pd.DataFrame:
+    """The typed frame Great Expectations validates (raw identifiers still present): from the rows' value
+    `columns` when given (as typed, in row order), else from each row's values."""
+    dicts = [r.values for r in rows] if columns is None else []
 
     def column(name: str, default: Any = None) -> list[Any]:  # dict.get mapped in C, not a comprehension
+        if columns is not None:
+            return columns[name] if name in columns else [default] * len(rows)
         return list(map(dict.get, dicts, repeat(name), repeat(default)))
 
     data: dict[str, Any] = {}
@@ -545,7 +565,11 @@ def _chunk_frame(contract: Contract, chunk: list[Inspection]) -> pd.DataFrame:
 
     `_file` says which file of the chunk a row came from, `_group` its file and unit (for the per-unit results).
     """
-    frame = validation_frame(contract, [r for ins in chunk for r in ins.parsed])
+    typed = [ins.columns for ins in chunk]
+    columns = _joined(typed) if all(c is not None for c in typed) else None
+    for ins in chunk:  # read once: a retry file by file reads the rows
+        ins.columns = None
+    frame = validation_frame(contract, [r for ins in chunk for r in ins.parsed], columns)
     files = [i for i, ins in enumerate(chunk) for _ in range(len(ins.parsed))]
     unit = frame[contract.unit_field]
     units = unit.astype(object).where(unit.notna(), "")

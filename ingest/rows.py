@@ -93,6 +93,8 @@ class ParsedSheet:
     rows_read: int
     non_data: int
     outside: list[Problem] = field(default_factory=list)  # warnings: cells under no named column
+    # the rows' values column by column, as typed (column typing only): the validation frame is built from them
+    columns: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
 
 
 OUTSIDE_FLAG = "cells_outside_columns"

@@ -129,6 +129,10 @@ def test_a_crafted_sheet_is_typed_alike_cell_by_cell_and_by_column():
     by_column = parse_sheet_columns(contract, Grid("表1", [list(r) for r in grid_rows]), match)
     assert (by_column.rows_read, by_column.non_data, len(by_column.rows)) == (10, 2, 8)
     assert repr(by_column) == repr(by_cell)
+    assert by_column.columns == {name: [r.values[name] for r in by_cell.rows] for name in by_cell.rows[0].values}
+    from ingest.pipeline import validation_frame  # built from the columns as from the rows
+
+    assert validation_frame(contract, by_cell.rows, by_column.columns).equals(validation_frame(contract, by_cell.rows))
     first, second, revoked, suspended, unclear, bad, long_term = by_column.rows[:7]
     assert (first.raw["quantity_unit"], first.values["quantity_unit"]) == ("亩", "亩")
     assert second.values["quantity_unit"] == "公斤" and "cells_outside_columns" in second.flags
