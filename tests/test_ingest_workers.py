@@ -183,17 +183,23 @@ def test_the_worker_sends_rows_ready_to_store(tmp_path, monkeypatch):
     assert facts == [("经查【姓名】未履行第4项义务",), ("经查【姓名】未履行第5项义务",)]  # 李四 of 0.csv
 
 
-def test_rows_the_worker_leaves_to_the_parent_travel_as_columns(tmp_path, monkeypatch):
-    """Past its share of a chunk, the worker sends a file's good rows as columns (`RowColumns`); the parent
-    protects and stores them as in process: own names, a person known from an earlier file, a quarantined row."""
-    from ingest import pipeline
-
+def _three_files_with_known_names(tmp_path: Path) -> list[Path]:
+    """Three two-row penalty files: 李四 (0.csv's 法定代表人) and 王五 (the others') named in every 违法事实,
+    the last row quarantined (an unreadable date)."""
     folder = tmp_path / "in"
     folder.mkdir()
     rows = [penalty_row(**{"行政处罚决定书文号": D[i], "法定代表人": "李四" if i < 2 else "王五",
                            "违法事实": f"经查李四未履行第{i}项义务，王五在场"}) for i in range(6)]
     rows[5]["处罚决定日期"] = "不详"  # quarantined
-    paths = [write_csv(folder / f"{n}.csv", PENALTY_HEADERS, rows[2 * n: 2 * n + 2]) for n in range(3)]
+    return [write_csv(folder / f"{n}.csv", PENALTY_HEADERS, rows[2 * n: 2 * n + 2]) for n in range(3)]
+
+
+def test_rows_the_worker_leaves_to_the_parent_travel_as_columns(tmp_path, monkeypatch):
+    """Past its share of a chunk, the worker sends a file's good rows as columns (`RowColumns`); the parent
+    protects and stores them as in process: own names, a person known from an earlier file, a quarantined row."""
+    from ingest import pipeline
+
+    paths = _three_files_with_known_names(tmp_path)
     made_here: list[tuple[str, bool]] = []
     real = pipeline.load_table
     monkeypatch.setattr(pipeline, "load_table", lambda c, ins, *a: made_here.append(
@@ -245,12 +251,7 @@ def test_rows_protected_ahead_are_stored_as_rows_protected_at_load(tmp_path, mon
     those of rows protected at load: own names, a person known from an earlier file, a quarantined row."""
     from ingest import pipeline
 
-    folder = tmp_path / "in"
-    folder.mkdir()
-    rows = [penalty_row(**{"行政处罚决定书文号": D[i], "法定代表人": "李四" if i < 2 else "王五",
-                           "违法事实": f"经查李四未履行第{i}项义务，王五在场"}) for i in range(6)]
-    rows[5]["处罚决定日期"] = "不详"  # quarantined
-    paths = [write_csv(folder / f"{n}.csv", PENALTY_HEADERS, rows[2 * n: 2 * n + 2]) for n in range(3)]
+    paths = _three_files_with_known_names(tmp_path)
     staged: list[int] = []
     real = pipeline.stage_protection
 
