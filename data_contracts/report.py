@@ -146,8 +146,9 @@ def results_by_unit(report: ValidationReport, df: pd.DataFrame, unit_column: str
         zh, en = o.message_zh, o.message_en
         if o.exception is not None:
             zh, en = f"{zh}【规则执行出错：{o.exception}】", f"{en} [rule crashed: {o.exception}]"
+        # only the units with failures have rows to list (most rules fail nowhere in a chunk)
+        listed = {g: _join_rows(failed_numbers[failed_group == g]) for g in np.unique(failed_group)}
         for g in present:
-            failed_here = failed_numbers[failed_group == g] if len(failed_pos) else failed_numbers
             rows.append({
                 "feed": report.feed,
                 "rule_id": o.rule_id,
@@ -156,7 +157,7 @@ def results_by_unit(report: ValidationReport, df: pd.DataFrame, unit_column: str
                 "unit_name": unit_names[g],
                 "element_count": int(element[g]),
                 "unexpected_count": int(unexpected[g]),
-                "failed_rows": _join_rows(failed_here),
+                "failed_rows": listed.get(g, ""),
                 "message_zh": zh,
                 "message_en": en,
             })

@@ -174,15 +174,25 @@ def parse_sheet_columns(contract: Contract, grid: Grid, match: HeaderMatch) -> P
                 typed_of[text] = _typed_code_list(memo, f, text, {})
             else:
                 typed_of[text] = _typed(memo, f, text, unit)
-        typed = list(map(typed_of.get, texts))
-        if contextual:  # legacy 暂扣或者吊销 wording is read with 处罚内容 of its own row
-            penalty_content = raw.get("penalty_content", nones)
-            for i in range(n):
-                if texts[i] in contextual:
-                    typed[i] = _typed_code_list(memo, f, texts[i], {"penalty_content": penalty_content[i]})
-        column: list[Any] = [None] * n
-        for i in range(n):
-            hit = typed[i]
+        # Most distinct texts type to a value without flags: their column is one map in C, and only the rows of
+        # the other texts (flags, unreadable, read with their row's context) are visited one by one.
+        value_of: dict[str, Any] = {}
+        visit = set(contextual)
+        for text, hit in typed_of.items():
+            if hit.__class__ is _Unreadable or hit[1]:
+                visit.add(text)
+            else:
+                value_of[text] = hit[0]
+        column: list[Any] = list(map(value_of.get, texts))
+        if not visit:
+            values[name] = column
+            continue
+        penalty_content = raw.get("penalty_content", nones)
+        for i in compress(range(n), map(visit.__contains__, texts)):
+            if texts[i] in contextual:  # legacy 暂扣或者吊销 wording is read with 处罚内容 of its own row
+                hit = _typed_code_list(memo, f, texts[i], {"penalty_content": penalty_content[i]})
+            else:
+                hit = typed_of[texts[i]]
             if hit is None:
                 continue
             if hit.__class__ is _Unreadable:

@@ -1077,8 +1077,7 @@ def _load_chunk(con: Any, chunk: list[Pending], target: IngestTarget,
             contract = loaded[0].inspection.contract
             if persons is not None:  # the chunk's own names are masked in its texts too (any row, any file)
                 new_names = frozenset().union(*(_file_person_names(contract, p) for p in loaded))
-                known_names.store(con, target.secret_key, new_names)
-                persons.add(new_names)
+                known_names.store(con, persons.add(new_names))
             tables = [p.table if p.table is not None else load_table(contract, p.inspection, target.secret_key,
                                                                       persons) for p in loaded]
             batch = pa.concat_tables([

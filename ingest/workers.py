@@ -34,9 +34,11 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from data_contracts.model import load_contract
@@ -147,6 +149,7 @@ class Validator:
 
     def __init__(self) -> None:
         self.conn: Any = None
+        self.sending: _Sending | None = None
         try:
             ctx = multiprocessing.get_context("spawn")  # see the module docstring: never fork
             self.conn, child = ctx.Pipe()
@@ -164,26 +167,25 @@ class Validator:
         """Send a frame now and return how to collect its report: Great Expectations runs while the caller
         reads on. One frame at a time: collect a report before submitting the next frame."""
         if self.conn is not None:
-            try:
-                self.conn.send((contract.id, frame, today))
-            except (EOFError, OSError):  # the process died: validate here from now on
-                self.close()
-            else:
-                return _Report(lambda: self._report(contract, frame, today), self._ready)
+            sending = _Sending(self.conn, ForkingPickler.dumps((contract.id, frame, today)))
+            self.sending = sending
+            return _Report(lambda: self._report(contract, frame, today, sending), self._ready)
         return lambda: self._here(contract, frame, today)
 
     def _ready(self) -> bool:
         """Whether the report sent for is back (or the process is gone: collecting it then validates here)."""
-        if self.conn is None:
+        if self.conn is None or (self.sending is not None and self.sending.failed):
             return True
         try:
             return bool(self.conn.poll())
         except (EOFError, OSError):
             return True
 
-    def _report(self, contract: Any, frame: Any, today: Any) -> Any:
+    def _report(self, contract: Any, frame: Any, today: Any, sending: _Sending) -> Any:
         if self.conn is not None:
             try:
+                if not sending.finish():
+                    raise EOFError
                 kind, value = self.conn.recv()
             except (EOFError, OSError):  # the process died: validate here from now on
                 self.close()
@@ -202,6 +204,8 @@ class Validator:
     def close(self) -> None:
         if self.conn is None:
             return
+        if self.sending is not None:  # a frame still going out: it ends once the process is gone or read it
+            self.sending.thread.join(10)
         with contextlib.suppress(OSError):
             self.conn.close()
         self.conn = None
@@ -209,6 +213,28 @@ class Validator:
         if self.proc.is_alive():
             self.proc.kill()
             self.proc.join(2)
+
+
+class _Sending:
+    """A pickled frame written to the validator by a thread: the write waits while the validator is busy (at first:
+    importing GX) and holds no lock meanwhile, so the caller goes on (protecting the rows, reading the next file)."""
+
+    def __init__(self, conn: Any, data: Any) -> None:
+        self.failed = False
+        self.thread = threading.Thread(target=self._send, args=(conn, data), name="liandong-validator-send",
+                                       daemon=True)
+        self.thread.start()
+
+    def _send(self, conn: Any, data: Any) -> None:
+        try:
+            conn.send_bytes(data)
+        except (EOFError, OSError, ValueError):  # the process died, or the pipe was closed
+            self.failed = True
+
+    def finish(self) -> bool:
+        """Wait for the write; whether the frame went out."""
+        self.thread.join()
+        return not self.failed
 
 
 @dataclass(frozen=True)

@@ -62,9 +62,9 @@ def hash_rows(key: bytes, names: Iterable[str]) -> list[tuple[str, str]]:
     return sorted(rows)
 
 
-def store(con: duckdb.DuckDBPyConnection, key: bytes, names: Iterable[str]) -> None:
-    """Add the names' hashes to the warehouse (inside the caller's transaction; known hashes are kept once)."""
-    rows = hash_rows(key, names)
+def store(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]]) -> None:
+    """Add names' hashes (`hash_rows`, or what `KnownNames.add` returns) to the warehouse (inside the caller's
+    transaction; known hashes are kept once)."""
     if not rows:
         return
     con.execute(DDL)
@@ -127,25 +127,31 @@ class KnownNames:
             rows = []
         return cls(key, {h for k, h in rows if k == "name"}, {h for k, h in rows if k == "initial"})
 
-    def add(self, names: Iterable[str]) -> None:
-        """Learn names (of the chunk being loaded) so its own rows' texts are masked for them too."""
+    def add(self, names: Iterable[str]) -> list[tuple[str, str]]:
+        """Learn names (of the chunk being loaded) so its own rows' texts are masked for them too. Returns their
+        `hash_rows` (each name is hashed once, for both)."""
         grew, learned = False, False
+        rows: set[tuple[str, str]] = set()
         for raw in names:
             name = canonical_name(raw)
             if not name:
                 continue
             h = name_hash(self.key, name)
+            initial = initial_hash(self.key, name[0])
+            rows.add(("name", h))
+            rows.add(("initial", initial))
             if h not in self.names:
                 self.names.add(h)
                 learned = True
             if name[0] not in self.initials:
-                self.initials_hashed.add(initial_hash(self.key, name[0]))
+                self.initials_hashed.add(initial)
                 self.initials += name[0]
                 grew = True
         if grew:
             self._compile()
         elif learned:  # a text masked before may hold the new name: forget the masks
             self._masked = {}
+        return sorted(rows)
 
     def __bool__(self) -> bool:
         return bool(self.names)

@@ -296,3 +296,59 @@ def test_the_validator_starts_at_once_for_a_delivery_read_here(tmp_path, monkeyp
     monkeypatch.setattr(workers, "WORKER_MIN_BYTES", 10)
     workers.warm_validator(small)
     assert started == [True]
+
+
+class _Pipe:
+    """The validator's end as `Validator` sees it: a write that waits until `open` is set (the validator busy
+    importing GX), or fails (it died)."""
+
+    def __init__(self, fail: bool = False) -> None:
+        import threading
+
+        self.open, self.fail, self.sent = threading.Event(), fail, []
+
+    def send_bytes(self, data) -> None:
+        self.open.wait(10)
+        if self.fail:
+            raise BrokenPipeError
+        self.sent.append(bytes(data))
+
+    def poll(self, timeout: float = 0) -> bool:
+        return bool(self.sent)
+
+    def recv(self):
+        return "ok", "the report"
+
+    def close(self) -> None:
+        pass
+
+
+class _Process:
+    def join(self, timeout: float | None = None) -> None:
+        pass
+
+    def is_alive(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("dies", [False, True])
+def test_a_frame_goes_to_the_validator_without_waiting_for_it(monkeypatch, dies):
+    """The frame is written by a thread: `submit` returns while the validator cannot read yet, and the caller
+    works on; collecting waits for the write, then the report. A validator that dies meanwhile: validated here."""
+    import pickle
+
+    from data_contracts.model import load_contract
+
+    validator = workers.Validator.__new__(workers.Validator)
+    validator.conn, validator.proc, validator.sending = _Pipe(fail=dies), _Process(), None
+    monkeypatch.setattr(workers.Validator, "_here", staticmethod(lambda contract, frame, today: "validated here"))
+    started = time.perf_counter()
+    report = validator.submit(load_contract("penalty_ledger"), {"frame": 1}, TODAY)
+    assert time.perf_counter() - started < 5 and not report.ready()
+    pipe = validator.conn
+    pipe.open.set()
+    if dies:
+        assert report() == "validated here" and validator.conn is None
+    else:
+        assert report() == "the report"
+        assert pickle.loads(pipe.sent[0]) == ("penalty_ledger", {"frame": 1}, TODAY)

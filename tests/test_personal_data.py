@@ -229,5 +229,6 @@ def test_a_name_learned_later_is_masked_in_a_text_masked_before() -> None:
     rows = hash_rows(KEY, ["张三"])
     known = KnownNames(KEY, {h for k, h in rows if k == "name"}, {h for k, h in rows if k == "initial"})
     assert known.mask("张四来电反映噪音") == "张四来电反映噪音"
-    known.add(["张四"])
+    # what add returns is what ingest stores: every name's rows, those already known included
+    assert known.add(["张四", "张三", "Acme Ltd", "张 四"]) == hash_rows(KEY, ["张四", "张三"])
     assert known.mask("张四来电反映噪音") == "【姓名】来电反映噪音"
