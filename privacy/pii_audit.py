@@ -23,16 +23,24 @@ import hashlib
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from itertools import compress
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from privacy.mask import AUDIT_KINDS, SAFE_WHOLE_VALUE, Finding, find_personal_data, find_shapes
+from privacy.mask import (
+    AUDIT_KINDS,
+    SAFE_WHOLE_VALUE,
+    VECTOR_MIN_TEXTS,
+    Finding,
+    find_personal_data,
+    find_shapes,
+)
 from privacy.names import TABLE as NAMES_TABLE
 from privacy.names import KnownNames
 from warehouse.connection import duckdb_config
@@ -363,17 +371,88 @@ def find_in_text(text: str, names: KnownNames | None = None) -> Iterator[Finding
         yield from names.find(text)
 
 
-def _scan_file(path: Path, data: bytes, names: KnownNames | None = None) -> Iterator[PiiFinding]:
+def findings_in_texts(texts: list[tuple[str, str]], names: KnownNames | None = None,
+                      clean: set[str] | None = None) -> Iterator[tuple[str, Finding]]:
+    """`find_in_text` of each (place, text), the same findings in the same order, with the searches done once
+    over all the texts in Rust where they can: a published file is a few very long lines (a page's figure data,
+    a workbook's shared strings) that Python's regular expressions crawl through.
+
+    Identifiers: the distinct boundary-free pieces with a candidate are validated once each (`clean`: pieces
+    found clean in earlier files, learned here); when none holds a finding (as in a passing audit), neither does
+    any text's, else every text is searched as before. Address shapes in the whole text and known names: only
+    the texts their one-pass pre-filters flag are searched."""
+    clean = set() if clean is None else clean
+    pieces = _candidate_pieces([text for _, text in texts]) - clean
+    if any(f.kind in AUDIT_KINDS for piece in pieces for f in find_personal_data(piece)):
+        for place, text in texts:
+            for f in find_in_text(text, names):
+                yield place, f
+        return
+    if len(clean) + len(pieces) > MAX_CLEAN_PIECES:  # bounded: past it, forgotten (only work is saved)
+        clean.clear()
+    clean |= pieces
+    distinct = {text for _, text in texts}
+    addressed = _matching(distinct, ADDRESS_RE2, _ADDRESS_CANDIDATE)
+    name_free = names.unchanged_texts(distinct) if names else distinct
+    for place, text in texts:
+        if text in addressed:
+            for f in find_shapes(text):
+                if f.kind == "address":
+                    yield place, f
+        if names and text not in name_free:
+            for f in names.find(text):
+                yield place, f
+
+
+# Rust (polars) searches many or long texts in one pass where Python's `re` crawls; below this, `re` does.
+VECTOR_MIN_CHARS = 1 << 16
+MAX_CLEAN_PIECES = 1_000_000  # of one scan's files: a figure's numbers recur in every region's pages
+# A whole boundary-free piece holding a candidate (leftmost-first: from the piece's start to its end), in the
+# syntax of Rust's regex, where `\d` is Unicode's decimal digits as in Python (a newer Unicode: never fewer).
+_PIECE_WITH_CANDIDATE = "[^{b}*(?:{c})[^{b}*".format(b=_BOUNDARY.pattern[1:], c=_CANDIDATE.pattern)
+
+
+def _vectorised(texts: Iterable[str]) -> bool:
+    texts = list(texts)
+    return len(texts) >= VECTOR_MIN_TEXTS or sum(map(len, texts)) >= VECTOR_MIN_CHARS
+
+
+def _matching(texts: set[str], pattern: str, regex: re.Pattern[str]) -> set[str]:
+    """Those of `texts` `regex` matches in; `pattern` is the same expression in Rust's syntax (no class whose
+    meaning differs: the same texts either way)."""
+    if not _vectorised(texts):
+        return {t for t in texts if regex.search(t)}
+    import polars as pl
+
+    listed = list(texts)
+    return set(compress(listed, pl.Series(listed, dtype=pl.String).str.contains(pattern).to_list()))
+
+
+def _candidate_pieces(texts: list[str]) -> set[str]:
+    """The distinct boundary-free pieces of the texts that `find_in_text` validates: those with a candidate (a
+    candidate never holds a boundary, so it lies in one piece)."""
+    if _vectorised(texts):
+        import polars as pl
+
+        found = pl.Series(texts, dtype=pl.String).str.extract_all(_PIECE_WITH_CANDIDATE).explode().drop_nulls()
+        pieces = set(found.unique().to_list())
+    else:
+        pieces = {piece for text in texts for piece in _BOUNDARY.split(text)}
+    return {piece for piece in pieces if _CANDIDATE.search(piece)}
+
+
+def _scan_file(path: Path, data: bytes, names: KnownNames | None = None,
+               clean: set[str] | None = None) -> Iterator[PiiFinding]:
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         text = data.decode("utf-8", errors="replace")
-        for lineno, line in enumerate(text.splitlines(), start=1):
-            for f in find_in_text(line, names):
-                yield PiiFinding(str(path), f"line {lineno}", f.kind, _hide(f.text))
+        texts = [(f"line {lineno}", line) for lineno, line in enumerate(text.splitlines(), start=1)]
     elif suffix == ".xlsx":
-        for part, text in _xlsx_texts(path):
-            for f in find_in_text(text, names):
-                yield PiiFinding(str(path), part, f.kind, _hide(f.text))
+        texts = list(_xlsx_texts(path))
+    else:
+        return
+    for place, f in findings_in_texts(texts, names, clean):
+        yield PiiFinding(str(path), place, f.kind, _hide(f.text))
 
 
 def scan_files(root: Path, state: AuditState | None = None,
@@ -382,13 +461,14 @@ def scan_files(root: Path, state: AuditState | None = None,
     and clean ones are remembered."""
     if not root.exists():
         return
+    clean: set[str] = set()  # pieces validated clean in this root's files
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         if (path.suffix == ".js" and sha in vendor_asset_hashes()) or (state and sha in state.files):
             continue
         found = False
-        for finding in _scan_file(path, data, names):
+        for finding in _scan_file(path, data, names, clean):
             found = True
             yield finding
         if state and not found:

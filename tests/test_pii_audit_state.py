@@ -218,3 +218,36 @@ def test_pieces_have_the_findings_of_the_whole_text():
         text = "".join(rng.choice(atoms) for _ in range(rng.randint(1, 12)))
         expected = [(f.kind, f.text) for f in find_personal_data(text)]
         assert sorted((f.kind, f.text) for f in find_in_text(text)) == sorted(expected), text
+
+
+@pytest.mark.parametrize("with_identifiers", [False, True])
+def test_texts_searched_together_have_the_findings_of_each(monkeypatch, with_identifiers):
+    """A published file's lines (or a workbook's parts) are searched together, the pre-filters run once over
+    all of them in Rust: the findings are those of `find_in_text` on each text, in the same order. Without an
+    identifier anywhere no text is searched one by one; with one, every text is (the exact search)."""
+    from privacy.names import KnownNames, hash_rows
+
+    rows = hash_rows(b"audit-test-key-0123456789", ["张三", "欧阳明华"])
+    names = KnownNames(b"audit-test-key-0123456789", {h for k, h in rows if k == "name"},
+                       {h for k, h in rows if k == "initial"})
+    rng = random.Random(11)
+    atoms = ["<v>", "</v>", '"', ",", ":", "[", "]", "{", "}", "=", "/", " ", "-", ".", "x", "号", "5", "12",
+             "人民路", "12号", "3号楼", "2单元", "家住", "地址", "张三", "欧阳明华", "张家口", "不得早于立案日期",
+             "投诉", "\u2028"]
+    candidates = ["1234567", "AA202401010025", "0.9371234567890129", "91410100MA44XYZ12X", "@"]
+    if with_identifiers:  # anywhere: next to an address, an identifier's piece is a finding too
+        atoms += [*candidates, PERSON_ID, "13912345678", "139 1234 5678", "zhangsan@example.com",
+                  "6222021234567890128", "2024-01-01"]
+    else:  # candidates that are no identifier, in pieces of their own (a passing audit has no finding in one)
+        atoms += [f'"{c}"' for c in candidates]
+    texts = [(f"line {i}", "".join(rng.choice(atoms) for _ in range(rng.randint(1, 14)))) for i in range(800)]
+    expected = [(place, f.kind, f.text) for place, text in texts for f in find_in_text(text, names)]
+    one_by_one: list[str] = []
+    real = pii_audit.find_in_text
+    monkeypatch.setattr(pii_audit, "find_in_text",
+                        lambda text, known=None: one_by_one.append(text) or real(text, known))
+    found = [(place, f.kind, f.text) for place, f in pii_audit.findings_in_texts(texts, names)]
+    assert found == expected
+    assert {kind for _, kind, _ in expected} >= ({"address", "person_name", "id_number"} if with_identifiers
+                                                 else {"address", "person_name"})
+    assert len(one_by_one) == (len(texts) if with_identifiers else 0)
