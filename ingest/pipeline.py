@@ -985,8 +985,11 @@ def _loads_rows(p: Pending) -> bool:
 
 # The share of a chunk's rows the worker makes ready to store (`protect_chunk`); the parent does the rest while
 # the worker reads on. Measured on the 0.1 bench delivery (4 December): all in the parent 107.9 s (the parent
-# is the bottleneck), all in the worker 111.7 s (the worker is), half 100.7 s.
-WORKER_PROTECT_SHARE = 0.5
+# is the bottleneck), all in the worker 111.7 s (the worker is), half 100.7 s. Since then the worker's reading
+# and the parent's loading changed cost: with half, the parent waited 4.9 s for each chunk after the first
+# (98.4 s in all); with 0.3, 2.0 s (95.0 s), while the worker's waits to hand a chunk over grew from 11.7 s to
+# 14.6 s in all. A quarter: about balanced.
+WORKER_PROTECT_SHARE = 0.25
 
 
 def protect_chunk(chunk: list[Pending], key: bytes, persons: known_names.KnownNames | None,

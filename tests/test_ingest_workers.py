@@ -207,7 +207,9 @@ def test_rows_the_worker_leaves_to_the_parent_travel_as_columns(tmp_path, monkey
     inline = _ingest(paths, tmp_path / "inline", "0", monkeypatch, 6)
     made_here.clear()
     worker = _ingest(paths, tmp_path / "worker", "1", monkeypatch, 6)
-    assert made_here == [("2.csv", True)]  # 0.csv and 1.csv are the worker's half of the chunk's rows
+    # 0.csv's two rows pass the worker's quarter of the chunk's five good rows: the parent makes the others
+    assert pipeline.WORKER_PROTECT_SHARE == 0.25
+    assert made_here == [("1.csv", True), ("2.csv", True)]
     facts = _as_loaded_inline(tmp_path, "worker", worker, inline, 5)
     assert facts == [("经查【姓名】未履行第4项义务，【法定代表人】在场",)]
     assert _quarantine_files(tmp_path / "worker") == _quarantine_files(tmp_path / "inline") != {}
