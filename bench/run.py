@@ -419,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--as-of", help="as-of date for dbt (default today)")
     p.add_argument("--publish-args", default="", help="arguments for `liandong publish`")
     a = p.parse_args(argv)
+    a.out.parent.mkdir(parents=True, exist_ok=True)  # now, not after a half-hour run (one was lost that way)
     home = a.home or Path(tempfile.mkdtemp(prefix="liandong-bench-home-"))
     result = benchmark(a.data.resolve(), home.resolve(), reference_python=a.reference_python,
                        skip_reference=a.skip_reference, max_rss_gb=a.max_rss_gb,

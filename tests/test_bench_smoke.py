@@ -147,3 +147,20 @@ def test_each_target_has_its_value_and_verdict() -> None:
         "peak_rss_gb": (5.0, True)}
     missing = targets(None, None, None, None, 7_000.0, False)
     assert not any(v["met"] for v in missing.values())
+
+
+def test_the_result_goes_to_a_folder_that_did_not_exist(tmp_path: Path, monkeypatch) -> None:
+    """The output folder is made before the half-hour run, not found missing after it."""
+    from bench import run
+
+    made: list[bool] = []
+    out = tmp_path / "results" / "new" / "scale-1.0.json"
+
+    def benchmark(*args, **kwargs):
+        made.append(out.parent.is_dir())
+        return {"stages": [{"status": "ok"}]}
+
+    monkeypatch.setattr(run, "benchmark", benchmark)
+    monkeypatch.setattr(run, "print_table", lambda result: None)
+    assert run.main(["--data", str(tmp_path), "--out", str(out), "--home", str(tmp_path / "home")]) == 0
+    assert made == [True] and json.loads(out.read_text(encoding="utf-8"))["stages"] == [{"status": "ok"}]
