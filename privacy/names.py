@@ -51,15 +51,21 @@ def canonical_name(value: str) -> str | None:
     return v if _HAN_NAME.match(v) and "·" not in v else None
 
 
-def hash_rows(key: bytes, names: Iterable[str]) -> list[tuple[str, str]]:
-    """(kind, hash) rows for `meta.person_name_hashes`: the name ('name') and its first character ('initial')."""
-    rows: set[tuple[str, str]] = set()
+def _hashed(key: bytes, names: Iterable[str]) -> Iterator[tuple[str, str, str]]:
+    """(canonical name, its hash, its first character's hash) of each name that is hashed at all."""
     for raw in names:
         name = canonical_name(raw)
         if name:
-            rows.add(("name", name_hash(key, name)))
-            rows.add(("initial", initial_hash(key, name[0])))
-    return sorted(rows)
+            yield name, name_hash(key, name), initial_hash(key, name[0])
+
+
+def _rows(hashed: Iterable[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    return sorted({row for _, h, initial in hashed for row in (("name", h), ("initial", initial))})
+
+
+def hash_rows(key: bytes, names: Iterable[str]) -> list[tuple[str, str]]:
+    """(kind, hash) rows for `meta.person_name_hashes`: the name ('name') and its first character ('initial')."""
+    return _rows(_hashed(key, names))
 
 
 def store(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]]) -> None:
@@ -131,15 +137,8 @@ class KnownNames:
         """Learn names (of the chunk being loaded) so its own rows' texts are masked for them too. Returns their
         `hash_rows` (each name is hashed once, for both)."""
         grew, learned = False, False
-        rows: set[tuple[str, str]] = set()
-        for raw in names:
-            name = canonical_name(raw)
-            if not name:
-                continue
-            h = name_hash(self.key, name)
-            initial = initial_hash(self.key, name[0])
-            rows.add(("name", h))
-            rows.add(("initial", initial))
+        hashed = list(_hashed(self.key, names))
+        for name, h, initial in hashed:
             if h not in self.names:
                 self.names.add(h)
                 learned = True
@@ -151,7 +150,7 @@ class KnownNames:
             self._compile()
         elif learned:  # a text masked before may hold the new name: forget the masks
             self._masked = {}
-        return sorted(rows)
+        return _rows(hashed)
 
     def __bool__(self) -> bool:
         return bool(self.names)
