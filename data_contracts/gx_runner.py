@@ -42,6 +42,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
 )
 from great_expectations.expectations.row_conditions import Column
 from great_expectations.expectations.row_conditions import Condition as GxCondition
+from tqdm import tqdm
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,11 @@ log = logging.getLogger(__name__)
 # batch marker that only a stored validation result would show; the context here is ephemeral and keeps no
 # result, and the hashing was a quarter of every validation's time. No frame is fingerprinted.
 _gx_pandas_engine.HASH_THRESHOLD = 0
+
+# GX opens a tqdm bar (disabled) per validation graph, and tqdm's default lock holds a multiprocessing
+# semaphore: made in the validator process, it outlived it and every ingest ended with Python's "leaked
+# semaphore objects" warning. Bars are never shown here: a thread lock is enough.
+tqdm.set_lock(threading.RLock())
 
 HELPER_PREFIX = "_lc_when_"
 # Every failing row's index is needed, not the failing values nor a query that selects them (two metrics fewer

@@ -40,10 +40,12 @@ class Pending:
     position: int
     inspection: Any  # ingest.pipeline.Inspection
     stored: Any  # pathlib.Path of the archived copy
-    # Made by a worker process (`ingest.pipeline.protect_chunk`): the natural persons' names the good rows hold
-    # and, for the files it made ready, those rows as stored (pseudonymised, masked, hashed: a pyarrow Table).
+    # Made by a worker process (`ingest.pipeline.protect_chunk`): the natural persons' names the good rows hold,
+    # their hashes and, for the files it made ready, those rows as stored (pseudonymised, masked, hashed: a
+    # pyarrow Table).
     table: Any = None
     names: frozenset[str] | None = None
+    hashed: list[tuple[str, str, str]] | None = None  # `names` hashed (`privacy.names.hashed_by_name`)
 
     @property
     def rows(self) -> int:

@@ -1006,8 +1006,11 @@ def protect_chunk(chunk: list[Pending], key: bytes, persons: known_names.KnownNa
     contract = loaded[0].inspection.contract
     for p in loaded:  # the parent needs them for every file: found once, here
         p.names = _file_person_names(contract, p)
-    if persons is not None:
-        persons.add(frozenset().union(*(p.names for p in loaded)))
+    if persons is not None:  # hashed here, once: the parent learns the hashes (`_load_chunk`)
+        by_name = known_names.hashed_by_name(persons.key, frozenset().union(*(p.names for p in loaded)))
+        for p in loaded:
+            p.hashed = [by_name[n] for n in p.names if n in by_name]
+        persons.learn(list(by_name.values()))
     budget, done = share * sum(len(p.inspection.good) for p in loaded), 0
     for p in loaded:
         ins = p.inspection
@@ -1079,8 +1082,11 @@ def _load_chunk(con: Any, chunk: list[Pending], target: IngestTarget,
         if loaded:
             contract = loaded[0].inspection.contract
             if persons is not None:  # the chunk's own names are masked in its texts too (any row, any file)
-                new_names = frozenset().union(*(_file_person_names(contract, p) for p in loaded))
-                known_names.store(con, persons.add(new_names))
+                if all(p.hashed is not None for p in loaded):  # hashed by the worker
+                    known_names.store(con, persons.learn([row for p in loaded for row in p.hashed or ()]))
+                else:
+                    new_names = frozenset().union(*(_file_person_names(contract, p) for p in loaded))
+                    known_names.store(con, persons.add(new_names))
             tables = [p.table if p.table is not None else load_table(contract, p.inspection, target.secret_key,
                                                                       persons) for p in loaded]
             batch = pa.concat_tables([

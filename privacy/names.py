@@ -59,6 +59,11 @@ def _hashed(key: bytes, names: Iterable[str]) -> Iterator[tuple[str, str, str]]:
             yield name, name_hash(key, name), initial_hash(key, name[0])
 
 
+def hashed_by_name(key: bytes, names: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+    """Each name that is hashed at all → (canonical name, its hash, its first character's hash)."""
+    return {raw: row for raw in names for row in _hashed(key, (raw,))}
+
+
 def _rows(hashed: Iterable[tuple[str, str, str]]) -> list[tuple[str, str]]:
     return sorted({row for _, h, initial in hashed for row in (("name", h), ("initial", initial))})
 
@@ -136,8 +141,11 @@ class KnownNames:
     def add(self, names: Iterable[str]) -> list[tuple[str, str]]:
         """Learn names (of the chunk being loaded) so its own rows' texts are masked for them too. Returns their
         `hash_rows` (each name is hashed once, for both)."""
+        return self.learn(list(_hashed(self.key, names)))
+
+    def learn(self, hashed: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+        """`add` of names hashed already (`hashed_by_name`, by the worker process that read them)."""
         grew, learned = False, False
-        hashed = list(_hashed(self.key, names))
         for name, h, initial in hashed:
             if h not in self.names:
                 self.names.add(h)
