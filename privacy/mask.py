@@ -13,7 +13,7 @@ after 当事人 is as often a shop's (当事人王记面馆) and would stop ever
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -161,7 +161,10 @@ def _text_findings(text: str, taken: list[tuple[int, int]]) -> Iterator[Finding]
 
 def find_shapes(text: str) -> Iterator[Finding]:
     """The shapes in words alone (names after trigger words, addresses, plates, accounts): one regex pass."""
-    return _text_findings(text, []) if text else iter(())
+    if not text:
+        return iter(())
+    probe = _half_width(text)
+    return _as_written(_text_findings(probe, []), text, probe)
 
 
 @dataclass(frozen=True)
@@ -209,18 +212,46 @@ def _accept(kind: str, match: str) -> bool:
     return True
 
 
+# Digits, '@', '-' and the X of an ID number typed in a Chinese input method's full-width mode (１３８１２３４５６７８)
+# are read as their ASCII selves: one character for one, so a finding's span is the same in the text as written.
+# (Other full-width forms, as common as ，：（）, are left: the one-pass pre-filters stay selective.)
+_FULL_WIDTH = "０１２３４５６７８９＠－Ｘｘ"
+_HALF_WIDTH = str.maketrans(_FULL_WIDTH, "0123456789@-Xx")
+_WIDE = re.compile(f"[{_FULL_WIDTH}]")
+
+
+def _half_width(text: str) -> str:
+    return text.translate(_HALF_WIDTH) if _WIDE.search(text) else text
+
+
+def _as_written(found: Iterable[Finding], text: str, probe: str) -> Iterator[Finding]:
+    """Findings in `probe` (`_half_width(text)`) with the text as written."""
+    if probe is text:
+        yield from found
+    else:
+        for f in found:
+            yield Finding(f.kind, f.start, f.end, text[f.start:f.end])
+
+
 def find_personal_data(text: str) -> Iterator[Finding]:
-    """Every piece of personal data in `text`, identifiers first, then shapes in words; spans never overlap."""
+    """Every piece of personal data in `text`, identifiers first, then shapes in words; spans never overlap.
+    Full-width digits and letters count as their ASCII selves."""
     if not text:
         return
-    if _MAY_HOLD.search(text):
-        yield from _find_all(text)
+    probe = _half_width(text)
+    if _MAY_HOLD.search(probe):
+        yield from _as_written(_find_all_in(probe), text, probe)
     else:
-        yield from _text_findings(text, [])
+        yield from _as_written(_text_findings(probe, []), text, probe)
 
 
 def _find_all(text: str) -> Iterator[Finding]:
     """The detector without the pre-filter (tests check that the pre-filter never hides a finding)."""
+    probe = _half_width(text)
+    return _as_written(_find_all_in(probe), text, probe)
+
+
+def _find_all_in(text: str) -> Iterator[Finding]:
     taken = [(m.start(), m.end()) for m in _SAFE_TOKENS.finditer(text)]
     taken += [(m.start(), m.end()) for m in _USCC_TOKEN.finditer(text)
               if is_valid_uscc(m.group(0)) and not _looks_like_ric(m.group(0))]
@@ -298,8 +329,11 @@ _ACCEPTED_SHAPE = {"landline": r"\(?0\d{2,3}\)?[- ]?[2-9]\d{6,7}|[2-9]\d{6,7}-\d
 # Whatever `mask_identifiers` changes matches this (every identifier it can accept and every shape, look-arounds
 # dropped): a text that does not match is left as it is. One pass over a column's distinct texts in Rust
 # (`unchanged_texts`).
+# A text with a full-width digit, ＠ or Ｘ, or a full-width dash by a digit, is read half-width first
+# (`_half_width`): it may change too.
+FULL_WIDTH_MAY_HOLD = "[０-９＠Ｘｘ]|\\d－|－\\d"
 MAY_CHANGE = "|".join([_ACCEPTED_SHAPE.get(kind) or _without_lookarounds(p.pattern) for kind, p in _PATTERNS]
-                      + [_without_lookarounds(p) for _, p in _TEXT_PATTERNS])
+                      + [_without_lookarounds(p) for _, p in _TEXT_PATTERNS] + [FULL_WIDTH_MAY_HOLD])
 VECTOR_MIN_TEXTS = 256  # fewer texts are checked one by one as before (no polars import for a single row)
 
 

@@ -35,6 +35,7 @@ import pyarrow as pa
 
 from privacy.mask import (
     AUDIT_KINDS,
+    FULL_WIDTH_MAY_HOLD,
     SAFE_WHOLE_VALUE,
     VECTOR_MIN_TEXTS,
     Finding,
@@ -49,7 +50,10 @@ from warehouse.connection import duckdb_config
 # them before Python validates check digits, so large tables stay cheap to scan. A value that is wholly a
 # pseudonym or a content hash is never a finding (mask.SAFE_WHOLE_VALUE), so it is not fetched;
 # each distinct value is checked once, reported with its first row and how many rows hold it.
-_CANDIDATE_SQL = (r"regexp_matches({col}, '\d{{7,}}|\d{{17}}[Xx]|@{more}')"
+# A mobile or card number written with spaces or dashes, and digits or an '@' written full-width
+# (mask.FULL_WIDTH_MAY_HOLD), are candidates too: RE2's `\d` is ASCII only.
+_CANDIDATE_SQL = (r"regexp_matches({col}, '\d{{7,}}|\d{{17}}[Xx]|@|1[3-9]\d[- ]?\d{{4}}[- ]?\d{{4}}"
+                  r"|(?:\d[ -]?){{15,18}}\d|" + FULL_WIDTH_MAY_HOLD + "{more}')"
                   " and not regexp_matches({col}, '" + SAFE_WHOLE_VALUE.replace("{", "{{").replace("}", "}}") + "')")
 # Values that may hold an address shape (privacy.mask checks the shape): a road, community or village word
 # followed by a number, a building or unit number, or a word that introduces an address.
@@ -79,7 +83,7 @@ PARTITION_COLUMNS = ("_file_sha256", "file_sha256", "region_code", "agency_uscc"
 # the end of the text; so the findings of the pieces are the findings of the whole text. A piece can only
 # hold a finding if it has an '@', 7 digits in a row, or a mobile or card number written with separators.
 _BOUNDARY = re.compile(r"[<>\"',;:=\[\]{}/\t\r\n]")
-_CANDIDATE = re.compile(r"@|\d{7}|1[3-9]\d[- ]?\d{4}[- ]?\d{4}|(?:\d[ -]?){15,18}\d")
+_CANDIDATE = re.compile(r"@|\d{7}|1[3-9]\d[- ]?\d{4}[- ]?\d{4}|(?:\d[ -]?){15,18}\d|" + FULL_WIDTH_MAY_HOLD)
 _ADDRESS_CANDIDATE = re.compile(ADDRESS_RE2)
 
 

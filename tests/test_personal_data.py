@@ -102,7 +102,7 @@ def test_the_pre_filter_never_hides_a_finding(tmp_path: Path) -> None:
     from privacy.mask import _MAY_HOLD, _find_all, find_personal_data
 
     rng = random.Random(7)
-    noise = ["".join(rng.choice("0123456789 -@.xX（）()+8６") for _ in range(rng.randint(1, 30)))
+    noise = ["".join(rng.choice("0123456789 -@.xX（）()+8６１３－＠Ｘ\u3000") for _ in range(rng.randint(1, 30)))
              for _ in range(20_000)]
     texts = _sample_cells(tmp_path / "sample") + _planted_texts() + noise
     skipped = 0
@@ -119,7 +119,7 @@ _SHAPE_PARTS = ["家住", "住址：", "地址:", "文化路", "幸福小区", "
                 "wx_abc123", "账号", "卡号", "豫A", "京AD", "12345", "1391234", "5678", "@", "a.b", "cn", " ",
                 "\x1c", "\x1f", "\u3000", "\xa0", "：", "，", "-", "０３", "〔2025〕", "罚", "一二", "(0371)",
                 "0371", "6788123", "ADYC20241459", "-12", "\n", "姓名", "为", "女士", "电话", "男", "岁", "店",
-                "您", "称", "【"]
+                "您", "称", "【", "１３９", "１２３４", "－", "＠", "ｑｑ．ｃｏｍ", "Ｘ"]
 
 
 def test_texts_spared_in_one_pass_are_those_the_detector_leaves_alone(tmp_path: Path) -> None:
@@ -137,6 +137,27 @@ def test_texts_spared_in_one_pass_are_those_the_detector_leaves_alone(tmp_path: 
     assert spared.isdisjoint(changed)
     assert len(changed) > 5_000 and len(spared) > len(texts) // 3  # both kinds are common: the test can fail
     assert unchanged_texts({"惠市监罚〔2025〕1号"}) == set()  # a handful of texts: checked one by one instead
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("来电人电话１３９１２３４５６７８，要求回复", "来电人电话【手机号】，要求回复"),
+    ("电话１３９－１２３４－５６７８", "电话【手机号】"),
+    ("电话139－1234－5678", "电话【手机号】"),
+    ("电话（0371）６７８８１２３４", "电话（0371）６７８８１２３４"),  # no area code or dash read: an amount
+    ("身份证号１１０１０５１９４９１２３１００２Ｘ", "身份证号【身份证号】"),
+    ("身份证号11010519491231002Ｘ", "身份证号【身份证号】"),
+    ("邮箱zs＠example.com", "邮箱【邮箱】"),
+    ("罚款１２．５万元，第１２３４５号", "罚款１２．５万元，第１２３４５号"),
+])
+def test_identifiers_typed_full_width_are_masked(text: str, masked: str) -> None:
+    """A Chinese input method's full-width mode types １３９１２３４５６７８: read as its ASCII self, also where
+    the texts of a column are spared in one pass (`unchanged_texts`)."""
+    from privacy.mask import mask_text, unchanged_texts
+
+    assert mask_text(text) == masked
+    filler = {f"普通文本{i}" for i in range(400)}
+    if masked != text:
+        assert text not in unchanged_texts(filler | {text})
 
 
 def test_pseudonyms_are_memoised_per_key() -> None:

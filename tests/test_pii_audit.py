@@ -133,6 +133,21 @@ def test_a_value_held_by_many_rows_is_one_finding_with_its_count(tmp_path, targe
     assert [(f.kind, f.where) for f in findings] == [("id_number", "rowid 0（共 3 行 / 3 rows）")]
 
 
+def test_phones_written_with_separators_or_full_width_are_found_in_a_mart_column(tmp_path, target, settings):
+    """The warehouse pre-filter (RE2, whose `\\d` is ASCII only) let through no value the detector finds: a mobile
+    with spaces or dashes and one typed full-width were skipped before."""
+    _ingest_person(tmp_path, target)
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("create schema if not exists marts")
+    con.execute("create table marts.fct_planted (note varchar)")
+    con.executemany("insert into marts.fct_planted values (?)",
+                    [["电话139-1234-5678"], ["电话139 1234 5678"], ["电话１３９１２３４５６７８"], ["第１２号"],
+                     ["ok"]])
+    con.close()
+    findings = [f for f in audit(settings.warehouse, []) if f.location == "marts.fct_planted.note"]
+    assert sorted((f.kind, f.where) for f in findings) == [("mobile", f"rowid {i}") for i in range(3)]
+
+
 def test_the_fraction_of_a_decimal_number_is_not_a_card_number():
     """Seen at bench scale: a score written at full precision in scorecard.xlsx (<v>0.9371234567890129</v>) has a
     16-digit fraction that passed the Luhn check and stopped the publication. The same digits alone still count."""
