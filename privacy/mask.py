@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import compress
 
 from data_contracts.identifiers import is_valid_ric, is_valid_uscc
 
@@ -348,10 +347,15 @@ def texts_not_matching(texts: set[str], pattern: str) -> set[str]:
     empty for fewer than `VECTOR_MIN_TEXTS` (they are then checked one by one: no polars import for a row)."""
     if len(texts) < VECTOR_MIN_TEXTS:
         return set()
+    listed = list(texts)  # the texts themselves come back (no new strings to make and hash again)
+    return {text for text, hit in zip(listed, matches_each(listed, pattern), strict=True) if not hit}
+
+
+def matches_each(texts: list[str], pattern: str) -> list[bool]:
+    """Per text, whether the (Rust-syntax) `pattern` matches in it: one pass over them all in polars."""
     import polars as pl
 
-    listed = list(texts)  # the texts themselves come back (no new strings to make and hash again)
-    return set(compress(listed, (~pl.Series(listed, dtype=pl.String).str.contains(pattern)).to_list()))
+    return pl.Series(texts, dtype=pl.String).str.contains(pattern).to_list()
 
 
 # Ledgers repeat most short texts (违法行为类型, 处罚依据, addresses): mask each distinct one once. Bounded.

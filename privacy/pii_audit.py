@@ -23,7 +23,7 @@ import hashlib
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -41,6 +41,7 @@ from privacy.mask import (
     Finding,
     find_personal_data,
     find_shapes,
+    matches_each,
 )
 from privacy.names import TABLE as NAMES_TABLE
 from privacy.names import KnownNames
@@ -416,8 +417,7 @@ MAX_CLEAN_PIECES = 1_000_000  # of one scan's files: a figure's numbers recur in
 _PIECE_WITH_CANDIDATE = "[^{b}*(?:{c})[^{b}*".format(b=_BOUNDARY.pattern[1:], c=_CANDIDATE.pattern)
 
 
-def _vectorised(texts: Iterable[str]) -> bool:
-    texts = list(texts)
+def _vectorised(texts: Collection[str]) -> bool:
     return len(texts) >= VECTOR_MIN_TEXTS or sum(map(len, texts)) >= VECTOR_MIN_CHARS
 
 
@@ -426,10 +426,8 @@ def _matching(texts: set[str], pattern: str, regex: re.Pattern[str]) -> set[str]
     meaning differs: the same texts either way)."""
     if not _vectorised(texts):
         return {t for t in texts if regex.search(t)}
-    import polars as pl
-
     listed = list(texts)
-    return set(compress(listed, pl.Series(listed, dtype=pl.String).str.contains(pattern).to_list()))
+    return set(compress(listed, matches_each(listed, pattern)))
 
 
 def _candidate_pieces(texts: list[str]) -> set[str]:
