@@ -24,6 +24,11 @@
     pre_hook="{{ delete_penalty_cases_to_rematch() }}"
 ) }}
 
+{#- the rules' patterns, written out so that each is compiled once (macros/regex_contains.sql) -#}
+{%- set keyword_patterns = rule_patterns('threshold_rules', ['violation_keywords', 'prior_keywords']) -%}
+{%- set text_patterns = rule_patterns('threshold_rules', ['condition_pattern', 'exclusion_pattern']) -%}
+{%- set kind_patterns = rule_patterns('repeat_same_kind', ['kind_pattern']) %}
+
 with
 
 penalty_decisions as (
@@ -59,6 +64,8 @@ repeat_same_kind as (
 
 cases as (
 
+    -- only the cases whose text matches one of the patterns at all (one pass of all the patterns at once;
+    -- at province scale one case in six): the searches below look at these only
     select
         agency_uscc,
         decision_no,
@@ -73,6 +80,9 @@ cases as (
             "coalesce(violation_type, '')", "' '", "coalesce(violation_facts, '')"
         ]) }} as case_text
     from penalty_decisions
+    where {{ regex_contains_any_of(
+        dbt.concat(["coalesce(violation_type, '')", "' '", "coalesce(violation_facts, '')"]), keyword_patterns
+    ) }}
 
 ),
 
@@ -238,7 +248,9 @@ case_pattern_matches as (
                 keyword_patterns_prefiltered.is_literal_pattern
                 and keyword_patterns_prefiltered.has_keyword_literals
                 then true
-            else {{ regex_contains('cases.case_text', 'case_pattern_candidates.violation_keywords') }}
+            else {{ regex_contains_one_of(
+                'cases.case_text', 'case_pattern_candidates.violation_keywords', keyword_patterns
+            ) }}
         end
 
 ),
@@ -297,11 +309,15 @@ rules_applicable as (
             and threshold_rules.party_type in ('any', keyword_matches.party_type)
             and (
                 threshold_rules.condition_pattern is null
-                or {{ regex_contains('keyword_matches.case_text', 'threshold_rules.condition_pattern') }}
+                or {{ regex_contains_one_of(
+                    'keyword_matches.case_text', 'threshold_rules.condition_pattern', text_patterns
+                ) }}
             )
             and (
                 threshold_rules.exclusion_pattern is null
-                or not {{ regex_contains('keyword_matches.case_text', 'threshold_rules.exclusion_pattern') }}
+                or not {{ regex_contains_one_of(
+                    'keyword_matches.case_text', 'threshold_rules.exclusion_pattern', text_patterns
+                ) }}
             )
 
 ),
@@ -434,8 +450,12 @@ earlier_of_same_kind as (
     inner join repeat_same_kind
         on earlier_candidates.rule_id = repeat_same_kind.rule_id
     where
-        {{ regex_contains('earlier_candidates.case_text', 'repeat_same_kind.kind_pattern') }}
-        and {{ regex_contains('earlier_candidates.earlier_case_text', 'repeat_same_kind.kind_pattern') }}
+        {{ regex_contains_one_of(
+            'earlier_candidates.case_text', 'repeat_same_kind.kind_pattern', kind_patterns
+        ) }}
+        and {{ regex_contains_one_of(
+            'earlier_candidates.earlier_case_text', 'repeat_same_kind.kind_pattern', kind_patterns
+        ) }}
 
     union all
 
