@@ -95,12 +95,29 @@ def incremental_home(sample, tmp_path_factory) -> Path:
     return home
 
 
+def _assert_dbt_parsed_nothing_again_and_tested_the_new_rows(home: Path, watermark: str) -> None:
+    """The watermark reaches dbt without a var (a var changing at every build made dbt parse the whole project
+    again), and the penalty models' tests read the decisions of files ingested after it."""
+    from warehouse.settings import load_settings
+
+    settings = load_settings(home)
+    log = (settings.dbt_log_dir / "dbt.log").read_text(encoding="utf-8", errors="replace")
+    last_run = log[log.rindex("Running with dbt="):]
+    assert "Unable to do partial parsing" not in last_run
+    assert "Partial parsing enabled" in last_run
+    compiled = [p.read_text(encoding="utf-8") for p in (settings.dbt_target_dir / "compiled").rglob("*.sql")]
+    assert not any("__new_penalty_rows__" in sql for sql in compiled)
+    limited = [sql for sql in compiled if f"files.ingested_at > cast('{watermark}' as timestamp)" in sql]
+    assert len(limited) >= 10  # the data tests of intermediate/penalty and marts/transfer
+
+
 def test_a_new_penalty_file_builds_incrementally(sample, incremental_home):
     _, plain, _ = sample
     _ingest(incremental_home, [plain])
     plan = _build(incremental_home)
     assert not plan.full_refresh and plan.reason == "incremental" and plan.files_after is not None
     assert _unit_tests_run(incremental_home) == 0  # same project as the full refresh that ran them
+    _assert_dbt_parsed_nothing_again_and_tested_the_new_rows(incremental_home, str(plan.files_after))
     con = duckdb.connect(str(incremental_home / "warehouse.duckdb"), read_only=True)
     try:
         missing = con.execute("""select count(*) from raw.penalty_ledger as raw_rows

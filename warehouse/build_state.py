@@ -44,7 +44,7 @@ class BuildPlan:
     files_through: datetime | None  # newest meta.files.ingested_at when the build starts
     full_refresh: bool
     reason: str
-    files_after: datetime | None  # the last build's watermark, when incremental
+    files_after: datetime | None  # the last build's watermark, when incremental (dbt reads it from the table)
 
     def describe(self) -> str:
         """What the build does and why, for the terminal and the Dagster log."""
@@ -59,8 +59,6 @@ class BuildPlan:
             return ["build", "--full-refresh"]
         return ["build", "--exclude-resource-type", "unit_test"]
 
-    def dbt_extra_vars(self) -> dict[str, Any]:
-        return {"penalty_files_after": self.files_after.isoformat(sep=" ")} if self.files_after else {}
 
 
 def _ensure_state_table(con: Any) -> None:

@@ -1,16 +1,16 @@
 {#-
     penalty_cases_to_rebuild(): a query of the current penalty decisions (agency_uscc, decision_no) whose
     row of fct_penalty_cases an incremental build recomputes — every decision whose inputs a file ingested
-    after var('penalty_files_after') may have changed:
+    after penalty_files_after() may have changed:
       * the decisions whose threshold matches are recomputed (penalty_cases_to_rematch(): new row versions,
         which carry the transfer and police columns, and every decision of the parties those name);
       * the decisions any version of a new supervision document names (关联处罚决定书文号, old and new
         version: a re-delivered document may name another case, or stop naming one), whatever the agency;
       * every decision when a member-unit file is new (the supervised unit of a document is resolved by name).
-    Without the var every decision is recomputed (same result as a full build).
+    Without a watermark every decision is recomputed (same result as a full build).
 -#}
 {% macro penalty_cases_to_rebuild() -%}
-    {%- set files_after = var('penalty_files_after', none) -%}
+    {%- set files_after = penalty_files_after() -%}
     with
 
     new_files as (

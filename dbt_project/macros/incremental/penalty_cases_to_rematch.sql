@@ -9,13 +9,13 @@
 {#-
     penalty_cases_to_rematch(): a query of the current penalty decisions (agency_uscc, decision_no) whose
     threshold matches an incremental build recomputes: every decision with a row version in a file
-    ingested after var('penalty_files_after') (the last build's watermark, passed by `liandong build`),
+    ingested after penalty_files_after() (the last build's watermark, recorded by `liandong build`),
     and every current decision of a party any version of those decisions names — a repeat rule counts the
     party's other penalties, and a re-delivered version may have moved a decision to another party.
-    Without the var every decision is recomputed (same result as a full build).
+    Without a watermark every decision is recomputed (same result as a full build).
 -#}
 {% macro penalty_cases_to_rematch() -%}
-    {%- set files_after = var('penalty_files_after', none) -%}
+    {%- set files_after = penalty_files_after() -%}
     with
 
     new_files as (
