@@ -44,7 +44,7 @@ class BuildPlan:
     files_through: datetime | None  # newest meta.files.ingested_at when the build starts
     full_refresh: bool
     reason: str
-    files_after: datetime | None  # the last build's watermark, when incremental (dbt reads it from the table)
+    files_after: datetime | None  # the last build's watermark, when incremental (dbt reads it from the table too)
 
     def describe(self) -> str:
         """What the build does and why, for the terminal and the Dagster log."""
@@ -58,6 +58,11 @@ class BuildPlan:
         if self.full_refresh:
             return ["build", "--full-refresh"]
         return ["build", "--exclude-resource-type", "unit_test"]
+
+    def dbt_extra_vars(self) -> dict[str, Any]:
+        """The same vars for every build (a var that changes makes dbt parse the whole project again): dbt reads
+        the watermark itself from this table when the build is incremental (macros/incremental/)."""
+        return {"penalty_files_after": "last_build"}
 
 
 

@@ -126,9 +126,9 @@ def build_duckdb(settings: Settings, as_of: date, run: DbtRunner | None = None) 
     with connect(settings.warehouse) as con:
         plan = plan_build(con, as_of)
     if run is None:
-        result: Any = run_dbt(settings, plan.dbt_args(), as_of=as_of)
+        result: Any = run_dbt(settings, plan.dbt_args(), as_of=as_of, extra_vars=plan.dbt_extra_vars())
     else:
-        result = run([*plan.dbt_args(), *dbt_vars(as_of, dbt_region_vars(settings.home))])
+        result = run([*plan.dbt_args(), *dbt_vars(as_of, {**dbt_region_vars(settings.home), **plan.dbt_extra_vars()})])
     if getattr(result, "returncode", 0) == 0:
         with connect(settings.warehouse) as con:
             record_build(con, plan)

@@ -1,24 +1,32 @@
 {#-
     penalty_files_after(): the watermark an incremental build starts from — files ingested after it are new.
-    The var `penalty_files_after` when given (tests, a hand-run dbt); otherwise, when the build runs (not at
-    parse time, not in a full refresh), the files watermark of the last successful build, which
-    `liandong build` records in meta.dbt_build_state (warehouse/build_state.py). Read here rather than passed
-    as a var: a var that changes with every build makes dbt parse the whole project again (~3 s at each
-    incremental build). None when there is no watermark: every file counts as new.
+    The var `penalty_files_after`: a timestamp (tests), or `last_build`, which `liandong build` always passes:
+    then, when the build runs (not at parse time, not in a full refresh), the files watermark of the last
+    successful build for the same as-of date, which it records in meta.dbt_build_state
+    (warehouse/build_state.py). Read here rather than passed as the timestamp itself: a var that changes at
+    every build makes dbt parse the whole project again (~3 s of each incremental build). None (every file
+    is new, every row recomputed) without the var — a hand-run dbt, a Dagster subset — or without a record.
 -#}
 {% macro penalty_files_after() -%}
     {%- set given = var('penalty_files_after', none) -%}
-    {%- if given is not none or not execute or flags.FULL_REFRESH or target.type != 'duckdb' -%}
+    {%- if given != 'last_build' -%}
         {{ return(given) }}
+    {%- endif -%}
+    {%- if not execute or flags.FULL_REFRESH or target.type != 'duckdb' -%}
+        {{ return(none) }}
     {%- endif -%}
     {%- set state = adapter.get_relation(database=target.database, schema='meta', identifier='dbt_build_state') -%}
     {%- if state is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set rows = run_query(
-        'select cast(files_through as varchar) from ' ~ state ~ ' order by built_at desc limit 1'
+        'select cast(files_through as varchar), cast(as_of as varchar) from ' ~ state
+        ~ ' order by built_at desc limit 1'
     ).rows -%}
-    {{ return(rows[0][0] if rows | length > 0 else none) }}
+    {%- if rows | length == 0 or rows[0][1] != var('as_of') -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(rows[0][0]) }}
 {%- endmacro %}
 
 {#-
@@ -28,7 +36,7 @@
 -#}
 {% macro new_penalty_rows() -%}
     {%- set files_after = penalty_files_after() -%}
-    {%- if files_after is none -%}
+    {%- if not files_after -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set predicate -%}
