@@ -324,14 +324,14 @@ def _widen_spaces(pattern: str) -> str:
 
 # Of a landline, `_accept` takes only a number with an area code or a dashed extension: a code with a run of digits
 # (ADYC20241459, a licence number) is no phone, and such codes are most of the texts with seven digits.
-_ACCEPTED_SHAPE = {"landline": r"\(?0\d{2,3}\)?[- ]?[2-9]\d{6,7}|[2-9]\d{6,7}-\d"}
+ACCEPTED_SHAPE = {"landline": r"\(?0\d{2,3}\)?[- ]?[2-9]\d{6,7}|[2-9]\d{6,7}-\d"}
 # Whatever `mask_identifiers` changes matches this (every identifier it can accept and every shape, look-arounds
 # dropped): a text that does not match is left as it is. One pass over a column's distinct texts in Rust
 # (`unchanged_texts`).
 # A text with a full-width digit, ＠ or Ｘ, or a full-width dash by a digit, is read half-width first
 # (`_half_width`): it may change too.
 FULL_WIDTH_MAY_HOLD = "[０-９＠Ｘｘ]|\\d－|－\\d"
-MAY_CHANGE = "|".join([_ACCEPTED_SHAPE.get(kind) or _without_lookarounds(p.pattern) for kind, p in _PATTERNS]
+MAY_CHANGE = "|".join([ACCEPTED_SHAPE.get(kind) or _without_lookarounds(p.pattern) for kind, p in _PATTERNS]
                       + [_without_lookarounds(p) for _, p in _TEXT_PATTERNS] + [FULL_WIDTH_MAY_HOLD])
 VECTOR_MIN_TEXTS = 256  # fewer texts are checked one by one as before (no polars import for a single row)
 

@@ -164,3 +164,30 @@ def _luhn_ok(digits: str) -> bool:
     from privacy.mask import _luhn
 
     return _luhn(digits)
+
+
+def test_the_warehouse_pre_filter_leaves_out_no_value_with_a_finding(tmp_path):
+    """The SQL pre-filter (`_candidate_sql`) is the only thing between a warehouse value and the detector: every
+    value with a finding is a candidate — on the sample's cells, planted identifiers in every spelling and random
+    text made of digits, separators and the shapes' parts. Bare runs of 7–14 digits (case numbers, organisation
+    codes: ~7 million values at province scale) are not, and a landline with an area code or an extension is."""
+    import random
+
+    from privacy.pii_audit import _candidate_sql, findings_in_value
+    from tests.test_personal_data import _SHAPE_PARTS, _planted_texts, _sample_cells
+
+    rng = random.Random(23)
+    digits = ["".join(rng.choice("0123456789 -@()（）+xX－０１＠") for _ in range(rng.randint(1, 30)))
+              for _ in range(20_000)]
+    parts = ["".join(rng.choice(_SHAPE_PARTS) for _ in range(rng.randint(1, 12))) for _ in range(20_000)]
+    spared = ["AAJT20240004", "360629283", "ADYC20241459", "罚字〔2024〕12345678号", "BE202401140017"]
+    kept = ["0371-6788123", "(0371)67881234", "6788123-12", "电话０３７１－６７８８１２３"]
+    texts = sorted(set(_sample_cells(tmp_path / "sample") + _planted_texts() + digits + parts + spared + kept))
+    con = duckdb.connect()
+    con.execute("create table v (value varchar)")
+    con.executemany("insert into v values (?)", [[t] for t in texts])
+    candidates = {t for t, in con.execute(f"select value from v where {_candidate_sql('value', None)}").fetchall()}
+    with_findings = {t for t in texts if findings_in_value(t)}
+    assert with_findings - candidates == set()
+    assert len(with_findings) > 5_000 and len(texts) - len(candidates) > 20_000  # both sides are common
+    assert candidates.isdisjoint(spared) and candidates.issuperset(kept)
