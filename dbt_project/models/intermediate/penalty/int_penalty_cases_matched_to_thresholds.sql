@@ -13,15 +13,14 @@
 -- 近5万元 reaches only what lies below 5万, 不足5万元 reaches nothing.
 -- The measured value kept is the largest qualifying one (a structured column wins a tie).
 -- Incremental on DuckDB: a build after new files recomputes only the decisions they touch and every
--- decision of the parties those name (macros/incremental/penalty_cases_to_rematch.sql); a first build,
--- a new as-of date or a changed project is a full refresh (orchestration/dbt_runner.py).
--- depends_on: {{ ref('stg_meta__files') }}
--- depends_on: {{ ref('stg_penalty__decision_versions') }}
+-- decision of the parties those name (int_penalty_cases_to_rematch); a first build, a new as-of date or a
+-- changed project is a full refresh (warehouse/build_state.py).
+-- depends_on: {{ ref('int_penalty_cases_to_rematch') }}
 
 {{ config(
     materialized=incremental_where_supported(),
     incremental_strategy='append',
-    pre_hook="{{ delete_penalty_cases_to_rematch() }}"
+    pre_hook="{{ delete_listed_penalty_cases('int_penalty_cases_to_rematch') }}"
 ) }}
 
 {#- the rules' patterns, written out so that each is compiled once (macros/regex_contains.sql) -#}
@@ -36,7 +35,7 @@ penalty_decisions as (
     select current_decisions.*
     from {{ ref('stg_penalty__decisions') }} as current_decisions
     {%- if is_incremental() %}
-        inner join ({{ penalty_cases_to_rematch() }}) as cases_to_rematch
+        inner join {{ ref('int_penalty_cases_to_rematch') }} as cases_to_rematch
             on
                 current_decisions.agency_uscc = cases_to_rematch.agency_uscc
                 and current_decisions.decision_no = cases_to_rematch.decision_no

@@ -6,16 +6,14 @@
 -- Incremental on DuckDB: a build after new files recomputes only the decisions whose inputs they may have
 -- changed — new penalty versions, the parties' decisions the threshold matching recomputes, the cases a new
 -- supervision document version names (before and after), everything after a member-unit file
--- (macros/incremental/penalty_cases_to_rebuild.sql); a first build, a new as-of date or a changed project is
--- a full refresh (warehouse/build_state.py).
--- depends_on: {{ ref('stg_meta__files') }}
--- depends_on: {{ ref('stg_penalty__decision_versions') }}
--- depends_on: {{ ref('stg_supervision__document_versions') }}
+-- (int_penalty_cases_to_rebuild); a first build, a new as-of date or a changed project is a full refresh
+-- (warehouse/build_state.py).
+-- depends_on: {{ ref('int_penalty_cases_to_rebuild') }}
 
 {{ config(
     materialized=incremental_where_supported(),
     incremental_strategy='append',
-    pre_hook="{{ delete_penalty_cases_to_rebuild() }}"
+    pre_hook="{{ delete_listed_penalty_cases('int_penalty_cases_to_rebuild') }}"
 ) }}
 
 with
@@ -25,7 +23,7 @@ penalty_decisions as (
     select current_decisions.*
     from {{ ref('stg_penalty__decisions') }} as current_decisions
     {%- if is_incremental() %}
-        inner join ({{ penalty_cases_to_rebuild() }}) as cases_to_rebuild
+        inner join {{ ref('int_penalty_cases_to_rebuild') }} as cases_to_rebuild
             on
                 current_decisions.agency_uscc = cases_to_rebuild.agency_uscc
                 and current_decisions.decision_no = cases_to_rebuild.decision_no

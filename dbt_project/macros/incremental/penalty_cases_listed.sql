@@ -1,0 +1,27 @@
+{#-
+    penalty_cases_are_listed(): whether int_penalty_cases_to_rematch / _to_rebuild list anything — not in a
+    full refresh, and not where the penalty models are plain tables (incremental_where_supported()): every
+    decision is recomputed then, and the list would be every decision.
+-#}
+{% macro penalty_cases_are_listed() -%}
+    {{- 'false' if flags.FULL_REFRESH or incremental_where_supported() != 'incremental' else 'true' -}}
+{%- endmacro %}
+
+{#-
+    delete_listed_penalty_cases(listed): pre-hook of an incremental penalty model — removes the rows of the
+    decisions the model `listed` (int_penalty_cases_to_rematch or _to_rebuild) names, which it is about to
+    recompute (a recomputed decision may fire fewer rules, or have left the current versions). Nothing on
+    a first or full build.
+-#}
+{% macro delete_listed_penalty_cases(listed) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where exists (
+            select 1
+            from {{ ref(listed) }} as listed
+            where
+                listed.agency_uscc = {{ this }}.agency_uscc
+                and listed.decision_no = {{ this }}.decision_no
+        )
+    {%- endif -%}
+{%- endmacro %}
