@@ -24,10 +24,11 @@ runner = CliRunner()
 
 @pytest.fixture
 def audited(tmp_path, target, settings):
-    """A warehouse with one ingested file and a clean mart, after a passing audit that kept its state."""
+    """A warehouse with one ingested file and a clean mart, after a passing audit that kept its state. The notes'
+    16-digit numbers fail the Luhn check: candidates the audit validates (a card number's shape), never findings."""
     assert ingest_file(write_csv(tmp_path / "p.csv", PENALTY_HEADERS, [person_row()]), target).rows_loaded == 1
     _sql(settings, "create schema if not exists marts; create table marts.fct_notes as "
-                   "select i as id, '案件' || i || ' 联系 0000000' as note from range(5) t(i)")
+                   "select i as id, '案件' || i || ' 联系 0000000000000001' as note from range(5) t(i)")
     state = settings.home / "pii_audit.duckdb"
     assert audit(settings.warehouse, [settings.site], state) == []
     return settings, state
@@ -115,13 +116,15 @@ def test_a_table_changed_in_one_part_is_rescanned_in_that_part_only(audited, mon
 def test_a_candidate_value_found_clean_is_not_validated_again(audited, monkeypatch):
     """A changed table is read again, but a candidate value already found clean is not checked again."""
     settings, state = audited
-    _sql(settings, "insert into marts.fct_notes values (5, '案件1 联系 0000000'), (6, '新案 联系 1111111')")
+    _sql(settings, "insert into marts.fct_notes values "
+                   "(5, '案件1 联系 0000000000000001'), (6, '新案 联系 1111111111111112')")
     checked: list[str] = []
     real = pii_audit.find_personal_data
     monkeypatch.setattr(pii_audit, "find_personal_data", lambda text: checked.append(text) or real(text))
     assert audit(settings.warehouse, [], state) == []
-    assert checked == ["新案 联系 1111111"]
-    _sql(settings, "insert into marts.fct_notes values (7, '新案 联系 1111111'), (8, ?)", [f"联系 {PERSON_ID}"])
+    assert checked == ["新案 联系 1111111111111112"]
+    _sql(settings, "insert into marts.fct_notes values (7, '新案 联系 1111111111111112'), (8, ?)",
+         [f"联系 {PERSON_ID}"])
     checked.clear()
     findings = audit(settings.warehouse, [], state)
     assert [(f.location, f.where, f.kind) for f in findings] == [("marts.fct_notes.note", "rowid 8", "id_number")]
@@ -133,12 +136,12 @@ def test_a_value_in_two_columns_is_validated_once_and_reported_in_both(audited, 
     finding is reported in each column that holds it, at its own row."""
     settings, state = audited
     _sql(settings, "create table marts.fct_two as select * from (values "
-                   "('联系 2222222', '联系 2222222'), ('无', ?)) t(a, b)", [f"联系 {PERSON_ID}"])
+                   "('联系 2222222222222223', '联系 2222222222222223'), ('无', ?)) t(a, b)", [f"联系 {PERSON_ID}"])
     checked: list[str] = []
     real = pii_audit.find_personal_data
     monkeypatch.setattr(pii_audit, "find_personal_data", lambda text: checked.append(text) or real(text))
     findings = audit(settings.warehouse, [], state)
-    assert sorted(checked) == sorted(["联系 2222222", f"联系 {PERSON_ID}"])
+    assert sorted(checked) == sorted(["联系 2222222222222223", f"联系 {PERSON_ID}"])
     assert [(f.location, f.where, f.kind) for f in findings] == [("marts.fct_two.b", "rowid 1", "id_number")]
     _sql(settings, "insert into marts.fct_two values (?, '无')", [f"联系 {PERSON_ID}"])
     checked.clear()
@@ -150,7 +153,8 @@ def test_a_value_in_two_columns_is_validated_once_and_reported_in_both(audited, 
 def test_the_memory_of_clean_values_is_bounded(audited, monkeypatch):
     """Past MAX_CLEAN_VALUES the memory is forgotten whole; what changed is then validated afresh."""
     settings, state = audited
-    _sql(settings, "insert into marts.fct_notes values (5, '新案 联系 1111111'), (6, '新案 联系 2222222')")
+    _sql(settings, "insert into marts.fct_notes values "
+                   "(5, '新案 联系 1111111111111112'), (6, '新案 联系 2222222222222223')")
     monkeypatch.setattr(pii_audit, "MAX_CLEAN_VALUES", 3)
     assert audit(settings.warehouse, [], state) == []
     con = duckdb.connect(str(state))
