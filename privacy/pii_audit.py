@@ -54,7 +54,7 @@ from warehouse.connection import duckdb_config
 # (身份证, 15 or 18), a card number with or without single separators, a mobile, '@' (e-mail), and a
 # landline only as the detector takes one — with an area code or an extension after a dash
 # (mask.ACCEPTED_SHAPE). A bare run of 7–14 digits (a case number's 20240004, a 9-digit organisation code)
-# is none of these: at province scale that spared ~8 million values checked one by one in Python.
+# is none of these: at province scale that spared ~7 million values checked one by one in Python.
 # A value that is wholly a pseudonym or a content hash is never a finding (mask.SAFE_WHOLE_VALUE), so it is
 # not fetched; each distinct value is checked once, reported with its first row and how many rows hold it.
 # A mobile or card number written with spaces or dashes, and digits or an '@' written full-width

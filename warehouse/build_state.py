@@ -65,7 +65,6 @@ class BuildPlan:
         return {"penalty_files_after": "last_build"}
 
 
-
 def _ensure_state_table(con: Any) -> None:
     con.execute("create schema if not exists meta")
     con.execute(f"""create table if not exists {BUILD_STATE_TABLE} (
