@@ -26,6 +26,7 @@ from ingest.rows import (
     OUTSIDE_FLAG,
     ParsedRow,
     ParsedSheet,
+    RawCells,
     _folded_headers,
     _folds_to,
     _is_footer,
@@ -232,10 +233,9 @@ def parse_sheet_columns(contract: Contract, grid: Grid, match: HeaderMatch) -> P
     rows: list[ParsedRow] = []
     outside: list[Problem] = []
     value_rows = zip(*value_columns, strict=True) if value_columns else repeat((), n)
-    raw_rows = zip(*raw_lists, strict=True) if raw_lists else repeat((), n)
-    for i, (row_values, row_raw) in enumerate(zip(value_rows, raw_rows, strict=True)):
+    for i, row_values in enumerate(value_rows):
         row = ParsedRow(sheet_name, numbers[i], dict(zip(value_names, row_values, strict=True)),
-                        dict(zip(raw_names, row_raw, strict=True)), problems[i] or [], flags[i] or [])
+                        RawCells(raw_names, raw_lists, i), problems[i] or [], flags[i] or [])
         if added_unit is not None and added_unit[i]:
             row.raw["quantity_unit"] = raw["quantity_unit"][i]
         extra = extras.get(i)

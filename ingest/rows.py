@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any, NamedTuple
@@ -40,12 +40,56 @@ VALUE_CACHE_SIZE = 1 << 15
 LONG_TERM_WORDS = {"长期", "永久", "长期有效", "永久有效"}
 
 
+class RawCells(MutableMapping[str, "str | None"]):
+    """A row's cells as written (field → text), read from its sheet's columns when first asked for: only rows
+    that fail a rule or repeat another need them, and a dict per row cost the reading process a third of
+    building its rows. Pickled as a plain dict of the row's own cells."""
+
+    __slots__ = ("_cells", "_columns", "_index", "_names")
+
+    def __init__(self, names: Sequence[str], columns: Sequence[list[str | None]], index: int) -> None:
+        self._names, self._columns, self._index = names, columns, index
+        self._cells: dict[str, str | None] | None = None
+
+    def _dict(self) -> dict[str, str | None]:
+        cells = self._cells
+        if cells is None:
+            i = self._index
+            cells = self._cells = {name: column[i] for name, column in zip(self._names, self._columns, strict=True)}
+            self._names, self._columns = (), ()  # the sheet's columns are not held for one row
+        return cells
+
+    def __getitem__(self, key: str) -> str | None:
+        return self._dict()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._dict().get(key, default)
+
+    def __setitem__(self, key: str, value: str | None) -> None:
+        self._dict()[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._dict()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+    def __repr__(self) -> str:
+        return repr(self._dict())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (self._dict(),)
+
+
 @dataclass
 class ParsedRow:
     sheet: str | None
     row_number: int
     values: dict[str, Any]  # field → typed value (raw identifiers still present)
-    raw: dict[str, str | None]  # field → cell text as written (for messages, masked before storing)
+    raw: MutableMapping[str, str | None]  # field → cell text as written (messages; masked before storing)
     problems: list[Problem] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     # The values protected ahead (`privacy.protect.protect_own`, while the file is validated), or None

@@ -145,6 +145,11 @@ class KnownNames:
 
     def learn(self, hashed: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
         """`add` of names hashed already (`hashed_by_name`, by the worker process that read them)."""
+        self.remember(hashed)
+        return _rows(hashed)
+
+    def remember(self, hashed: list[tuple[str, str, str]]) -> None:
+        """`learn` without the rows to store (the worker's copy: the parent stores them)."""
         grew, learned = False, False
         for name, h, initial in hashed:
             if h not in self.names:
@@ -158,7 +163,6 @@ class KnownNames:
             self._compile()
         elif learned:  # a text masked before may hold the new name: forget the masks
             self._masked = {}
-        return _rows(hashed)
 
     def __bool__(self) -> bool:
         return bool(self.names)

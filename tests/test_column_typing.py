@@ -144,6 +144,24 @@ def test_a_crafted_sheet_is_typed_alike_cell_by_cell_and_by_column():
     assert long_term.values["valid_until_long_term"] is True
 
 
+def test_a_rows_cells_as_written_are_read_from_its_sheets_columns_when_asked():
+    """`RawCells`: the row's own cells, equal to the dict the per-cell path makes; pickled as that dict alone
+    (not the sheet's columns); a cell written into it stays with the row."""
+    import pickle
+
+    from ingest.rows import RawCells
+
+    columns = [["甲", "乙", None], ["2024-01-01", "不详", "2024-03-01"]]
+    raw = RawCells(("party_name", "decision_date"), columns, 1)
+    assert raw == {"party_name": "乙", "decision_date": "不详"} and raw.get("remarks") is None
+    assert sorted(raw.items()) == [("decision_date", "不详"), ("party_name", "乙")] and len(raw) == 2
+    raw["quantity_unit"] = "亩"
+    columns[0][1] = "changed later"  # read once: the row keeps what it was given
+    assert pickle.loads(pickle.dumps(raw)) == {"party_name": "乙", "decision_date": "不详", "quantity_unit": "亩"}
+    assert type(pickle.loads(pickle.dumps(raw))) is dict
+    assert repr(RawCells(("a",), [["x"]], 0)) == "{'a': 'x'}"
+
+
 def test_protect_rows_equals_protect_row_row_by_row():
     """Pseudonyms per distinct value and masks per distinct text give what `protect_row` gives per row: the
     row's own names (a name sharing characters with a tag too), known names, identifiers, conditions."""
