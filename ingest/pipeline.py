@@ -14,19 +14,21 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from data_contracts.model import FEEDS, Contract, load_contract
+from ingest.balance import START_SHARE
 from ingest.chunks import ChunkBuffer, Pending, chunk_rows
 from ingest.columns import column_typing, type_sheet
 from ingest.errors import FileRejected, Problem
@@ -112,7 +114,11 @@ class Inspection:
 
 # DuckDB's cache while ingesting (unless LIANDONG_DUCKDB_MEMORY_LIMIT is set): it only appends chunks and joins
 # them to the key columns; the rest of the machine is for the worker and validator processes (issue 19: ≤ 6 GB).
-INGEST_MEMORY_LIMIT = "2GB"
+# At 2 GB the loading process reached 3.3 GB at province scale, its share of a 6.1 GB peak. (Each chunk's commit
+# checkpoints, ~1.8 s against a province's 5 million penalty rows; a 1 GB checkpoint threshold saved most of it
+# but kept ~0.45 GB more in this process, and a delivery into an empty warehouse was not faster beyond this
+# machine's noise: not taken.)
+INGEST_MEMORY_LIMIT = "1GB"
 VALIDATION_CHUNK_ROWS = 500_000  # GX costs ~1.4 s per call whatever the size: validate files together
 
 
@@ -983,26 +989,31 @@ def _loads_rows(p: Pending) -> bool:
     return ins.contract is not None and (p.table is not None or bool(ins.good) or bool(ins.good_columns))
 
 
-# The share of a chunk's rows the worker makes ready to store (`protect_chunk`); the parent does the rest while
-# the worker reads on. Measured on the 0.1 bench delivery (4 December): all in the parent 107.9 s (the parent
-# is the bottleneck), all in the worker 111.7 s (the worker is), half 100.7 s. Since then the worker's reading
-# and the parent's loading changed cost: with half, the parent waited 4.9 s for each chunk after the first
-# (98.4 s in all); with 0.3, 2.0 s (95.0 s), while the worker's waits to hand a chunk over grew from 11.7 s to
-# 14.6 s in all. A quarter: about balanced.
-WORKER_PROTECT_SHARE = 0.25
+# The share of a chunk's rows the worker makes ready to store (`protect_chunk`) at first; the parent does the rest
+# while the worker reads on. The worker then adjusts it chunk by chunk (`ingest.balance`).
+WORKER_PROTECT_SHARE = START_SHARE
+
+
+class Protected(NamedTuple):
+    """What `protect_chunk` did: good rows made ready to store, the chunk's good rows, seconds it took."""
+
+    made: int
+    total: int
+    seconds: float
 
 
 def protect_chunk(chunk: list[Pending], key: bytes, persons: known_names.KnownNames | None,
-                  share: float = WORKER_PROTECT_SHARE) -> None:
+                  share: float = WORKER_PROTECT_SHARE) -> Protected:
     """In the worker process: the first files (`share` of the chunk's rows) made as `_load_chunk` stores them
     (`load_table`), so the parent only writes them. `persons` is a copy of the parent's known names when the
     worker started and learns each chunk's names as the parent does (below, then in `_load_chunk`), so the
     masks are the same whoever makes them. Their rows are then dropped, except those a quarantine reason
     points at: less to send; the other files' good rows go as columns (`RowColumns`), which cost the parent far
-    less to unpickle than row objects."""
+    less to unpickle than row objects. Says how many good rows it made, of how many, in how long (the worker
+    adjusts `share` chunk by chunk: `ingest.balance`)."""
     loaded = [p for p in chunk if _loads_rows(p)]
     if not loaded:
-        return
+        return Protected(0, 0, 0.0)
     contract = loaded[0].inspection.contract
     for p in loaded:  # the parent needs them for every file: found once, here
         p.names = _file_person_names(contract, p)
@@ -1010,21 +1021,26 @@ def protect_chunk(chunk: list[Pending], key: bytes, persons: known_names.KnownNa
         by_name = known_names.hashed_by_name(persons.key, frozenset().union(*(p.names for p in loaded)))
         for p in loaded:
             p.hashed = [by_name[n] for n in p.names if n in by_name]
-        persons.learn(list(by_name.values()))
-    budget, done = share * sum(len(p.inspection.good) for p in loaded), 0
+        persons.remember(list(by_name.values()))  # the parent stores them
+    total = sum(len(p.inspection.good) for p in loaded)
+    budget, done, made, seconds = share * total, 0, 0, 0.0
     for p in loaded:
         ins = p.inspection
         if done < budget:
             done += len(ins.good)
+            started = time.perf_counter()
             try:
                 p.table = load_table(contract, ins, key, persons)
             except Exception:  # left to the parent, which contains it per file as ever
                 continue
+            made += len(ins.good)
+            seconds += time.perf_counter() - started
         else:  # the parent's share travels as columns
             ins.good_columns = RowColumns.of(ins.good)
         wanted = {(q.sheet, q.row_number) for q in ins.outcome.problems if q.row_number is not None}
         ins.parsed = [r for r in ins.parsed if (r.sheet, r.row_number) in wanted] if wanted else []
         ins.good = []
+    return Protected(made, total, seconds)
 
 
 def _sha_or_none(path: Path) -> str | None:

@@ -42,6 +42,7 @@ from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from data_contracts.model import load_contract
+from ingest.balance import START_SHARE, ShareBalance
 from ingest.chunks import Pending
 from warehouse.errors import UserError
 
@@ -95,7 +96,7 @@ def warm_validator(paths: Sequence[Any]) -> None:
 
 def chunks_for(tasks: Sequence[Any], how: Any, prepared_chunks: Callable[..., Iterator[list[Pending]]],
                stopped: Callable[[Any, Any, Exception], Pending],
-               protect: Callable[[list[Pending]], None] | None = None) -> Iterator[list[Pending]]:
+               protect: Callable[..., Any] | None = None) -> Iterator[list[Pending]]:
     """The validated chunks of the files (`ingest.pipeline.PrepareTask`s), in load order: from a worker
     process or read here. `prepared_chunks` makes them (`ingest.pipeline.prepared_chunks`, passed in so this
     module does not import the pipeline); `stopped` is the record-only chunk of a file the worker stopped on;
@@ -302,7 +303,7 @@ def _timeout() -> float:
 
 def _from_worker(tasks: list[Any], how: Any, prepared_chunks: Callable[..., Iterator[list[Pending]]],
                  stopped: Callable[[Any, Any, Exception], Pending],
-                 protect: Callable[[list[Pending]], None] | None = None) -> Iterator[list[Pending]]:
+                 protect: Callable[..., Any] | None = None) -> Iterator[list[Pending]]:
     """Chunks from worker processes: a worker that stops is replaced; the file it stopped on is rejected
     (or, when that was a chunk of several files, they are validated one by one in the next worker)."""
     remaining = tasks
@@ -334,12 +335,15 @@ class _WorkerRun:
     """One worker process over the files not yet loaded; iterating yields its chunks, raises `_Failed`."""
 
     def __init__(self, tasks: list[Any], how: Any, alone: frozenset[int], produce: Callable[..., Any],
-                 protect: Callable[[list[Pending]], None] | None = None):
+                 protect: Callable[..., Any] | None = None):
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe(duplex=False)
+        # chunks received so far, and how long this process waited for the last one (read by the worker)
+        self.waited = ctx.Array("d", 2, lock=False)
+        self.waiting = 0.0
         # not a daemon: a daemon may not start the validator process; it dies with the parent (PDEATHSIG)
-        self.proc = ctx.Process(target=_worker_main, args=(child, tasks, how, alone, PREPARE, produce, protect),
-                                daemon=False, name="liandong-ingest-worker")
+        self.proc = ctx.Process(target=_worker_main, daemon=False, name="liandong-ingest-worker",
+                                args=(child, tasks, how, alone, PREPARE, produce, protect, self.waited))
         self.limit = _timeout()
         self.phase: tuple[list[int], float | None] | None = None  # positions worked on, deadline (epoch s)
         self.done = False
@@ -357,6 +361,8 @@ class _WorkerRun:
             elif kind == "chunk":
                 chunk = message[1]
                 self.phase = None
+                self.waited[1], self.waiting = self.waiting, 0.0
+                self.waited[0] += 1
                 for p in chunk:  # the parent's own contract objects, as the in-process path has them
                     if p.inspection.contract is not None:
                         p.inspection.contract = load_contract(p.inspection.contract.id)
@@ -368,8 +374,10 @@ class _WorkerRun:
                 raise self._failure(f"the worker process failed ({message[1]})")
 
     def _receive(self) -> Any:
+        started = time.perf_counter()
         while True:
             if self.conn.poll(POLL_SECONDS):
+                self.waiting += time.perf_counter() - started
                 try:
                     return self.conn.recv()
                 except (EOFError, OSError):
@@ -396,29 +404,51 @@ class _WorkerRun:
 
 
 def _worker_main(conn: Any, tasks: list[Any], how: Any, alone: frozenset[int], prepare: str | None,
-                 produce: Callable[..., Any], protect: Callable[[list[Pending]], None] | None = None) -> None:
+                 produce: Callable[..., Any], protect: Callable[..., Any] | None = None,
+                 waited: Any = None) -> None:
     """The worker: read, type, validate and (`protect`) make ready to store the files; send each chunk, then
-    "done". Never a traceback."""
+    "done". Never a traceback. `waited` is where the parent writes how long it waited for each chunk
+    (`_WorkerRun`): with the time this process was blocked handing a chunk over, it sets the share of the next
+    chunk made ready here (`ingest.balance`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops the worker
     _die_with_parent()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    blocked = 0.0  # seconds spent handing messages over since the last chunk was sent
+
+    def send(message: tuple[Any, ...]) -> None:
+        nonlocal blocked
+        data = ForkingPickler.dumps(message)
+        started = time.perf_counter()
+        conn.send_bytes(data)  # what conn.send does, the pickling left out of the time blocked
+        blocked += time.perf_counter() - started
+
     try:
         if prepare:  # `produce` (pickled by name) brought its module in: read with another function
             module, name = prepare.split(":")
             sys.modules[produce.__module__].prepare_file = getattr(importlib.import_module(module), name)
 
         def on_phase(phase: str, positions: list[int], size: int) -> None:
-            conn.send(("phase", phase, positions, size, time.time()))
+            send(("phase", phase, positions, size, time.time()))
 
-        for chunk in produce(tasks, how, alone, on_phase, validator()):
+        balance = ShareBalance(START_SHARE)
+        sent: tuple[float, int] | None = None  # the last chunk sent: time blocked, good rows
+        for count, chunk in enumerate(produce(tasks, how, alone, on_phase, validator())):
+            if sent is not None:
+                balance.adjust(sent[0], _parent_waited(waited, count), sent[1])
+            total = 0
             if protect is not None:
-                protect(chunk)
+                done = protect(chunk, share=balance.share)
+                if done is not None:
+                    balance.protected(done.seconds, done.made)
+                    total = done.total
             for p in chunk:  # the cells as written served typing and the messages; the parent never reads them
                 for row in p.inspection.parsed:
                     row.raw = {}
-            conn.send(("chunk", chunk))
+            blocked = 0.0
+            send(("chunk", chunk))
+            sent = (blocked, total)
             del chunk
-        conn.send(("done",))
+        send(("done",))
     except (BrokenPipeError, EOFError):  # the parent is gone
         pass
     except BaseException as exc:  # reported to the parent, which rejects the file
@@ -426,6 +456,13 @@ def _worker_main(conn: Any, tasks: list[Any], how: Any, alone: frozenset[int], p
             conn.send(("failed", type(exc).__name__))
     finally:
         conn.close()
+
+
+def _parent_waited(waited: Any, count: int) -> float | None:
+    """How long the parent waited for chunk `count` - 1 (the last sent), or None if it has not said yet."""
+    if waited is None or int(waited[0]) != count:
+        return None
+    return float(waited[1])
 
 
 def _die_with_parent() -> None:
