@@ -97,7 +97,8 @@ def incremental_home(sample, tmp_path_factory) -> Path:
 
 def _assert_dbt_parsed_nothing_again_and_tested_the_new_rows(home: Path, watermark: str) -> None:
     """The watermark reaches dbt without a var (a var changing at every build made dbt parse the whole project
-    again), and the penalty models' tests read the decisions of files ingested after it."""
+    again), the lists of decisions to recompute start from it, and the penalty models' tests read the
+    decisions of files ingested after it."""
     from warehouse.settings import load_settings
 
     settings = load_settings(home)
@@ -105,7 +106,11 @@ def _assert_dbt_parsed_nothing_again_and_tested_the_new_rows(home: Path, waterma
     last_run = log[log.rindex("Running with dbt="):]
     assert "Unable to do partial parsing" not in last_run
     assert "Partial parsing enabled" in last_run
-    compiled = [p.read_text(encoding="utf-8") for p in (settings.dbt_target_dir / "compiled").rglob("*.sql")]
+    paths = list((settings.dbt_target_dir / "compiled").rglob("*.sql"))
+    lists = [p.read_text(encoding="utf-8") for p in paths if p.parent.name == "penalty"  # not their unit tests
+             and p.stem in ("int_penalty_cases_to_rematch", "int_penalty_cases_to_rebuild")]
+    assert len(lists) == 2 and all(f"where ingested_at > cast('{watermark}' as timestamp)" in sql for sql in lists)
+    compiled = [p.read_text(encoding="utf-8") for p in paths]
     assert not any("__new_penalty_rows__" in sql for sql in compiled)
     limited = [sql for sql in compiled if f"files.ingested_at > cast('{watermark}' as timestamp)" in sql]
     assert len(limited) >= 10  # the data tests of intermediate/penalty and marts/transfer

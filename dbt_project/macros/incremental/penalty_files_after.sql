@@ -30,6 +30,20 @@
 {%- endmacro %}
 
 {#-
+    ingested_after_watermark(column): the predicate "this file was ingested after penalty_files_after()" on an
+    ingested_at column — `true` without a watermark (every file is new). The list models and the tests' `where`
+    below use it, so the watermark is compared in one place.
+-#}
+{% macro ingested_after_watermark(column) -%}
+    {%- set files_after = penalty_files_after() -%}
+    {%- if files_after -%}
+        {{ column }} > cast('{{ files_after }}' as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
     new_penalty_rows(): the `where` of the penalty models' tests in an incremental build — the decisions
     with a row version in a file ingested after penalty_files_after(); none (every row) without a watermark.
     (Relations by name, as a test's `where` cannot add a ref the test does not have.)
@@ -45,7 +59,7 @@
             from staging.stg_penalty__decision_versions as versions
             inner join staging.stg_meta__files as files
                 on versions.source_file_sha256 = files.file_sha256
-            where files.ingested_at > cast('{{ files_after }}' as {{ dbt.type_timestamp() }})
+            where {{ ingested_after_watermark('files.ingested_at') }}
         )
     {%- endset -%}
     {{ return(predicate) }}

@@ -13,8 +13,6 @@
 
 {{ config(materialized='table') }}
 
-{%- set files_after = penalty_files_after() %}
-
 with
 
 new_files as (
@@ -23,9 +21,7 @@ new_files as (
         file_sha256,
         feed
     from {{ ref('stg_meta__files') }}
-    {%- if files_after %}
-        where ingested_at > cast('{{ files_after }}' as {{ dbt.type_timestamp() }})
-    {%- endif %}
+    where {{ ingested_after_watermark('ingested_at') }}
 
 ),
 

@@ -11,17 +11,13 @@
 
 {{ config(materialized='table') }}
 
-{%- set files_after = penalty_files_after() %}
-
 with
 
 new_files as (
 
     select file_sha256
     from {{ ref('stg_meta__files') }}
-    {%- if files_after %}
-        where ingested_at > cast('{{ files_after }}' as {{ dbt.type_timestamp() }})
-    {%- endif %}
+    where {{ ingested_after_watermark('ingested_at') }}
 
 ),
 
