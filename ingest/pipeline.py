@@ -989,11 +989,6 @@ def _loads_rows(p: Pending) -> bool:
     return ins.contract is not None and (p.table is not None or bool(ins.good) or bool(ins.good_columns))
 
 
-# The share of a chunk's rows the worker makes ready to store (`protect_chunk`) at first; the parent does the rest
-# while the worker reads on. The worker then adjusts it chunk by chunk (`ingest.balance`).
-WORKER_PROTECT_SHARE = START_SHARE
-
-
 class Protected(NamedTuple):
     """What `protect_chunk` did: good rows made ready to store, the chunk's good rows, seconds it took."""
 
@@ -1003,7 +998,7 @@ class Protected(NamedTuple):
 
 
 def protect_chunk(chunk: list[Pending], key: bytes, persons: known_names.KnownNames | None,
-                  share: float = WORKER_PROTECT_SHARE) -> Protected:
+                  share: float = START_SHARE) -> Protected:
     """In the worker process: the first files (`share` of the chunk's rows) made as `_load_chunk` stores them
     (`load_table`), so the parent only writes them. `persons` is a copy of the parent's known names when the
     worker started and learns each chunk's names as the parent does (below, then in `_load_chunk`), so the

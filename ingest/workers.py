@@ -436,17 +436,15 @@ def _worker_main(conn: Any, tasks: list[Any], how: Any, alone: frozenset[int], p
             if sent is not None:
                 balance.adjust(sent[0], _parent_waited(waited, count), sent[1])
             total = 0
-            if protect is not None:
+            if protect is not None:  # `ingest.pipeline.protect_chunk`: says what it made, in how long
                 done = protect(chunk, share=balance.share)
-                if done is not None:
-                    balance.protected(done.seconds, done.made)
-                    total = done.total
+                balance.protected(done.seconds, done.made)
+                total = done.total
             for p in chunk:  # the cells as written served typing and the messages; the parent never reads them
                 for row in p.inspection.parsed:
                     row.raw = {}
-            blocked = 0.0
             send(("chunk", chunk))
-            sent = (blocked, total)
+            sent, blocked = (blocked, total), 0.0  # the phase messages' waits count with the chunk's
             del chunk
         send(("done",))
     except (BrokenPipeError, EOFError):  # the parent is gone

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 import ingest.workers as workers
+from ingest.balance import START_SHARE
 from ingest.pipeline import IngestTarget, PrepareSettings, ingest_files, prepare_file
 from tests.builders import PENALTY_HEADERS, penalty_row, write_csv
 from tests.corpus.cases import CASES, TODAY
@@ -214,7 +215,7 @@ def test_rows_the_worker_leaves_to_the_parent_travel_as_columns(tmp_path, monkey
     made_here.clear()
     worker = _ingest(paths, tmp_path / "worker", "1", monkeypatch, 6)
     # 0.csv's two rows pass the worker's quarter of the chunk's five good rows: the parent makes the others
-    assert pipeline.WORKER_PROTECT_SHARE == 0.25
+    assert START_SHARE == 0.25  # the first chunk's share (the worker adjusts the next ones)
     assert made_here == [("1.csv", True), ("2.csv", True)]
     facts = _as_loaded_inline(tmp_path, "worker", worker, inline, 5)
     assert facts == [("经查【姓名】未履行第4项义务，【法定代表人】在场",)]
