@@ -30,12 +30,13 @@
 {%- endmacro %}
 
 {#-
-    ingested_after_watermark(column): the predicate "this file was ingested after penalty_files_after()" on an
-    ingested_at column — `true` without a watermark (every file is new). The list models and the tests' `where`
-    below use it, so the watermark is compared in one place.
+    ingested_after_watermark(column, files_after): the predicate "this file was ingested after
+    penalty_files_after()" on an ingested_at column — `true` without a watermark (every file is new). The list
+    models and the tests' `where` below use it, so the watermark is compared in one place. `files_after`: the
+    watermark when the caller has read it already (each read is a query).
 -#}
-{% macro ingested_after_watermark(column) -%}
-    {%- set files_after = penalty_files_after() -%}
+{% macro ingested_after_watermark(column, files_after=none) -%}
+    {%- set files_after = files_after or penalty_files_after() -%}
     {%- if files_after -%}
         {{ column }} > cast('{{ files_after }}' as {{ dbt.type_timestamp() }})
     {%- else -%}
@@ -59,7 +60,7 @@
             from staging.stg_penalty__decision_versions as versions
             inner join staging.stg_meta__files as files
                 on versions.source_file_sha256 = files.file_sha256
-            where {{ ingested_after_watermark('files.ingested_at') }}
+            where {{ ingested_after_watermark('files.ingested_at', files_after) }}
         )
     {%- endset -%}
     {{ return(predicate) }}
