@@ -1,6 +1,7 @@
 """Incremental builds: after new files, `build_duckdb` recomputes only what they touch, and every mart
 (and the incremental threshold matching) equals a from-scratch build; a superseding re-delivery
-replaces the older version's rows; another as-of date or a changed project forces a full refresh."""
+replaces the older version's rows; a new hotline file lists every hotline duty again and keeps the
+others, a member-unit file every duty; another as-of date or a changed project forces a full refresh."""
 
 from __future__ import annotations
 
@@ -43,6 +44,16 @@ def _unit_tests_run(home: Path) -> int:
     return sum(r["unique_id"].startswith("unit_test.") for r in results["results"])
 
 
+def _tests_run(home: Path, model: str) -> int:
+    """How many data tests of `model` the last build ran (a test of two models counts for both)."""
+    import json
+
+    from warehouse.settings import load_settings
+
+    results = json.loads((load_settings(home).dbt_target_dir / "run_results.json").read_text(encoding="utf-8"))
+    return sum(r["unique_id"].startswith("test.") and f"_{model}_" in r["unique_id"] for r in results["results"])
+
+
 def _snapshot(warehouse: Path) -> dict[str, tuple[int, str]]:
     """Row count and an order-free hash of every mart and of the threshold matching."""
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -75,6 +86,23 @@ def sample(tmp_path_factory) -> tuple[list[Path], Path, Path]:
 
 
 @pytest.fixture(scope="module")
+def held_back(sample) -> dict[str, Path]:
+    """Files the incremental home gets only after its first build: a 12309 file (its clues are the
+    counterparts of 12345 tickets already loaded, whose feedback duties they change) and a member-unit file
+    of a third region."""
+    import json
+
+    paths, plain, correction = sample
+    folder = paths[0].parent
+    files = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["files"]
+    hotline = next(f for f in files if f["feed"] == "hotline_exchange" and f["expect"] == "loaded"
+                   and "12309" in f["path"])
+    taken = {plain.name[:6], correction.name[:6], hotline["region_code"]}
+    units = next(f for f in files if f["feed"] == "member_units" and f["region_code"] not in taken)
+    return {"hotline": folder / hotline["path"], "units": folder / units["path"]}
+
+
+@pytest.fixture(scope="module")
 def from_scratch(sample, supervision_version, tmp_path_factory) -> dict[str, tuple[int, str]]:
     paths, _, _ = sample
     home = tmp_path_factory.mktemp("full")
@@ -86,10 +114,10 @@ def from_scratch(sample, supervision_version, tmp_path_factory) -> dict[str, tup
 
 
 @pytest.fixture(scope="module")
-def incremental_home(sample, tmp_path_factory) -> Path:
+def incremental_home(sample, held_back, tmp_path_factory) -> Path:
     paths, plain, correction = sample
     home = tmp_path_factory.mktemp("incremental")
-    _ingest(home, [p for p in paths if p not in (plain, correction)])
+    _ingest(home, [p for p in paths if p not in (plain, correction, *held_back.values())])
     assert _build(home).full_refresh
     assert _unit_tests_run(home) >= 40  # a full refresh runs dbt's unit tests (49 when written)
     return home
@@ -122,7 +150,13 @@ def test_a_new_penalty_file_builds_incrementally(sample, incremental_home):
     plan = _build(incremental_home)
     assert not plan.full_refresh and plan.reason == "incremental" and plan.files_after is not None
     assert _unit_tests_run(incremental_home) == 0  # same project as the full refresh that ran them
-    _assert_dbt_parsed_nothing_again_and_tested_the_new_rows(incremental_home, str(plan.files_after))
+    # the data tests of what the file may change run; those of tables no new file reaches do not
+    assert _tests_run(incremental_home, "stg_penalty__decisions") >= 10
+    assert _tests_run(incremental_home, "stg_hotline__tickets") == 0
+    # as DuckDB writes it in the SQL: no trailing zeros in the fraction (…26.533180 → …26.53318)
+    watermark = str(plan.files_after)
+    watermark = watermark.rstrip("0").rstrip(".") if "." in watermark else watermark
+    _assert_dbt_parsed_nothing_again_and_tested_the_new_rows(incremental_home, watermark)
     con = duckdb.connect(str(incremental_home / "warehouse.duckdb"), read_only=True)
     try:
         missing = con.execute("""select count(*) from raw.penalty_ledger as raw_rows
@@ -201,6 +235,70 @@ def test_a_new_supervision_version_rebuilds_the_case_it_names(supervision_versio
     assert proactive() is False
 
 
+OBLIGATION_TABLES = ("intermediate.int_obligations_listed", "intermediate.int_obligations_due_dates_computed",
+                     "marts.fct_obligations")
+
+
+def _plant_obligations(warehouse: Path) -> str:
+    """A stale 12345 duty (a ticket no file has) in each reply-duty table, and one supervision duty of
+    fct_obligations marked by its name as written; returns the marked duty's obligation_id."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        for table in OBLIGATION_TABLES:
+            con.execute(f"""insert into {table} select * replace ('STALE' as source_key) from {table}
+                where obligation_kind = 'hotline_close' limit 1""")
+        marked = con.execute("""select min(obligation_id) from marts.fct_obligations
+            where obligation_kind = 'supervision_reply'""").fetchone()[0]
+        con.execute("""update marts.fct_obligations set responsible_name_as_written = 'UNTOUCHED'
+            where obligation_id = ?""", [marked])
+    finally:
+        con.close()
+    return marked
+
+
+def _obligations(warehouse: Path, sql: str, params: list | None = None) -> int:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_new_hotline_file_lists_the_hotline_duties_again_and_only_them(held_back, incremental_home):
+    """Every hotline duty is listed again (a clue changes its 12345 counterpart's feedback duty), the
+    supervision duties are kept as they are."""
+    warehouse = incremental_home / "warehouse.duckdb"
+    marked = _plant_obligations(warehouse)
+    region = held_back["hotline"].name[:6]
+    clues = "select count(*) from marts.fct_obligations where region_code = ? and source_scope = '12309'"
+    assert _obligations(warehouse, clues, [region]) == 0
+    _ingest(incremental_home, [held_back["hotline"]])
+    assert not _build(incremental_home).full_refresh
+    assert _tests_run(incremental_home, "stg_hotline__tickets") >= 10
+    assert _tests_run(incremental_home, "stg_supervision__documents") == 1  # the warning on unknown units
+    for table in OBLIGATION_TABLES:
+        assert _obligations(warehouse, f"select count(*) from {table} where source_key = 'STALE'") == 0
+    assert _obligations(warehouse, clues, [region]) > 0
+    untouched = "select count(*) from marts.fct_obligations where obligation_id = ? and " \
+                "responsible_name_as_written = 'UNTOUCHED'"
+    assert _obligations(warehouse, untouched, [marked]) == 1  # not recomputed: no supervision file came
+
+
+def test_a_new_member_unit_file_resolves_every_duty_again(held_back, incremental_home):
+    """After the member-unit file every duty is resolved again: the mark the last test left goes too."""
+    warehouse = incremental_home / "warehouse.duckdb"
+    marked = "select count(*) from marts.fct_obligations where responsible_name_as_written = 'UNTOUCHED'"
+    assert _obligations(warehouse, marked) == 1
+    region = held_back["units"].name[:6]
+    unresolved = "select count(*) from marts.fct_obligations where region_code = ? and responsible_unit_uscc is null"
+    before = _obligations(warehouse, unresolved, [region])
+    assert before > 0
+    _ingest(incremental_home, [held_back["units"]])
+    assert not _build(incremental_home).full_refresh
+    assert _obligations(warehouse, unresolved, [region]) < before
+    assert _obligations(warehouse, marked) == 0
+
+
 def test_a_superseding_re_delivery_replaces_the_older_versions_rows(sample, incremental_home, from_scratch):
     _, _, correction = sample
     warehouse = incremental_home / "warehouse.duckdb"
@@ -238,7 +336,7 @@ def test_another_as_of_date_or_a_changed_project_forces_a_full_refresh(
     con = duckdb.connect(str(incremental_home / "warehouse.duckdb"))
     try:
         assert not build_state.plan_build(con, AS_OF).full_refresh
-        monkeypatch.setattr(build_state, "project_fingerprint", lambda: "changed")
+        monkeypatch.setattr(build_state, "project_fingerprint", lambda variables=None: "changed")
         changed = build_state.plan_build(con, AS_OF)
     finally:
         con.close()

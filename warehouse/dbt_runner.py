@@ -114,6 +114,15 @@ def ensure_manifest(settings: Settings) -> Path:
     return manifest
 
 
+def _current_manifest(settings: Settings) -> dict[str, Any] | None:
+    """The last run's manifest when it is as new as the project (None otherwise: parsing again would cost
+    more than the tests it lets an incremental build skip)."""
+    manifest = manifest_path(settings)
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
+        return None
+    return json.loads(manifest.read_text(encoding="utf-8"))
+
+
 DbtRunner = Callable[[list[str]], Any]  # dbt arguments → result; raises or returns a non-zero returncode on failure
 
 
@@ -123,12 +132,14 @@ def build_duckdb(settings: Settings, as_of: date, run: DbtRunner | None = None) 
     Call under the writer lock. `run` executes dbt (default: a subprocess, whose CompletedProcess is returned);
     Dagster passes its dbt resource so that the same plan and record serve both faces.
     """
+    region_vars = dbt_region_vars(settings.home)
     with connect(settings.warehouse) as con:
-        plan = plan_build(con, as_of)
+        plan = plan_build(con, as_of, region_vars)
+    args = plan.dbt_args(None if plan.full_refresh else _current_manifest(settings))
     if run is None:
-        result: Any = run_dbt(settings, plan.dbt_args(), as_of=as_of, extra_vars=plan.dbt_extra_vars())
+        result: Any = run_dbt(settings, args, as_of=as_of, extra_vars=plan.dbt_extra_vars())
     else:
-        result = run([*plan.dbt_args(), *dbt_vars(as_of, {**dbt_region_vars(settings.home), **plan.dbt_extra_vars()})])
+        result = run([*args, *dbt_vars(as_of, {**region_vars, **plan.dbt_extra_vars()})])
     if getattr(result, "returncode", 0) == 0:
         with connect(settings.warehouse) as con:
             record_build(con, plan)

@@ -5,14 +5,23 @@
 -- calendar leaves the due date NULL and names the missing year in calendar_missing_year, which makes
 -- fct_obligations stop the build — never a silent NULL.
 
--- a table: fct_obligations and the tests read it; as a view each of them recomputed the whole chain
-{{ config(materialized='table') }}
+-- Incremental on DuckDB: a build after new files recomputes only the duties obligation_is_recomputed()
+-- selects (macros/incremental/); a table elsewhere.
+-- depends_on: {{ ref('int_penalty_cases_to_rebuild') }}
+{{ config(
+    materialized=incremental_where_supported(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_recomputed_obligations() }}"
+) }}
 
 with
 
 obligations as (
 
     select * from {{ ref('int_obligations_listed') }}
+    where {{ obligation_is_recomputed(
+        'obligation_kind', 'source_scope', 'source_key'
+    ) if is_incremental() else 'true' }}
 
 ),
 

@@ -10,8 +10,16 @@
 --   hotline_push             每张推送的 12345 工单 → 12345 热线中心; from 受理时间; reply = 推送时间
 --   hotline_feedback         每条推送的工单/线索 → 接收方（对方工单的承办单位）; from 推送时间; reply = 反馈时间
 
--- a table: fct_obligations and the tests read it; as a view each of them recomputed the whole chain
-{{ config(materialized='table') }}
+-- Incremental on DuckDB: a build after new files lists again only the duties obligation_is_recomputed()
+-- selects (macros/incremental/) — each branch below reads one feed and is skipped when that feed has no
+-- new file; transferred cases only for the decisions int_penalty_cases_to_rebuild lists. A table
+-- elsewhere (fct_obligations and the tests read it; as a view each of them recomputed the whole chain).
+-- depends_on: {{ ref('int_penalty_cases_to_rebuild') }}
+{{ config(
+    materialized=incremental_where_supported(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_recomputed_obligations() }}"
+) }}
 
 with
 
@@ -23,7 +31,14 @@ supervision_documents as (
 
 penalty_decisions as (
 
-    select * from {{ ref('stg_penalty__decisions') }}
+    select current_decisions.*
+    from {{ ref('stg_penalty__decisions') }} as current_decisions
+    {%- if is_incremental() %}
+        inner join {{ ref('int_penalty_cases_to_rebuild') }} as cases_to_rebuild
+            on
+                current_decisions.agency_uscc = cases_to_rebuild.agency_uscc
+                and current_decisions.decision_no = cases_to_rebuild.decision_no
+    {%- endif %}
 
 ),
 
@@ -58,6 +73,7 @@ supervision_replies as (
         case when reply_due_date is not null then 'reply_due_date' end as override_column,
         reply_date as replied_date
     from supervision_documents
+    where {{ feed_has_new_files('supervision_ledger') if is_incremental() else 'true' }}
 
 ),
 
@@ -148,7 +164,9 @@ hotline_obligations as (
             tickets.channel = duties.source_channel
             and (tickets.is_pushed or not duties.requires_push)
     -- every listed duty runs from 受理时间 (the seed's anchor says so; a test keeps them in step)
-    where duties.anchor = 'received_at'
+    where
+        duties.anchor = 'received_at'
+        and {{ feed_has_new_files('hotline_exchange') if is_incremental() else 'true' }}
 
 ),
 
@@ -179,6 +197,7 @@ hotline_feedbacks as (
     where
         pushed.is_pushed
         and pushed.pushed_at is not null
+        and {{ feed_has_new_files('hotline_exchange') if is_incremental() else 'true' }}
 
 ),
 

@@ -4,6 +4,10 @@
 -- unresolved as ambiguous — the warehouse never guesses. One row per
 -- (region_code, name_as_written, uscc_as_written); join to it with the unit_name_key() macro.
 
+-- a table: fct_obligations, the supervision-case links and seven tests read it; as a view each of them
+-- grouped every decision's unit names again
+{{ config(materialized='table') }}
+
 with
 
 penalty_decisions as (

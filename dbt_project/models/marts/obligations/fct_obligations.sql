@@ -4,12 +4,25 @@
 -- after it counts as no reply yet. The owing unit is resolved to a member unit (R1) where the ledger
 -- only names it. A due date beyond the working-day calendar stops the build with a message.
 
+-- Incremental on DuckDB: a build after new files recomputes only the duties obligation_is_recomputed()
+-- selects (macros/incremental/), and every duty after a member-unit file; a table elsewhere.
+-- depends_on: {{ ref('int_penalty_cases_to_rebuild') }}
+{{ config(
+    materialized=incremental_where_supported(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_recomputed_obligations(with_units=true) }}"
+) }}
+
 with
 
 obligations as (
 
     select * from {{ ref('int_obligations_due_dates_computed') }}
-    where has_reply_duty
+    where
+        has_reply_duty
+        and {{ obligation_is_recomputed(
+            'obligation_kind', 'source_scope', 'source_key', with_units=true
+        ) if is_incremental() else 'true' }}
 
 ),
 
