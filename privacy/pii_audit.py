@@ -127,7 +127,7 @@ def detector_version() -> str:
 _STATE_DDL = """
 create table if not exists info (detector varchar);
 create table if not exists tables (name varchar, part varchar, fingerprint varchar);
-create table if not exists clean_values (h varchar);
+create table if not exists clean_values (h uhugeint);
 create table if not exists clean_files (sha256 varchar);
 """
 
@@ -143,7 +143,8 @@ class AuditState:
         stored = con.execute("select detector from info").fetchone()
         if stored is None or stored[0] != detector_version():
             for table in ("info", "tables", "clean_values", "clean_files"):
-                con.execute(f"delete from {table}")
+                con.execute(f"drop table {table}")  # dropped, not emptied: a newer detector may store other types
+            con.execute(_STATE_DDL)
             con.execute("insert into info values (?)", [detector_version()])
         self.files: set[str] = {r[0] for r in con.execute("select sha256 from clean_files").fetchall()}
         self.new_files: list[str] = []
@@ -168,10 +169,6 @@ class AuditState:
         if prints:
             self._insert("tables", pa.table({"name": [name] * len(prints), "part": list(prints),
                                              "fingerprint": list(prints.values())}))
-
-    def clean_values(self, hashes: list[str]) -> None:
-        if hashes:
-            self._insert("clean_values", pa.table({"h": hashes}))
 
     def file_passed(self, sha256: str) -> None:
         self.files.add(sha256)
@@ -235,12 +232,14 @@ def findings_in_value(value: str, names: KnownNames | None = None) -> list[Findi
 def _scan_columns(con: duckdb.DuckDBPyConnection, state: AuditState, relation: str, name: str, columns: list[str],
                   names: KnownNames | None = None, rowid: str = "rowid") -> Iterator[PiiFinding]:
     """Each column's distinct candidate values first (one statement for the table), then only those not yet
-    found clean: the clean-value memory holds millions of hashes, and reading it costs ~0.15 s, so it is
-    joined once per table, not once per column (114 columns at province scale). The values are then read a
-    column at a time, in batches: a province's raw ledger has millions of candidates (all at once, the build's
-    peak memory passed 6 GB)."""
+    found clean: the clean-value memory holds millions of hashes, so it is joined once per table, not once
+    per column (114 columns at province scale), and holds each MD5 as a number (UHUGEINT), which is read
+    ~4 times faster than its hex text (8 M hashes at province scale: ~0.04 s instead of ~0.15 s a table).
+    The values are then read a column at a time, in batches: a province's raw ledger has millions of
+    candidates (all at once, the build's peak memory passed 6 GB). The values found clean are remembered
+    in SQL once the table is done."""
     quoted = [f'"{c}"' for c in columns]
-    branches = [f"select {i} as col, min({rowid}) as first_row, count(*) as n, {c} as value, md5({c}) as h "
+    branches = [f"select {i} as col, min({rowid}) as first_row, count(*) as n, {c} as value, md5_number({c}) as h "
                 f"from {relation} where {_candidate_sql(c, names)} group by {c}" for i, c in enumerate(quoted)]
     con.execute("create or replace temp table _candidates as " + " union all ".join(branches))
     if not con.execute("select count(*) from _candidates").fetchone()[0]:
@@ -249,9 +248,8 @@ def _scan_columns(con: duckdb.DuckDBPyConnection, state: AuditState, relation: s
     con.execute("create or replace temp table _unchecked as select col, first_row, n, value, h, "
                 "row_number() over (partition by h order by col, first_row) = 1 as first_seen from _candidates c "
                 "where not exists (select 1 from clean_values v where v.h = c.h)")
-    found_in: dict[str, list[Finding]] = {}  # the values with findings (few: any finding fails the gate)
+    found_in: dict[int, list[Finding]] = {}  # the values with findings (few: any finding fails the gate)
     for col, column in enumerate(columns):
-        clean: list[str] = []
         cursor = con.execute("select first_row, n, value, h, first_seen from _unchecked where col = ? "
                              "order by first_row", [col])
         while batch := cursor.fetchmany(FETCH_ROWS):
@@ -260,14 +258,13 @@ def _scan_columns(con: duckdb.DuckDBPyConnection, state: AuditState, relation: s
                     found = findings_in_value(str(value), names)
                     if found:
                         found_in[h] = found
-                    else:
-                        clean.append(h)
                 else:
                     found = found_in.get(h, [])
                 place = f"rowid {first_row}" + (f"（共 {n} 行 / {n} rows）" if n > 1 else "")
                 for f in found:
                     yield PiiFinding(f"{name}.{column}", place, f.kind, _hide(f.text))
-        state.clean_values(clean)
+    con.execute("insert into clean_values select h from _unchecked where first_seen "
+                "and h not in (select unnest(?::varchar[])::uhugeint)", [[str(h) for h in found_in]])
 
 
 def _scan_table(con: duckdb.DuckDBPyConnection, state: AuditState, schema: str, table: str,

@@ -142,6 +142,9 @@ def _assert_dbt_parsed_nothing_again_and_tested_the_new_rows(home: Path, waterma
     assert not any("__new_penalty_rows__" in sql for sql in compiled)
     limited = [sql for sql in compiled if f"files.ingested_at > cast('{watermark}' as timestamp)" in sql]
     assert len(limited) >= 10  # the data tests of intermediate/penalty and marts/transfer
+    duty_tests = [sql for p in paths if p.parent.name.endswith("obligations__models.yml")
+                  and "overdue_items" not in p.stem and "-- Fixture for" not in (sql := p.read_text(encoding="utf-8"))]
+    assert len(duty_tests) >= 15 and all("intermediate.int_penalty_cases_to_rebuild" in sql for sql in duty_tests)
 
 
 def test_a_new_penalty_file_builds_incrementally(sample, incremental_home):

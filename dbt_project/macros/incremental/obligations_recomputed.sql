@@ -36,11 +36,14 @@
                           ticket, which another file may bring);
       any other kind      always.
     `with_units`: every duty when a member-unit file is new (fct_obligations resolves the owing unit by name).
+    `cases_to_rebuild`: that list's relation, for a caller that cannot ref it (a data test: see
+    recomputed_obligations()).
     The as-of date, the seeds and the SQL are the same as the last build's, or it is a full refresh
     (warehouse/build_state.py). The kinds' feeds are written here once; the listing model prunes its
     branches by the same feeds.
 -#}
-{% macro obligation_is_recomputed(kind, scope, key, with_units=false) -%}
+{% macro obligation_is_recomputed(kind, scope, key, with_units=false, cases_to_rebuild=none) -%}
+    {%- set cases_to_rebuild = cases_to_rebuild or ref('int_penalty_cases_to_rebuild') -%}
     {%- set feeds = feeds_with_new_files() -%}
     {%- if feeds is none or (with_units and 'member_units' in feeds) -%}
         true
@@ -49,7 +52,7 @@
             when {{ kind }} = 'police_review'
                 then exists (
                     select 1
-                    from {{ ref('int_penalty_cases_to_rebuild') }} as cases_to_rebuild
+                    from {{ cases_to_rebuild }} as cases_to_rebuild
                     where
                         cases_to_rebuild.agency_uscc = {{ scope }}
                         and cases_to_rebuild.decision_no = {{ key }}
@@ -73,4 +76,24 @@
             this ~ '.obligation_kind', this ~ '.source_scope', this ~ '.source_key', with_units
         ) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    recomputed_obligations(relation): the `where` of a data test on a reply-duty model (get_where_subquery)
+    — the rows this build recomputed (obligation_is_recomputed(), by name: a test cannot ref the list of
+    cases), or none: every row in a full build, and on every other model. The rows a build kept passed the
+    last build's tests and share no key with the recomputed ones (the pre-hook deleted those keys first), so
+    testing the recomputed rows tests the table.
+-#}
+{% macro recomputed_obligations(relation) -%}
+    {%- set models = {
+        'int_obligations_listed': false, 'int_obligations_due_dates_computed': false, 'fct_obligations': true
+    } -%}
+    {%- if relation.identifier not in models or feeds_with_new_files() is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(obligation_is_recomputed(
+        'obligation_kind', 'source_scope', 'source_key', with_units=models[relation.identifier],
+        cases_to_rebuild='intermediate.int_penalty_cases_to_rebuild'
+    )) }}
 {%- endmacro %}
