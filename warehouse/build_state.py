@@ -79,9 +79,9 @@ def unchanged_tests(manifest: dict[str, Any], new_feeds: frozenset[str]) -> list
     ingest or build). What such a test reads is what it read when the last build passed it: the same rows,
     the same SQL (a changed project is a full refresh). A name another test shares is kept."""
     nodes, parents = manifest["nodes"], manifest["parent_map"]
-    changed = {uid for uid, source in manifest["sources"].items()
-               if (source.get("config", {}).get("meta") or {}).get("feed", new_feeds) in new_feeds
-               or not (source.get("config", {}).get("meta") or {}).get("feed")}
+    feeds = {uid: (source.get("config", {}).get("meta") or {}).get("feed")
+             for uid, source in manifest["sources"].items()}
+    changed = {uid for uid, feed in feeds.items() if not feed or feed in new_feeds}
     reads_changed: dict[str, bool] = {}
 
     def reads(uid: str) -> bool:
