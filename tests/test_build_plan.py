@@ -54,3 +54,20 @@ def test_a_homes_regions_file_is_part_of_the_fingerprint():
     """dim_regions reads the home's regions (a dbt var): another file is a full refresh, like another project."""
     assert project_fingerprint({"user_regions": [{"region_code": "410108"}]}) != project_fingerprint()
     assert project_fingerprint({}) == project_fingerprint()
+
+
+def test_an_incremental_build_excludes_the_skipped_tests_in_one_value_that_dagster_passes_on_whole():
+    from datetime import date
+
+    from dagster_dbt.asset_utils import extract_runtime_selection_from_args
+
+    from warehouse.build_state import BuildPlan
+
+    plan = BuildPlan(date(2025, 12, 31), "f", None, False, "incremental", None, frozenset({"penalty_ledger"}))
+    args = plan.dbt_args(_manifest())
+    assert args == ["build", "--exclude-resource-type", "unit_test", "--exclude", "hotline_unique regions_unique"]
+    # Dagster's dbt resource takes `--exclude` out into its own selection: nothing may be left behind
+    cleaned, _, excludes = extract_runtime_selection_from_args(args)
+    assert cleaned == ["build", "--exclude-resource-type", "unit_test"]
+    assert excludes == ["hotline_unique", "regions_unique"]
+    assert plan.dbt_args() == ["build", "--exclude-resource-type", "unit_test"]  # no manifest: every data test

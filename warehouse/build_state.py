@@ -64,7 +64,9 @@ class BuildPlan:
         if self.full_refresh:
             return ["build", "--full-refresh"]
         skipped = unchanged_tests(manifest, self.new_feeds) if manifest and self.new_feeds is not None else []
-        return ["build", "--exclude-resource-type", "unit_test", *(["--exclude", *skipped] if skipped else [])]
+        # one value, space-separated, as dbt reads it: Dagster's dbt resource folds one `--exclude` value
+        # into its own selection, and passes further ones on as stray arguments
+        return ["build", "--exclude-resource-type", "unit_test", *(["--exclude", " ".join(skipped)] if skipped else [])]
 
     def dbt_extra_vars(self) -> dict[str, Any]:
         """The same vars for every build (a var that changes makes dbt parse the whole project again): dbt reads
