@@ -27,17 +27,18 @@
 {%- endmacro %}
 
 {#-
-    decisions_to_rebuild(): the current penalty decisions an incremental model recomputes — those
-    int_penalty_cases_to_rebuild lists, or every one on a first or full build. The calling model names that
-    list in a `-- depends_on:` comment (the ref is read only when the model is incremental).
+    decisions_to_rebuild(listed='int_penalty_cases_to_rebuild'): the current penalty decisions an incremental
+    model recomputes — those the model `listed` names (int_penalty_cases_to_rebuild, or _to_rematch for the
+    threshold matching), or every one on a first or full build. The calling model names that list in a
+    `-- depends_on:` comment (the ref is read only when the model is incremental).
 -#}
-{% macro decisions_to_rebuild() -%}
+{% macro decisions_to_rebuild(listed='int_penalty_cases_to_rebuild') -%}
     select current_decisions.*
     from {{ ref('stg_penalty__decisions') }} as current_decisions
     {%- if is_incremental() %}
-        inner join {{ ref('int_penalty_cases_to_rebuild') }} as cases_to_rebuild
+        inner join {{ ref(listed) }} as listed
             on
-                current_decisions.agency_uscc = cases_to_rebuild.agency_uscc
-                and current_decisions.decision_no = cases_to_rebuild.decision_no
+                current_decisions.agency_uscc = listed.agency_uscc
+                and current_decisions.decision_no = listed.decision_no
     {%- endif %}
 {%- endmacro %}

@@ -32,14 +32,7 @@ with
 
 penalty_decisions as (
 
-    select current_decisions.*
-    from {{ ref('stg_penalty__decisions') }} as current_decisions
-    {%- if is_incremental() %}
-        inner join {{ ref('int_penalty_cases_to_rematch') }} as cases_to_rematch
-            on
-                current_decisions.agency_uscc = cases_to_rematch.agency_uscc
-                and current_decisions.decision_no = cases_to_rematch.decision_no
-    {%- endif %}
+    {{ decisions_to_rebuild('int_penalty_cases_to_rematch') }}
 
 ),
 
