@@ -1,7 +1,8 @@
 """Incremental builds: after new files, `build_duckdb` recomputes only what they touch, and every mart
 (and the incremental threshold matching) equals a from-scratch build; a superseding re-delivery
 replaces the older version's rows; a new hotline file lists every hotline duty again and keeps the
-others, a member-unit file every duty; another as-of date or a changed project forces a full refresh."""
+others, a member-unit file every duty; the summaries kept per region recompute the regions a penalty file
+touches; another as-of date, a changed project or scorecard configuration forces a full refresh."""
 
 from __future__ import annotations
 
@@ -147,8 +148,28 @@ def _assert_dbt_parsed_nothing_again_and_tested_the_new_rows(home: Path, waterma
     assert len(duty_tests) >= 15 and all("intermediate.int_penalty_cases_to_rebuild" in sql for sql in duty_tests)
 
 
+# the summaries kept per region, and the mark planted in one row of each region
+REGION_MARKS = {"marts.agg_unit_timeliness_yearly": "items_due = -1",
+                "marts.fct_overdue_items": "subject_summary = 'MARKED'",
+                "marts.fct_scorecard_indicators": "numerator = -1"}
+
+
+def _plant_region_marks(warehouse: Path) -> dict[str, set[str]]:
+    """A mark in one row of every region of each summary kept per region; returns the regions marked."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        for table, mark in REGION_MARKS.items():
+            con.execute(f"update {table} set {mark} "
+                        f"where rowid in (select min(rowid) from {table} group by region_code)")
+        return {table: {r for (r,) in con.execute(f"select region_code from {table} where {mark}").fetchall()}
+                for table, mark in REGION_MARKS.items()}
+    finally:
+        con.close()
+
+
 def test_a_new_penalty_file_builds_incrementally(sample, incremental_home):
     _, plain, _ = sample
+    marked = _plant_region_marks(incremental_home / "warehouse.duckdb")
     _ingest(incremental_home, [plain])
     plan = _build(incremental_home)
     assert not plan.full_refresh and plan.reason == "incremental" and plan.files_after is not None
@@ -167,9 +188,16 @@ def test_a_new_penalty_file_builds_incrementally(sample, incremental_home):
                 select 1 from marts.fct_penalty_cases as cases
                 where cases.agency_uscc = raw_rows.agency_uscc and cases.decision_no = raw_rows.decision_no)""",
                               [plain.name]).fetchone()[0]
+        rebuilt = {r for (r,) in con.execute("select region_code from intermediate.int_regions_to_rebuild").fetchall()}
+        left = {table: {r for (r,) in con.execute(f"select region_code from {table} where {mark}").fetchall()}
+                for table, mark in REGION_MARKS.items()}
     finally:
         con.close()
     assert missing == 0
+    # the per-region summaries recomputed the file's region (and those of the parties' other decisions) only:
+    # its mark went, the other regions' marks stayed (the next test's supervision file recomputes every region)
+    assert plain.name[:6] in rebuilt and len(rebuilt) < len(marked["marts.fct_scorecard_indicators"])
+    assert all(len(marked[table]) >= 3 and left[table] == marked[table] - rebuilt for table in REGION_MARKS)
 
 
 @pytest.fixture(scope="module")
@@ -338,6 +366,14 @@ def test_another_as_of_date_or_a_changed_project_forces_a_full_refresh(
     assert _snapshot(incremental_home / "warehouse.duckdb") == from_scratch
     con = duckdb.connect(str(incremental_home / "warehouse.duckdb"))
     try:
+        assert not build_state.plan_build(con, AS_OF).full_refresh
+        # the scorecard marts are incremental by region: another 考核细则 rescores every region
+        con.execute("begin transaction")
+        con.execute("insert into meta.scorecard_config (region_code, indicator_code, points) "
+                    "values ('410108', 'transfer_rate', 30)")
+        other = build_state.plan_build(con, AS_OF)
+        con.execute("rollback")
+        assert other.full_refresh and other.reason == "scorecard configuration changed"
         assert not build_state.plan_build(con, AS_OF).full_refresh
         monkeypatch.setattr(build_state, "project_fingerprint", lambda variables=None: "changed")
         changed = build_state.plan_build(con, AS_OF)

@@ -112,12 +112,26 @@ def _table_exists(con: Any, schema: str, table: str) -> bool:
                             "and table_name = ?", [schema, table]).fetchone()[0])
 
 
+def scorecard_config_digest(con: Any) -> str:
+    """SHA-256 of the 考核细则 loaded for this build (meta.scorecard_config, written just before dbt): the
+    scorecard marts are incremental by region, so another configuration is a full refresh, like another
+    project. Where it was read from (`config_source`, a path in the home) is left out."""
+    if not _table_exists(con, "meta", "scorecard_config"):
+        return ""
+    columns = [c for (c,) in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'meta' "
+        "and table_name = 'scorecard_config' and column_name <> 'config_source' order by ordinal_position"
+    ).fetchall()]
+    rows = con.execute(f"select {', '.join(columns)} from meta.scorecard_config order by all").fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
 def plan_build(con: Any, as_of: date, variables: dict[str, Any] | None = None) -> BuildPlan:
     """Compare with the last successful build: a full refresh on the first build, another as-of date
-    (deadlines depend on it) or a changed dbt project or `variables`; otherwise incremental after its
-    watermark."""
+    (deadlines depend on it), a changed dbt project or `variables`, or another scorecard configuration;
+    otherwise incremental after its watermark."""
     _ensure_state_table(con)
-    fingerprint = project_fingerprint(variables)
+    fingerprint = f"{project_fingerprint(variables)}:{scorecard_config_digest(con)}"
     files_through = (con.execute("select max(ingested_at) from meta.files").fetchone()[0]
                      if _table_exists(con, "meta", "files") else None)
     last = con.execute(f"select as_of, project_fingerprint, files_through from {BUILD_STATE_TABLE} "
@@ -126,8 +140,10 @@ def plan_build(con: Any, as_of: date, variables: dict[str, Any] | None = None) -
         reason = "first build"
     elif last[0] != as_of:
         reason = f"as-of date changed ({last[0]} → {as_of})"
-    elif last[1] != fingerprint:
+    elif last[1].split(":")[0] != fingerprint.split(":")[0]:
         reason = "dbt project changed"
+    elif last[1] != fingerprint:
+        reason = "scorecard configuration changed"
     else:
         new_feeds = con.execute("select distinct feed from meta.files where ingested_at > ?", [last[2]]).fetchall() \
             if last[2] is not None else con.execute("select distinct feed from meta.files").fetchall()

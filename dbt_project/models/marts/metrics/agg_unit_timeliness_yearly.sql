@@ -3,6 +3,14 @@
 -- obligation kind and for all kinds together ('all'). Items count in the period in which they fell due
 -- (DOMAIN.md §4), so only items due on or before the as-of date. Medians are not additive, which is why
 -- this is computed here and not summed from agg_obligation_timeliness on the page.
+-- Incremental on DuckDB: a build after new files recomputes only the regions region_is_rebuilt() selects
+-- (macros/incremental/); a table elsewhere.
+-- depends_on: {{ ref('int_regions_to_rebuild') }}
+{{ config(
+    materialized=incremental_where_supported(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_rebuilt_regions() }}"
+) }}
 
 with
 
@@ -30,6 +38,7 @@ due_items as (
     where
         obligations.status in ('按期', '逾期回复', '逾期未回复')
         and obligations.due_date <= as_of.as_of_date
+        and {{ region_is_rebuilt('obligations.region_code') }}
 
 ),
 

@@ -3,6 +3,16 @@
 -- Years: penalty cases by year of decision, reply duties by year they fell due, supervision outcomes by
 -- year of issue, 12345 satisfaction by year of receipt. The unit is the one that owes the result.
 -- A second mart layer by design: it reads the published marts, so a score agrees with the figures shown.
+-- Incremental on DuckDB: a build after new files recomputes only the regions region_is_rebuilt() selects
+-- (macros/incremental/): each input below keeps only those regions' rows (`rebuilt`). A table
+-- elsewhere.
+-- depends_on: {{ ref('int_regions_to_rebuild') }}
+{{ config(
+    materialized=incremental_where_supported(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_rebuilt_regions() }}"
+) }}
+{%- set rebuilt = region_is_rebuilt('region_code') %}
 
 with
 
@@ -18,49 +28,58 @@ penalty_cases as (
         transferred,
         should_transfer
     from {{ ref('fct_penalty_cases') }}
-    where is_decided_by_as_of
+    where
+        is_decided_by_as_of
+        and {{ rebuilt }}
 
 ),
 
 clues as (
 
     select * from {{ ref('fct_non_transfer_clues') }}
+    where {{ rebuilt }}
 
 ),
 
 obligations as (
 
     select * from {{ ref('fct_obligations') }}
+    where {{ rebuilt }}
 
 ),
 
 supervision_outcomes as (
 
     select * from {{ ref('agg_supervision_outcomes') }}
+    where {{ rebuilt }}
 
 ),
 
 rows_checked as (
 
     select * from {{ ref('int_penalty_rows_checked_by_unit') }}
+    where {{ rebuilt }}
 
 ),
 
 tasks as (
 
     select * from {{ ref('fct_tasks') }}
+    where {{ rebuilt }}
 
 ),
 
 hotline_tickets as (
 
     select * from {{ ref('stg_hotline__tickets') }}
+    where {{ rebuilt }}
 
 ),
 
 scorecard_config as (
 
     select * from {{ ref('int_scorecard_config_by_region') }}
+    where {{ rebuilt }}
 
 ),
 

@@ -14,6 +14,7 @@ renamed as (
     select
         agency_uscc,
         decision_no,
+        region_code,
         {{ penalty_party_key('party_uscc', 'party_id_no') }} as party_key,
         _is_current as is_current,
         _row_hash as source_row_hash,
