@@ -118,11 +118,7 @@ def scorecard_config_digest(con: Any) -> str:
     project. Where it was read from (`config_source`, a path in the home) is left out."""
     if not _table_exists(con, "meta", "scorecard_config"):
         return ""
-    columns = [c for (c,) in con.execute(
-        "select column_name from information_schema.columns where table_schema = 'meta' "
-        "and table_name = 'scorecard_config' and column_name <> 'config_source' order by ordinal_position"
-    ).fetchall()]
-    rows = con.execute(f"select {', '.join(columns)} from meta.scorecard_config order by all").fetchall()
+    rows = con.execute("select * exclude (config_source) from meta.scorecard_config order by all").fetchall()
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 

@@ -2,13 +2,14 @@
 -- late), with a short category — the ticket's 诉求类型 or the document's 监督类型 — beside its number, so the
 -- responsible unit can find the item. Never the citizen's own words: 诉求内容 stays out of publications.
 -- Incremental on DuckDB: a build after new files recomputes only the regions region_is_rebuilt() selects
--- (macros/incremental/); a table elsewhere.
+-- (macros/incremental/): both inputs keep only those regions' rows (`rebuilt`). A table elsewhere.
 -- depends_on: {{ ref('int_regions_to_rebuild') }}
 {{ config(
     materialized=incremental_where_supported(),
     incremental_strategy='append',
     pre_hook="{{ delete_rebuilt_regions() }}"
 ) }}
+{%- set rebuilt = region_is_rebuilt('region_code') %}
 
 with
 
@@ -21,14 +22,14 @@ obligations as (
         *,
         case when obligation_kind like 'hotline%' then source_key end as hotline_ticket_no
     from {{ ref('fct_obligations') }}
-    where {{ region_is_rebuilt('region_code') }}
+    where {{ rebuilt }}
 
 ),
 
 hotline_tickets as (
 
     select * from {{ ref('stg_hotline__tickets') }}
-    where {{ region_is_rebuilt('region_code') }}
+    where {{ rebuilt }}
 
 ),
 
