@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,7 +41,15 @@ from ingest.readers import read_grids
 from ingest.rows import OUTSIDE_FLAG, ParsedRow, RowColumns
 from privacy import names as known_names
 from privacy.mask import mask_identifiers
-from privacy.protect import mask_known_names, masked_value, person_names, protect_own, protect_row
+from privacy.protect import (
+    mask_known_names_columns,
+    masked_value,
+    person_names,
+    person_names_columns,
+    protect_own,
+    protect_own_columns,
+    protect_row,
+)
 from warehouse.connection import MEMORY_LIMIT_ENV, connect
 from warehouse.settings import Settings
 
@@ -650,15 +658,24 @@ def row_hash(contract: Contract, values: dict[str, Any]) -> str:
 
 
 def row_hashes(contract: Contract, rows: list[dict[str, Any]]) -> list[str]:
-    """`row_hash` of every row, its values made plain column by column (the same bytes hashed)."""
+    """`row_hash` of every row (`row_hashes_columns` over the rows' columns)."""
+    names = _hash_columns(contract)
+    return row_hashes_columns(contract, {name: list(map(dict.get, rows, repeat(name))) for name in names}, len(rows))
+
+
+def row_hashes_columns(contract: Contract, columns: dict[str, list[Any]], n: int) -> list[str]:
+    """`row_hash` of every row of the columns, their values made plain column by column (the same bytes hashed;
+    a column absent is None on every row)."""
     plain_columns = []
     for name in _hash_columns(contract):
-        column = list(map(dict.get, rows, repeat(name)))
-        if not set(map(type, column)) <= _AS_IS:
+        column = columns.get(name)
+        if column is None:
+            column = [None] * n
+        elif not set(map(type, column)) <= _AS_IS:
             column = [v if (t := type(v)) in _AS_IS else _PLAIN_BY_TYPE.get(t, _plain)(v) for v in column]
         plain_columns.append(column)
     if not plain_columns:
-        return [row_hash(contract, {}) for _ in rows]
+        return [row_hash(contract, {}) for _ in range(n)]
     encode, sha256 = _HASH_JSON, hashlib.sha256
     return [sha256(encode(values).encode()).hexdigest() for values in zip(*plain_columns, strict=True)]
 
@@ -669,25 +686,32 @@ def load_table(contract: Contract, inspection: Inspection, key: bytes,
     their lineage. Column by column (per distinct value), or row by row with `LIANDONG_TYPING=cells`."""
     if not column_typing():
         return _load_table_by_row(contract, inspection, key, known)
-    good, columns = inspection.good, inspection.good_columns
-    if columns is not None:  # from a worker: nothing protected ahead
-        values, own = columns.values(), [None] * len(columns)
-        sheets, numbers, flags = columns.sheets, columns.row_numbers, columns.flags
+    good, given = inspection.good, inspection.good_columns
+    if given is not None:  # from a worker, as columns: protected as columns, no dict per row
+        n = len(given)
+        columns = dict(zip(given.names, given.columns, strict=True))
+        own = protect_own_columns(contract, columns, n, key)
+        sheets, numbers, flags = given.sheets, given.row_numbers, given.flags
     else:
-        values, own = [row.values for row in good], [row.staged for row in good]
+        n = len(good)
+        values, staged = [row.values for row in good], [row.staged for row in good]
+        names = list(dict.fromkeys(chain.from_iterable(values)))
+        columns = {name: list(map(dict.get, values, repeat(name))) for name in names}
+        todo = [i for i, done in enumerate(staged) if done is None]
+        if len(todo) == n:  # nothing protected ahead
+            own = protect_own_columns(contract, columns, n, key)
+        else:  # some rows protected ahead (`stage_protection`), the others now
+            for i, done in zip(todo, protect_own(contract, [values[i] for i in todo], key), strict=True):
+                staged[i] = done
+            own = {name: list(map(dict.get, staged, repeat(name))) for name in names}  # type: ignore[arg-type]
         sheets, numbers, flags = [r.sheet for r in good], [r.row_number for r in good], [r.flags for r in good]
-    todo = [i for i, staged in enumerate(own) if staged is None]
-    if todo:  # not protected ahead (`stage_protection`)
-        for i, staged in zip(todo, protect_own(contract, [values[i] for i in todo], key), strict=True):
-            own[i] = staged
-    protected = mask_known_names(contract, values, own, known)  # type: ignore[arg-type]
+    protected = mask_known_names_columns(contract, columns, own, n, known)
     schema = arrow_schema(contract)
-    n = len(values)
-    lineage = {"_row_hash": row_hashes(contract, protected), "_file_sha256": [inspection.outcome.sha256] * n,
+    lineage = {"_row_hash": row_hashes_columns(contract, protected, n), "_file_sha256": [inspection.outcome.sha256] * n,
                "_file_name": [inspection.outcome.name] * n, "_sheet": sheets, "_row_number": numbers,
                "_flags": [";".join(dict.fromkeys(row_flags)) or None for row_flags in flags]}
-    data = {name: lineage[name] if name in lineage else list(map(dict.get, protected, repeat(name)))
-            for name in schema.names}
+    nones = [None] * n
+    data = {name: lineage[name] if name in lineage else protected.get(name, nones) for name in schema.names}
     return pa.Table.from_pydict(data, schema=schema)
 
 
@@ -981,6 +1005,10 @@ def _file_person_names(contract: Contract, p: Pending) -> frozenset[str]:
     """The natural persons' names in a file's party fields (raw: they are hashed, never stored)."""
     if p.names is not None:  # found by the worker
         return p.names
+    given = p.inspection.good_columns
+    if given is not None:
+        return frozenset(person_names_columns(contract, dict(zip(given.names, given.columns, strict=True)),
+                                              len(given)))
     return frozenset(n for row in p.inspection.good for n in person_names(contract, row.values))
 
 
@@ -1010,6 +1038,9 @@ def protect_chunk(chunk: list[Pending], key: bytes, persons: known_names.KnownNa
     if not loaded:
         return Protected(0, 0, 0.0)
     contract = loaded[0].inspection.contract
+    for p in loaded:  # the rows as columns: what the parent is sent, and what `load_table` reads here
+        if p.inspection.good_columns is None:
+            p.inspection.good_columns = RowColumns.of(p.inspection.good)
     for p in loaded:  # the parent needs them for every file: found once, here
         p.names = _file_person_names(contract, p)
     if persons is not None:  # hashed here, once: the parent learns the hashes (`_load_chunk`)
@@ -1026,12 +1057,11 @@ def protect_chunk(chunk: list[Pending], key: bytes, persons: known_names.KnownNa
             started = time.perf_counter()
             try:
                 p.table = load_table(contract, ins, key, persons)
-            except Exception:  # left to the parent, which contains it per file as ever
+            except Exception:  # left to the parent (as columns), which contains it per file as ever
                 continue
+            ins.good_columns = None
             made += len(ins.good)
             seconds += time.perf_counter() - started
-        else:  # the parent's share travels as columns
-            ins.good_columns = RowColumns.of(ins.good)
         wanted = {(q.sheet, q.row_number) for q in ins.outcome.problems if q.row_number is not None}
         ins.parsed = [r for r in ins.parsed if (r.sheet, r.row_number) in wanted] if wanted else []
         ins.good = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any, NamedTuple
 
 from data_contracts.identifiers import is_legacy_ric
@@ -110,8 +110,8 @@ class RowColumns:
 
     @classmethod
     def of(cls, rows: list[ParsedRow]) -> RowColumns:
-        names = tuple(dict.fromkeys(name for row in rows for name in row.values))
         dicts = [row.values for row in rows]
+        names = tuple(dict.fromkeys(chain.from_iterable(dicts)))
         return cls(names, [list(map(dict.get, dicts, repeat(name))) for name in names],
                    [row.sheet for row in rows], [row.row_number for row in rows], [row.flags for row in rows])
 

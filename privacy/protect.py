@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import repeat
+from functools import partial
+from itertools import compress, repeat
+from operator import is_not
 from typing import Any
 
 from data_contracts.model import Condition, Contract
@@ -150,15 +152,103 @@ def protect_rows(contract: Contract, rows: list[dict[str, Any]], key: bytes,
 def protect_own(contract: Contract, rows: list[dict[str, Any]], key: bytes) -> list[dict[str, Any]]:
     """`protect_rows` without the known persons: pseudonyms, and free text masked for the row's own names and
     the identifiers and shapes. It depends on the rows alone, so it can be done ahead (while Great Expectations
-    validates them); `mask_known_names` then finishes it with the names known when the rows are stored."""
-    plan = _plan(contract)
+    validates them); `mask_known_names` then finishes it with the names known when the rows are stored.
+    (`protect_own_columns` over the rows' columns: one implementation for both shapes.)"""
+    columns, n = _columns_of(rows), len(rows)
+    own = protect_own_columns(contract, columns, n, key)
+    changed = [name for name in own if own[name] is not columns.get(name)]
     out = [dict(v) for v in rows]
-    personals = [_personal(plan, values) for values in rows]
-    orders = [name_order(_names(plan, p, v)) if plan.name_tags else [] for p, v in zip(personals, rows, strict=True)]
+    for name in changed:
+        for row_out, value, had in zip(out, own[name], columns[name], strict=True):
+            if had is not None:  # a field absent from a row stays absent
+                row_out[name] = value
+    return out
+
+
+def mask_known_names(contract: Contract, rows: list[dict[str, Any]], own: list[dict[str, Any]],
+                     known: KnownNames | None) -> list[dict[str, Any]]:
+    """`own` (`protect_own` of `rows`) with the `known` persons masked in the free text it masked: the last
+    step of `_mask`, so the two together equal `protect_rows`. Changes and returns `own`."""
+    if not known:
+        return own
+    plan = _plan(contract)
+    names = [name for name, _, _, is_text in plan.personal if is_text] + list(plan.text)
+    own_columns = {name: list(map(dict.get, own, repeat(name))) for name in names}
+    masked = mask_known_names_columns(contract, _columns_of(rows), own_columns, len(rows), known)
+    for name in names:
+        if masked[name] is not own_columns[name]:
+            for row_out, value, had in zip(own, masked[name], own_columns[name], strict=True):
+                if had is not None:
+                    row_out[name] = value
+    return own
+
+
+def _columns_of(rows: list[dict[str, Any]], names: list[str] | None = None) -> dict[str, list[Any]]:
+    """The rows' values column by column (a value a row lacks is None)."""
+    if names is None:
+        names = list(dict.fromkeys(name for row in rows for name in row))
+    return {name: list(map(dict.get, rows, repeat(name))) for name in names}
+
+
+def _holding(cond: Condition | None, columns: dict[str, list[Any]], n: int) -> list[bool] | None:
+    """Per row, whether `cond` holds (None: on every row), once per distinct value of its column."""
+    if cond is None:
+        return None
+    column = columns.get(cond.field) or [None] * n
+    try:
+        memo = {v: holds(cond, {cond.field: v}) for v in set(column)}
+    except TypeError:  # an unhashable value (never from the readers)
+        return [holds(cond, {cond.field: v}) for v in column]
+    return list(map(memo.__getitem__, column))
+
+
+def _personal_columns(plan: _Plan, columns: dict[str, list[Any]], n: int) -> dict[str, list[bool] | None]:
+    """Per personal field, per row, whether it is personal there (None: on every row)."""
+    return {name: _holding(when, columns, n) for name, _, when, _ in plan.personal}
+
+
+def _orders(plan: _Plan, columns: dict[str, list[Any]], personal: dict[str, list[bool] | None],
+            n: int) -> list[list[tuple[str, str]]]:
+    """Per row, its own person names in replacement order (`name_order`), as `protect_row` finds them."""
+    if not plan.name_tags:
+        return [[]] * n
+    tagged = [(tag, columns.get(name) or [None] * n, personal.get(name)) for name, tag in plan.name_tags]
+    orders: list[list[tuple[str, str]]] = []
+    for i in range(n):
+        names: dict[str, str] = {}
+        for tag, column, where in tagged:
+            v = column[i]
+            if v and (where is None or where[i]):
+                names[str(v)] = tag
+        orders.append(name_order(names) if names else [])
+    return orders
+
+
+def person_names_columns(contract: Contract, columns: dict[str, list[Any]], n: int) -> set[str]:
+    """`person_names` of every row of the columns, together: the raw names of the natural persons."""
+    plan = _plan(contract)
+    personal = _personal_columns(plan, columns, n)
+    found: set[str] = set()
+    for name, _ in plan.name_tags:
+        column, where = columns.get(name), personal[name]
+        if column is not None:
+            found.update(str(v) for v, is_personal in zip(column, where or repeat(True), strict=False)
+                         if v and is_personal)
+    return found
+
+
+def protect_own_columns(contract: Contract, columns: dict[str, list[Any]], n: int,
+                        key: bytes) -> dict[str, list[Any]]:
+    """`protect_own` over the rows' columns: a dict of the same columns, those protected replaced by new lists
+    (the others are the input's own lists). No dict per row is made: the worker hands its rows over as columns
+    and they are stored as columns."""
+    plan = _plan(contract)
+    personal = _personal_columns(plan, columns, n)
+    orders = _orders(plan, columns, personal, n)
     pseudonyms: dict[tuple[str, str], str] = {}
     # text → as masked with none of the row's own names in it; the texts without identifier or shape are known
     # at once (one pass over the distinct texts) and left as written
-    plain = {t: t for t in unchanged_texts(_texts(plan, rows, personals))}
+    plain = {t: t for t in unchanged_texts(_column_texts(plan, columns, personal))}
     owned: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
 
     def mask(text: str, order: list[tuple[str, str]]) -> str:
@@ -173,73 +263,103 @@ def protect_own(contract: Contract, rows: list[dict[str, Any]], key: bytes) -> l
             hit = plain[text] = _mask(text, [], None)
         return hit
 
+    out = dict(columns)
     for name, kind, _, is_text in plan.personal:
-        for values, row_out, personal, order in zip(rows, out, personals, orders, strict=True):
-            v = values.get(name)
-            if v is None:
-                continue
-            if name in personal:
-                text = str(v)
+        column = columns.get(name)
+        if column is None:
+            continue
+        where = personal[name]
+        made = list(column)
+        for i in compress(range(n), map(_is_not_none, column)):
+            if where is None or where[i]:
+                text = str(column[i])
                 hit = pseudonyms.get((kind, text))
                 if hit is None:
                     hit = pseudonyms[(kind, text)] = pseudonym(key, kind, text)
-                row_out[name] = hit
+                made[i] = hit
             elif is_text:
-                row_out[name] = mask(str(v), order)
+                made[i] = mask(str(column[i]), orders[i])
+        out[name] = made
     # the common case inline: none of the row's own names in the text (a name sharing a tag's characters is
     # rare: those rows always go through `mask`)
-    tagged = [any(not _TAG_CHARS.isdisjoint(n) for n, _ in order) for order in orders]
+    odd = [any(not _TAG_CHARS.isdisjoint(own) for own, _ in order) for order in orders]
     for name in plan.text:
-        for values, row_out, order, odd in zip(rows, out, orders, tagged, strict=True):
-            v = values.get(name)
-            if v is None:
-                continue
+        column = columns.get(name)
+        if column is None:
+            continue
+        made = list(column)
+        for i in compress(range(n), map(_is_not_none, column)):
+            v = column[i]
             text = v if v.__class__ is str else str(v)
-            if not odd:
+            order = orders[i]
+            if not odd[i]:
                 for own_name, _ in order:
                     if own_name in text:
                         break
                 else:
                     hit = plain.get(text)
                     if hit is not None:
-                        row_out[name] = hit
+                        made[i] = hit
                         continue
-            row_out[name] = mask(text, order)
+            made[i] = mask(text, order)
+        out[name] = made
     return out
 
 
-def mask_known_names(contract: Contract, rows: list[dict[str, Any]], own: list[dict[str, Any]],
-                     known: KnownNames | None) -> list[dict[str, Any]]:
-    """`own` (`protect_own` of `rows`) with the `known` persons masked in the free text it masked: the last
-    step of `_mask`, so the two together equal `protect_rows`. Changes and returns `own`."""
+def mask_known_names_columns(contract: Contract, columns: dict[str, list[Any]], own: dict[str, list[Any]],
+                             n: int, known: KnownNames | None) -> dict[str, list[Any]]:
+    """`mask_known_names` over columns: `own` (`protect_own_columns` of `columns`) with the `known` persons
+    masked in the free text it masked; the columns changed are new lists (`own` itself is left as it is)."""
     if not known:
         return own
     plan = _plan(contract)
-    personal_texts = [name for name, _, _, is_text in plan.personal if is_text]
-    personals = [_personal(plan, values) for values in rows] if personal_texts else []
-    spared = known.unchanged_texts(_texts(plan, rows, personals, own))  # no known initial before a Han character
+    personal_texts = [name for name, _, when, is_text in plan.personal if is_text]
+    personal = {name: _holding(when, columns, n) for name, _, when, is_text in plan.personal if is_text}
+    # the free texts as masked so far, those left unchanged for sure set aside (no known initial before a Han
+    # character)
+    texts: set[str] = set()
+    masked: dict[str, tuple[list[Any], list[int]]] = {}
     for name in personal_texts:  # masked where the row's condition does not make them personal (pseudonymised)
-        for values, row_out, personal in zip(rows, own, personals, strict=True):
-            if values.get(name) is not None and name not in personal and row_out[name] not in spared:
-                row_out[name] = known.mask(row_out[name])
+        column, where, made = columns.get(name), personal[name], own.get(name)
+        if column is None or made is None or where is None:
+            continue
+        rows = [i for i in compress(range(n), map(_is_not_none, column)) if not where[i]]
+        masked[name] = (made, rows)
+        texts.update(str(made[i]) for i in rows)
     for name in plan.text:
-        for values, row_out in zip(rows, own, strict=True):
-            if values.get(name) is not None and row_out[name] not in spared:
-                row_out[name] = known.mask(row_out[name])
-    return own
+        made = own.get(name)
+        if made is None:
+            continue
+        rows = list(compress(range(n), map(_is_not_none, columns.get(name) or made)))
+        masked[name] = (made, rows)
+        distinct = set(made)
+        distinct.discard(None)
+        texts.update(v if v.__class__ is str else str(v) for v in distinct)
+    spared = known.unchanged_texts(texts)
+    out = dict(own)
+    for name, (made, rows) in masked.items():
+        todo = [i for i in rows if made[i] not in spared]
+        if todo:
+            column = out[name] = list(made)
+            for i in todo:
+                column[i] = known.mask(column[i])
+    return out
 
 
-def _texts(plan: _Plan, rows: list[dict[str, Any]], personals: list[set[str]],
-           out: list[dict[str, Any]] | None = None) -> set[str]:
-    """The distinct free texts of the rows that are masked (of `out` when given: the texts as masked so far)."""
+def _column_texts(plan: _Plan, columns: dict[str, list[Any]], personal: dict[str, list[bool] | None]) -> set[str]:
+    """The distinct free texts of the rows that are masked: personal text fields where the row does not make
+    them personal, and the other free-text fields."""
     found: set[str] = set()
-    source = rows if out is None else out
     for name, _, _, is_text in plan.personal:
-        if is_text:
-            found.update(str(o[name]) for v, o, p in zip(rows, source, personals, strict=True)
-                         if v.get(name) is not None and name not in p)
-    for name in plan.text:  # a value absent from a row is absent from its output too
-        distinct = set(map(dict.get, source, repeat(name)))
+        column, where = columns.get(name), personal[name]
+        if is_text and column is not None and where is not None:
+            found.update(str(v) for v, is_personal in zip(column, where, strict=True)
+                         if v is not None and not is_personal)
+    for name in plan.text:
+        distinct = set(columns.get(name) or ())
         distinct.discard(None)
         found.update(v if v.__class__ is str else str(v) for v in distinct)
     return found
+
+
+_is_not_none = partial(is_not, None)  # in C: the map over every cell stays in C
