@@ -33,6 +33,13 @@ def chunk_rows() -> int:
     return value
 
 
+@dataclass(frozen=True)
+class _IpcTable:
+    """A pyarrow Table as Arrow IPC stream bytes (`Pending` pickled)."""
+
+    data: bytes
+
+
 @dataclass
 class Pending:
     """A prepared file waiting for its chunk: its inspection, archive path and place in the input."""
@@ -46,6 +53,28 @@ class Pending:
     table: Any = None
     names: frozenset[str] | None = None
     hashed: list[tuple[str, str, str]] | None = None  # `names` hashed (`privacy.names.hashed_by_name`)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with its table as Arrow IPC bytes: a worker hands it over in a fraction of the time a pickled
+        table takes, and the parent reads the table back without copying its buffers."""
+        state = dict(self.__dict__)
+        table = state.get("table")
+        if table is not None:
+            import pyarrow as pa
+
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, table.schema) as writer:
+                writer.write_table(table)
+            state["table"] = _IpcTable(sink.getvalue().to_pybytes())
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        table = state.get("table")
+        if isinstance(table, _IpcTable):
+            import pyarrow as pa
+
+            state["table"] = pa.ipc.open_stream(pa.py_buffer(table.data)).read_all()
+        self.__dict__.update(state)
 
     @property
     def rows(self) -> int:
