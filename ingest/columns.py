@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from functools import partial
-from itertools import compress, repeat
+from itertools import compress
 from operator import is_, is_not
 from typing import Any
 
@@ -232,10 +232,10 @@ def parse_sheet_columns(contract: Contract, grid: Grid, match: HeaderMatch) -> P
                 extras.setdefault(i, []).append(j)
     rows: list[ParsedRow] = []
     outside: list[Problem] = []
-    value_rows = zip(*value_columns, strict=True) if value_columns else repeat((), n)
-    for i, row_values in enumerate(value_rows):
-        row = ParsedRow(sheet_name, numbers[i], dict(zip(value_names, row_values, strict=True)),
-                        RawCells(raw_names, raw_lists, i), problems[i] or [], flags[i] or [])
+    typed = (value_names, value_columns)  # each row's values, made from these when first asked for
+    for i in range(n):
+        row = ParsedRow(sheet_name, numbers[i], None, RawCells(raw_names, raw_lists, i), problems[i] or [],
+                        flags[i] or [], columns=typed, index=i)
         if added_unit is not None and added_unit[i]:
             row.raw["quantity_unit"] = raw["quantity_unit"][i]
         extra = extras.get(i)

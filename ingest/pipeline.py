@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -279,12 +279,13 @@ def prepare_file(path: Path, feed: str | None = None, sha: str | None = None, pr
             parsed.extend(sheet.rows)
             sheet_columns.append(sheet.columns)
         typed = len(parsed)
-        parsed = _drop_exact_duplicates(contract, parsed, outcome)
+        columns = _joined(sheet_columns)
+        parsed = _drop_exact_duplicates(contract, parsed, outcome, columns)
         _note_outside(outcome)
         if outcome.rows_read - outcome.rows_non_data == 0:
             raise FileRejected(Problem("file.no_rows", "文件只有表头，没有数据行",
                                        "the file has a header but no data rows"))
-        columns = _joined(sheet_columns) if len(parsed) == typed else None
+        columns = columns if len(parsed) == typed else None
         return Inspection(outcome, contract, parsed, missing_fields=missing_fields, columns=columns)
     except FileRejected as rejected:
         outcome.status = "rejected"
@@ -309,13 +310,20 @@ def _joined(sheets: list[dict[str, list[Any]] | None]) -> dict[str, list[Any]] |
 NOTED_LOCATIONS = 10  # row numbers named in one note; the rest are counted
 
 
-def _drop_exact_duplicates(contract: Contract, parsed: list[ParsedRow], outcome: FileOutcome) -> list[ParsedRow]:
+def _drop_exact_duplicates(contract: Contract, parsed: list[ParsedRow], outcome: FileOutcome,
+                           columns: dict[str, list[Any]] | None = None) -> list[ParsedRow]:
     """Keep one of the rows that repeat another row of the file exactly (same key, every value the same).
 
     Such a row is a copy (pasted twice, exported twice), not a conflict: it is counted as a duplicate and
-    named in a note; rows sharing a key with different values stay and fail the key rule together.
+    named in a note; rows sharing a key with different values stay and fail the key rule together. The keys
+    are read from the file's typed `columns` when given (one value per row of `parsed`).
     """
-    keys = [tuple(r.values.get(k) for k in contract.key) for r in parsed]
+    if columns is not None and all(len(columns.get(k, parsed)) == len(parsed) for k in contract.key):
+        nones = [None] * len(parsed)
+        keys = list(zip(*(columns.get(k, nones) for k in contract.key), strict=True)) if contract.key \
+            else [()] * len(parsed)
+    else:
+        keys = [tuple(r.values.get(k) for k in contract.key) for r in parsed]
     counts: dict[tuple[Any, ...], int] = {}
     for key in keys:
         if None not in key:
@@ -581,8 +589,6 @@ def _chunk_frame(contract: Contract, chunk: list[Inspection]) -> pd.DataFrame:
     """
     typed = [ins.columns for ins in chunk]
     columns = _joined(typed) if all(c is not None for c in typed) else None
-    for ins in chunk:  # read once: a retry file by file reads the rows
-        ins.columns = None
     frame = validation_frame(contract, [r for ins in chunk for r in ins.parsed], columns)
     files = [i for i, ins in enumerate(chunk) for _ in range(len(ins.parsed))]
     unit = frame[contract.unit_field]
@@ -878,6 +884,7 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
                 finish(p.position, p.inspection.outcome)
                 # free the chunk's rows now
                 p.inspection.parsed, p.inspection.good, p.inspection.good_columns, p.table = [], [], None, None
+                p.inspection.columns = None
     return [o for o in outcomes if o is not None]
 
 
@@ -1017,6 +1024,18 @@ def _loads_rows(p: Pending) -> bool:
     return ins.contract is not None and (p.table is not None or bool(ins.good) or bool(ins.good_columns))
 
 
+def good_columns(inspection: Inspection) -> RowColumns:
+    """The rows that passed, as columns: taken from the file's typed columns (`Inspection.columns`, one value
+    per row of `parsed`) where they are at hand, so no row's values dict is ever made; else from each row."""
+    columns, parsed, good = inspection.columns, inspection.parsed, inspection.good
+    if columns is None or any(len(column) != len(parsed) for column in columns.values()):
+        return RowColumns.of(good)
+    passed = set(map(id, good))
+    keep = [id(row) in passed for row in parsed]
+    return RowColumns(tuple(columns), [list(compress(column, keep)) for column in columns.values()],
+                      [r.sheet for r in good], [r.row_number for r in good], [r.flags for r in good])
+
+
 class Protected(NamedTuple):
     """What `protect_chunk` did: good rows made ready to store, the chunk's good rows, seconds it took."""
 
@@ -1040,7 +1059,7 @@ def protect_chunk(chunk: list[Pending], key: bytes, persons: known_names.KnownNa
     contract = loaded[0].inspection.contract
     for p in loaded:  # the rows as columns: what the parent is sent, and what `load_table` reads here
         if p.inspection.good_columns is None:
-            p.inspection.good_columns = RowColumns.of(p.inspection.good)
+            p.inspection.good_columns = good_columns(p.inspection)
     for p in loaded:  # the parent needs them for every file: found once, here
         p.names = _file_person_names(contract, p)
     if persons is not None:  # hashed here, once: the parent learns the hashes (`_load_chunk`)

@@ -84,16 +84,59 @@ class RawCells(MutableMapping[str, "str | None"]):
         return dict, (self._dict(),)
 
 
-@dataclass
 class ParsedRow:
-    sheet: str | None
-    row_number: int
-    values: dict[str, Any]  # field → typed value (raw identifiers still present)
-    raw: MutableMapping[str, str | None]  # field → cell text as written (messages; masked before storing)
-    problems: list[Problem] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
-    # The values protected ahead (`privacy.protect.protect_own`, while the file is validated), or None
-    staged: dict[str, Any] | None = None
+    """A typed data row: where it was read, its values and cells as written, its problems and flags.
+
+    A row typed by column (`ingest.columns`) makes its `values` dict from its sheet's typed columns when first
+    asked for (`columns=(names, columns), index=i`): the worker hands good rows over as columns taken from the
+    sheet's (`ingest.pipeline.protect_chunk`), so most rows never need one (a 50-field dict per row was a third
+    of typing a sheet).
+    """
+
+    __slots__ = ("_columns", "_index", "_values", "flags", "problems", "raw", "row_number", "sheet", "staged")
+
+    def __init__(self, sheet: str | None, row_number: int, values: dict[str, Any] | None,
+                 raw: MutableMapping[str, str | None], problems: list[Problem] | None = None,
+                 flags: list[str] | None = None, staged: dict[str, Any] | None = None, *,
+                 columns: tuple[Sequence[str], Sequence[list[Any]]] | None = None, index: int = 0) -> None:
+        self.sheet = sheet
+        self.row_number = row_number
+        self._values = values  # field → typed value (raw identifiers still present); None: from `_columns`
+        self._columns, self._index = columns, index
+        self.raw = raw  # field → cell text as written (messages; masked before storing)
+        self.problems = [] if problems is None else problems
+        self.flags = [] if flags is None else flags
+        self.staged = staged  # the values protected ahead (`privacy.protect.protect_own`), or None
+
+    @property
+    def values(self) -> dict[str, Any]:
+        values = self._values
+        if values is None:
+            names, columns = self._columns or ((), ())
+            i = self._index
+            values = self._values = {name: column[i] for name, column in zip(names, columns, strict=True)}
+            self._columns = None  # the sheet's columns are not held for one row
+        return values
+
+    @values.setter
+    def values(self, values: dict[str, Any]) -> None:
+        self._values, self._columns = values, None
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.sheet, self.row_number, self.values, dict(self.raw), self.problems, self.flags, self.staged)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ParsedRow) and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return (f"ParsedRow(sheet={self.sheet!r}, row_number={self.row_number!r}, values={self.values!r}, "
+                f"raw={self.raw!r}, problems={self.problems!r}, flags={self.flags!r}, staged={self.staged!r})")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ParsedRow, (self.sheet, self.row_number, self.values, self.raw, self.problems, self.flags,
+                           self.staged)
 
 
 @dataclass

@@ -440,7 +440,8 @@ def _worker_main(conn: Any, tasks: list[Any], how: Any, alone: frozenset[int], p
                 done = protect(chunk, share=balance.share)
                 balance.protected(done.seconds, done.made)
                 total = done.total
-            for p in chunk:  # the cells as written served typing and the messages; the parent never reads them
+            for p in chunk:  # the cells as written served typing and the messages, the typed columns typing and
+                p.inspection.columns = None  # the rows sent as columns: the parent never reads them
                 for row in p.inspection.parsed:
                     row.raw = {}
             send(("chunk", chunk))

@@ -380,5 +380,10 @@ def test_an_ingest_through_a_worker_ends_without_a_leaked_semaphore_warning(tmp_
     done = subprocess.run([sys.executable, "-m", "orchestration.cli", "ingest", str(folder)], cwd=root, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "4" in done.stdout and "已载入" in done.stdout  # the files went in (through the worker)
+    assert done.stdout.count("已载入") == 2  # both files went in (through the worker), all four rows:
+    con = duckdb.connect(str(tmp_path / "home" / "warehouse.duckdb"), read_only=True)
+    try:  # (a "4" in the output also matched the progress bar's elapsed time, and failed when it took longer)
+        assert con.execute("select count(*) from raw.penalty_ledger").fetchone() == (4,)
+    finally:
+        con.close()
     assert "leaked semaphore" not in done.stderr
