@@ -24,6 +24,7 @@ from ingest.normalise import clean, needs_context
 from ingest.readers.grid import Grid
 from ingest.rows import (
     OUTSIDE_FLAG,
+    SUMMARY_MARK,
     ParsedRow,
     ParsedSheet,
     RawCells,
@@ -79,7 +80,13 @@ def _data_rows(body: list[list[str | None]], by_column: list[tuple[str | None, .
             blank[i] = False
     summary = [False] * rows
     for column in by_column:
-        words = {c for c in set(column) if c is not None and _is_summary([c])}
+        distinct = set(column)
+        try:  # no 计 anywhere in the column (most columns): no cell of it is a summary word, found in C
+            if SUMMARY_MARK not in "\x1f".join(filter(None, distinct)):
+                continue
+        except TypeError:  # a cell that is not text (never from the readers): each cell is checked
+            pass
+        words = {c for c in distinct if c is not None and _is_summary([c])}
         if words:
             for i in compress(range(rows), map(words.__contains__, column)):
                 summary[i] = True
