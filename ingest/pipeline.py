@@ -28,6 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from data_contracts.model import FEEDS, Contract, load_contract
+from ingest import gc_pace
 from ingest.balance import START_SHARE
 from ingest.chunks import ChunkBuffer, Pending, chunk_rows
 from ingest.columns import column_typing, type_sheet
@@ -857,7 +858,7 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
         if on_file:
             on_file(outcome)
 
-    with connect(target.warehouse) as con:
+    with connect(target.warehouse) as con, gc_pace.relaxed():
         if not os.environ.get(MEMORY_LIMIT_ENV, "").strip():  # a worker and a validator share the machine
             con.execute(f"set memory_limit = '{INGEST_MEMORY_LIMIT}'")
         ensure_raw_tables(con)
@@ -1030,10 +1031,14 @@ def good_columns(inspection: Inspection) -> RowColumns:
     columns, parsed, good = inspection.columns, inspection.parsed, inspection.good
     if columns is None or any(len(column) != len(parsed) for column in columns.values()):
         return RowColumns.of(good)
-    passed = set(map(id, good))
-    keep = [id(row) in passed for row in parsed]
-    return RowColumns(tuple(columns), [list(compress(column, keep)) for column in columns.values()],
-                      [r.sheet for r in good], [r.row_number for r in good], [r.flags for r in good])
+    if len(good) == len(parsed):  # every row passed (most files): the columns as they are (never changed)
+        kept = list(columns.values())
+    else:
+        passed = set(map(id, good))
+        keep = [id(row) in passed for row in parsed]
+        kept = [list(compress(column, keep)) for column in columns.values()]
+    return RowColumns(tuple(columns), kept, [r.sheet for r in good], [r.row_number for r in good],
+                      [r.flags for r in good])
 
 
 class Protected(NamedTuple):

@@ -42,6 +42,7 @@ from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from data_contracts.model import load_contract
+from ingest import gc_pace
 from ingest.balance import START_SHARE, ShareBalance
 from ingest.chunks import Pending
 from warehouse.errors import UserError
@@ -259,6 +260,7 @@ def _validator_main(conn: Any) -> None:
         from data_contracts import gx_runner
 
         gx_runner.warm()
+        gc_pace.relax()  # GX's context and modules, never scanned again
         while True:
             feed, frame, today = conn.recv()
             try:
@@ -412,6 +414,7 @@ def _worker_main(conn: Any, tasks: list[Any], how: Any, alone: frozenset[int], p
     chunk made ready here (`ingest.balance`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops the worker
     _die_with_parent()
+    gc_pace.relax()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     blocked = 0.0  # seconds spent handing messages over since the last chunk was sent
 
