@@ -25,6 +25,7 @@ from privacy.mask import Finding, texts_not_matching
 TABLE = "meta.person_name_hashes"
 DDL = f"create table if not exists {TABLE} (kind varchar, h varchar, primary key (kind, h))"
 _HAN_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_PLAIN_HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}\Z")
 _CJK = range(0x4E00, 0xA000)
 MIN_CHARS, MAX_CHARS = 2, 4
 
@@ -47,6 +48,8 @@ def initial_hash(key: bytes, initial: str) -> str:
 
 def canonical_name(value: str) -> str | None:
     """The form that is hashed: a 2–4 character Han name, or None (a company, a code, a Latin name)."""
+    if _PLAIN_HAN_NAME.match(value):  # most names as written: NFKC leaves these characters as they are
+        return value
     v = "".join(unicodedata.normalize("NFKC", value).split())
     return v if _HAN_NAME.match(v) and "·" not in v else None
 
