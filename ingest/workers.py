@@ -19,10 +19,10 @@ A crash while validating a chunk of several files retries those files one by one
 
 With two cores, a delivery of at least `WORKER_MIN_BYTES` is read in a worker; `LIANDONG_INGEST_WORKERS=1`
 forces the worker, `0` keeps everything in process. The worker's rows go to the parent as columns or as stored
-tables (Arrow IPC), without the cells as written (used for typing and messages only). The worker validates through a validator process of its
-own, one chunk ahead: three processes on two cores, each chunk read, validated and loaded side by side.
-In process (with two cores), Great Expectations runs in a validator process started
-at once, so its import and context creation overlap the reading instead of following it.
+tables (Arrow IPC), without the cells as written (used for typing and messages only). The worker validates
+through a validator process of its own, one chunk ahead: three processes on two cores, each chunk read,
+validated and loaded side by side. In process (with two cores), Great Expectations runs in a validator process
+started at once, so its import and context creation overlap the reading instead of following it.
 """
 
 from __future__ import annotations
