@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import chain, compress, repeat
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -43,6 +43,7 @@ from ingest.rows import OUTSIDE_FLAG, ParsedRow, RowColumns
 from privacy import names as known_names
 from privacy.mask import mask_identifiers
 from privacy.protect import (
+    columns_of,
     mask_known_names_columns,
     masked_value,
     person_names,
@@ -664,12 +665,6 @@ def row_hash(contract: Contract, values: dict[str, Any]) -> str:
     return hashlib.sha256(_HASH_JSON(plain).encode()).hexdigest()
 
 
-def row_hashes(contract: Contract, rows: list[dict[str, Any]]) -> list[str]:
-    """`row_hash` of every row (`row_hashes_columns` over the rows' columns)."""
-    names = _hash_columns(contract)
-    return row_hashes_columns(contract, {name: list(map(dict.get, rows, repeat(name))) for name in names}, len(rows))
-
-
 def row_hashes_columns(contract: Contract, columns: dict[str, list[Any]], n: int) -> list[str]:
     """`row_hash` of every row of the columns, their values made plain column by column (the same bytes hashed;
     a column absent is None on every row)."""
@@ -702,15 +697,14 @@ def load_table(contract: Contract, inspection: Inspection, key: bytes,
     else:
         n = len(good)
         values, staged = [row.values for row in good], [row.staged for row in good]
-        names = list(dict.fromkeys(chain.from_iterable(values)))
-        columns = {name: list(map(dict.get, values, repeat(name))) for name in names}
+        columns = columns_of(values)
         todo = [i for i, done in enumerate(staged) if done is None]
         if len(todo) == n:  # nothing protected ahead
             own = protect_own_columns(contract, columns, n, key)
         else:  # some rows protected ahead (`stage_protection`), the others now
             for i, done in zip(todo, protect_own(contract, [values[i] for i in todo], key), strict=True):
                 staged[i] = done
-            own = {name: list(map(dict.get, staged, repeat(name))) for name in names}  # type: ignore[arg-type]
+            own = columns_of(staged, list(columns))  # type: ignore[arg-type]
         sheets, numbers, flags = [r.sheet for r in good], [r.row_number for r in good], [r.flags for r in good]
     protected = mask_known_names_columns(contract, columns, own, n, known)
     schema = arrow_schema(contract)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, repeat
 from typing import Any, NamedTuple
 
 from data_contracts.identifiers import is_legacy_ric
@@ -29,6 +28,7 @@ from ingest.normalise import (
     parse_list,
 )
 from ingest.readers.grid import Grid
+from privacy.protect import columns_of
 
 SUMMARY_WORDS = {"合计", "总计", "小计", "合计:", "总计:", "共计"}
 # in every summary word, and no other character NFKC-folds to one containing it (tests/test_typing_cache.py):
@@ -153,10 +153,9 @@ class RowColumns:
 
     @classmethod
     def of(cls, rows: list[ParsedRow]) -> RowColumns:
-        dicts = [row.values for row in rows]
-        names = tuple(dict.fromkeys(chain.from_iterable(dicts)))
-        return cls(names, [list(map(dict.get, dicts, repeat(name))) for name in names],
-                   [row.sheet for row in rows], [row.row_number for row in rows], [row.flags for row in rows])
+        columns = columns_of([row.values for row in rows])
+        return cls(tuple(columns), list(columns.values()), [row.sheet for row in rows],
+                   [row.row_number for row in rows], [row.flags for row in rows])
 
     def __len__(self) -> int:
         return len(self.row_numbers)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import is_not
 from typing import Any
 
@@ -154,7 +155,7 @@ def protect_own(contract: Contract, rows: list[dict[str, Any]], key: bytes) -> l
     the identifiers and shapes. It depends on the rows alone, so it can be done ahead (while Great Expectations
     validates them); `mask_known_names` then finishes it with the names known when the rows are stored.
     (`protect_own_columns` over the rows' columns: one implementation for both shapes.)"""
-    columns, n = _columns_of(rows), len(rows)
+    columns, n = columns_of(rows), len(rows)
     own = protect_own_columns(contract, columns, n, key)
     changed = [name for name in own if own[name] is not columns.get(name)]
     out = [dict(v) for v in rows]
@@ -173,8 +174,8 @@ def mask_known_names(contract: Contract, rows: list[dict[str, Any]], own: list[d
         return own
     plan = _plan(contract)
     names = [name for name, _, _, is_text in plan.personal if is_text] + list(plan.text)
-    own_columns = {name: list(map(dict.get, own, repeat(name))) for name in names}
-    masked = mask_known_names_columns(contract, _columns_of(rows), own_columns, len(rows), known)
+    own_columns = columns_of(own, names)
+    masked = mask_known_names_columns(contract, columns_of(rows), own_columns, len(rows), known)
     for name in names:
         if masked[name] is not own_columns[name]:
             for row_out, value, had in zip(own, masked[name], own_columns[name], strict=True):
@@ -183,10 +184,11 @@ def mask_known_names(contract: Contract, rows: list[dict[str, Any]], own: list[d
     return own
 
 
-def _columns_of(rows: list[dict[str, Any]], names: list[str] | None = None) -> dict[str, list[Any]]:
-    """The rows' values column by column (a value a row lacks is None)."""
+def columns_of(rows: list[dict[str, Any]], names: Sequence[str] | None = None) -> dict[str, list[Any]]:
+    """The rows' values column by column, for `names` or every field any row has, in order of appearance (a
+    value a row lacks is None)."""
     if names is None:
-        names = list(dict.fromkeys(name for row in rows for name in row))
+        names = list(dict.fromkeys(chain.from_iterable(rows)))
     return {name: list(map(dict.get, rows, repeat(name))) for name in names}
 
 

@@ -1,4 +1,4 @@
-"""Column typing (ingest/columns.py, privacy.protect.protect_rows, pipeline.row_hashes) against the per-cell
+"""Column typing (ingest/columns.py, privacy.protect.protect_rows, pipeline.row_hashes_columns) against the per-cell
 path (`LIANDONG_TYPING=cells`): the same warehouse, byte for byte, on the sample, the bad-input corpus and
 the fuzzed sample files (issue 19, part A)."""
 
