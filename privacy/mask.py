@@ -232,6 +232,18 @@ def _as_written(found: Iterable[Finding], text: str, probe: str) -> Iterator[Fin
             yield Finding(f.kind, f.start, f.end, text[f.start:f.end])
 
 
+_USCC_WHOLE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
+
+
+def is_public_code(text: str) -> bool:
+    """Wholly a valid 统一社会信用代码 that is no 身份证 number: `find_personal_data` finds none of the audit's
+    kinds in it (with seven digits in a row the code is taken whole before any identifier pattern; without, no
+    identifier fits; an address needs Han characters). Millions of ledger values are just that (an agency's or a
+    company's code), so the audit settles them without the detector."""
+    return len(text) == 18 and _USCC_WHOLE.fullmatch(text) is not None and is_valid_uscc(text) \
+        and not _looks_like_ric(text)
+
+
 def find_personal_data(text: str) -> Iterator[Finding]:
     """Every piece of personal data in `text`, identifiers first, then shapes in words; spans never overlap.
     Full-width digits and letters count as their ASCII selves."""
@@ -323,8 +335,10 @@ def _widen_spaces(pattern: str) -> str:
 
 
 # Of a landline, `_accept` takes only a number with an area code or a dashed extension: a code with a run of digits
-# (ADYC20241459, a licence number) is no phone, and such codes are most of the texts with seven digits.
-ACCEPTED_SHAPE = {"landline": r"\(?0\d{2,3}\)?[- ]?[2-9]\d{6,7}|[2-9]\d{6,7}-\d"}
+# (ADYC20241459, a licence number) is no phone, and such codes are most of the texts with seven digits. The area
+# code starts where no digit stands before it (the pattern's `(?<!\d)`), so a case number's digits
+# (AE202509300072: 0-250-9300072 inside) are not taken for one.
+ACCEPTED_SHAPE = {"landline": r"(?:^|[^0-9])\(?0\d{2,3}\)?[- ]?[2-9]\d{6,7}|[2-9]\d{6,7}-\d"}
 # Whatever `mask_identifiers` changes matches this (every identifier it can accept and every shape, look-arounds
 # dropped): a text that does not match is left as it is. One pass over a column's distinct texts in Rust
 # (`unchanged_texts`).

@@ -42,6 +42,7 @@ from privacy.mask import (
     Finding,
     find_personal_data,
     find_shapes,
+    is_public_code,
     matches_each,
 )
 from privacy.names import TABLE as NAMES_TABLE
@@ -221,9 +222,12 @@ def _fingerprints(con: duckdb.DuckDBPyConnection, relation: str, columns: list[s
     return {p: f"{head}:{n}:{s}" for p, n, s in rows}
 
 
-def findings_in_value(value: str, names: KnownNames | None = None) -> list[Finding]:
-    """What the audit reports in one value: identifiers, address shapes and known names."""
-    found = [f for f in find_personal_data(value) if f.kind in AUDIT_KINDS]
+def findings_in_value(value: str, names: KnownNames | None = None, *, detect: bool = True) -> list[Finding]:
+    """What the audit reports in one value: identifiers, address shapes and known names. `detect=False`: the
+    value is a candidate for a known name only (`_candidate_sql` without names does not take it), so the
+    identifier and address detector, which would find nothing, is not run."""
+    found = [f for f in find_personal_data(value) if f.kind in AUDIT_KINDS] \
+        if detect and not is_public_code(value) else []
     if names:
         found += [f for f in names.find(value) if not any(f.start < g.end and g.start < f.end for g in found)]
     return found
@@ -241,22 +245,26 @@ def _scan_columns(con: duckdb.DuckDBPyConnection, state: AuditState, relation: s
     quoted = [f'"{c}"' for c in columns]
     branches = [f"select {i} as col, min({rowid}) as first_row, count(*) as n, {c} as value, md5_number({c}) as h "
                 f"from {relation} where {_candidate_sql(c, names)} group by {c}" for i, c in enumerate(quoted)]
-    con.execute("create or replace temp table _candidates as " + " union all ".join(branches))
+    # Most candidates of a free-text column are there only for the known names (a surname and a Han character):
+    # `detect` says which distinct values the identifier and address detector must read too.
+    detect = _candidate_sql("value", None) if names and names.initials_pattern else "true"
+    con.execute(f"create or replace temp table _candidates as select *, {detect} as detect from ("
+                + " union all ".join(branches) + ")")
     if not con.execute("select count(*) from _candidates").fetchone()[0]:
         return
     # Where a value is met first is where it is validated: a value in two columns is checked once.
-    con.execute("create or replace temp table _unchecked as select col, first_row, n, value, h, "
+    con.execute("create or replace temp table _unchecked as select col, first_row, n, value, h, detect, "
                 "row_number() over (partition by h order by col, first_row) = 1 as first_seen from _candidates c "
                 "where not exists (select 1 from clean_values v where v.h = c.h)")
     # by value, not by its hash: DuckDB hands a UHUGEINT to Python ~250 times slower than a string
     found_in: dict[str, list[Finding]] = {}  # the values with findings (few: any finding fails the gate)
     for col, column in enumerate(columns):
-        cursor = con.execute("select first_row, n, value, first_seen from _unchecked where col = ? "
+        cursor = con.execute("select first_row, n, value, first_seen, detect from _unchecked where col = ? "
                              "order by first_row", [col])
         while batch := cursor.fetchmany(FETCH_ROWS):
-            for first_row, n, value, first_seen in batch:
+            for first_row, n, value, first_seen, detect in batch:
                 if first_seen:
-                    found = findings_in_value(str(value), names)
+                    found = findings_in_value(str(value), names, detect=detect)
                     if found:
                         found_in[str(value)] = found
                 else:

@@ -180,7 +180,8 @@ def test_the_warehouse_pre_filter_leaves_out_no_value_with_a_finding(tmp_path):
     digits = ["".join(rng.choice("0123456789 -@()（）+xX－０１＠") for _ in range(rng.randint(1, 30)))
               for _ in range(20_000)]
     parts = ["".join(rng.choice(_SHAPE_PARTS) for _ in range(rng.randint(1, 12))) for _ in range(20_000)]
-    spared = ["AAJT20240004", "360629283", "ADYC20241459", "罚字〔2024〕12345678号", "BE202401140017"]
+    spared = ["AAJT20240004", "360629283", "ADYC20241459", "罚字〔2024〕12345678号", "BE202401140017",
+              "AE202509300072"]
     kept = ["0371-6788123", "(0371)67881234", "6788123-12", "电话０３７１－６７８８１２３"]
     texts = sorted(set(_sample_cells(tmp_path / "sample") + _planted_texts() + digits + parts + spared + kept))
     con = duckdb.connect()

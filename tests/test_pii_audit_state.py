@@ -255,3 +255,54 @@ def test_texts_searched_together_have_the_findings_of_each(monkeypatch, with_ide
     assert {kind for _, kind, _ in expected} >= ({"address", "person_name", "id_number"} if with_identifiers
                                                  else {"address", "person_name"})
     assert len(one_by_one) == (len(texts) if with_identifiers else 0)
+
+
+def test_values_the_detector_cannot_find_anything_in_are_not_given_to_it(audited, monkeypatch):
+    """Most candidates at province scale are there for a known name only (a surname and a Han character in free
+    text) or are wholly a valid 统一社会信用代码 (a party's code): the detector is not run on them, and the findings
+    stay the same — a known name and an ID number in one text are both found."""
+    from orchestration.workflows import audit_key
+    from tests.builders import uscc
+
+    settings, state = audited
+    key = audit_key(settings)
+    code = uscc("91410102354399725")  # all digits: a candidate (15 digits in a row)
+    _sql(settings, "create table marts.fct_names as select * from (values (1, '张某某案件已办结', ?), "
+                   "(2, ?, '无')) t(id, note, party)", [code, f"张三 联系 {PERSON_ID}"])
+    checked: list[str] = []
+    real = pii_audit.find_personal_data
+    monkeypatch.setattr(pii_audit, "find_personal_data", lambda text: checked.append(text) or real(text))
+    findings = audit(settings.warehouse, [], state, key)
+    assert sorted((f.location, f.where, f.kind) for f in findings) == [
+        ("marts.fct_names.note", "rowid 1", "id_number"), ("marts.fct_names.note", "rowid 1", "person_name")]
+    assert checked == [f"张三 联系 {PERSON_ID}"]
+    assert pii_audit.findings_in_value("张某某案件已办结", None) == []  # named only, yet a candidate: not a finding
+
+
+def test_a_whole_valid_uscc_is_a_public_code_and_the_detector_finds_nothing_in_it():
+    """`is_public_code` stands in for the audit's detector on a value that is wholly a valid 统一社会信用代码 —
+    numeric ones included, which look like card and ID numbers — but never on a valid 身份证 number, even one that
+    also passes the USCC check. (Masking at ingest may still read 'WX' and what follows in a code as a 微信
+    account, a kind the audit does not report.)"""
+    from data_contracts.identifiers import USCC_ALPHABET, is_valid_uscc, ric_check_digit, uscc_check_char
+    from privacy.mask import AUDIT_KINDS, is_public_code
+
+    rng = random.Random(11)
+    codes = []
+    for i in range(20_000):
+        alphabet = "0123456789" if i % 2 else USCC_ALPHABET
+        body = "".join(rng.choice(alphabet) for _ in range(2)) + f"{rng.randint(0, 999_999):06d}" \
+            + "".join(rng.choice(alphabet) for _ in range(9))
+        codes.append(body + uscc_check_char(body))
+    assert all(is_public_code(c) for c in codes)  # none of them has a real birth date where a 身份证 has it
+    assert [c for c in codes if any(f.kind in AUDIT_KINDS for f in find_personal_data(c))] == []
+    ids = []
+    while len(ids) < 3:  # a valid 身份证 number (real birth date) that is also a valid USCC: one in 31
+        born = f"{rng.randint(1950, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+        body = f"410102{born}{rng.randint(0, 999):03d}"
+        number = body + ric_check_digit(body)
+        if is_valid_uscc(number):
+            ids.append(number)
+    assert not any(is_public_code(n) for n in ids)
+    assert [[f.kind for f in find_personal_data(n)] for n in ids] == [["id_number"]] * 3
+    assert not is_public_code(codes[0][:17] + "I") and not is_public_code(f" {codes[0]}")
