@@ -224,7 +224,7 @@ def test_row_hashes_never_change(feed, expected):
     import json
 
     from data_contracts.model import load_contract
-    from ingest.pipeline import _plain, row_hash
+    from ingest.pipeline import _plain, row_hash, row_hashes_columns
     from ingest.raw_tables import columns
 
     contract = load_contract(feed)
@@ -233,3 +233,20 @@ def test_row_hashes_never_change(feed, expected):
     reference = json.dumps([_plain(values.get(n)) for n, _ in columns(contract) if not n.startswith("_")],
                            ensure_ascii=False)  # the formula the stored hashes were made with
     assert hashlib.sha256(reference.encode()).hexdigest() == expected
+    names = [n for n, _ in columns(contract) if not n.startswith("_")]
+    hashed = row_hashes_columns(contract, {n: [values.get(n)] * 2 for n in names}, 2)
+    assert hashed == [expected, expected]  # by column, with the encoder made once
+
+
+def test_the_row_encoder_made_once_writes_what_json_dumps_writes():
+    import json
+    import random
+
+    from ingest.pipeline import _ROW_JSON
+
+    rng = random.Random(3)
+    pool = [None, True, False, 0, -5, 2**70, 1.5, 1e16, -0.0, float("nan"), float("inf"), "", 'a"b\\c\n\t\x00',
+            "中文「」", "\u2028\ud800x", "x" * 300]
+    for _ in range(20_000):
+        row = tuple(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert _ROW_JSON(row) == json.dumps(list(row), ensure_ascii=False)
