@@ -197,6 +197,7 @@ def publish(settings: Settings, as_of: date | None, regions: list[str] | None = 
             on_region: Callable[[Any], None] | None = None) -> PublishOutcome:
     """Publish every jurisdiction (or `regions`) as of the date the marts were built for, building them first
     when they were built for another date; behind the PII gate; an existing publication is left untouched."""
+    from dashboards.site.data import Marts
     from dashboards.site.data import regions as all_regions
     from dashboards.site.publish import publish_region, write_index
     from privacy.pii_audit import AuditState, known_names, scan_files
@@ -226,13 +227,14 @@ def publish(settings: Settings, as_of: date | None, regions: list[str] | None = 
             raise UserError(f"仓库中没有这些行政区划（及其下辖地区）的数据（成员单位名单或台账）：{'、'.join(unknown)}",
                             f"no member-unit list or ledger rows for region(s) or the regions below them: "
                             f"{', '.join(unknown)}")
-        for code in codes:
-            outcome = publish_region(settings.site, settings.warehouse, code, built_for,
-                                     gate=lambda folder: list(scan_files(folder, state, names)),
-                                     folder_suffix=folder_suffix, descendants=below[code])
-            publications.append(outcome)
-            if on_region:
-                on_region(outcome)
+        with Marts(settings.warehouse, codes) as marts:  # each mart read once for all the jurisdictions
+            for code in codes:
+                outcome = publish_region(settings.site, settings.warehouse, code, built_for,
+                                         gate=lambda folder: list(scan_files(folder, state, names)),
+                                         folder_suffix=folder_suffix, descendants=below[code], marts=marts)
+                publications.append(outcome)
+                if on_region:
+                    on_region(outcome)
         index = write_index(settings.site)
     return PublishOutcome(built_for, built, publications, index)
 

@@ -108,3 +108,25 @@ def test_published_workbooks_cannot_run_formulas(tmp_path):
     assert wb["说明"]["B1"].value == "=1+1" and wb["说明"]["B1"].data_type == "s"
     assert wb["说明"]["B1"].number_format == "@"
     assert wb["逾期事项"]["A1"].value == "事由"
+
+
+def test_each_cell_has_the_look_of_its_column_and_its_type(tmp_path):
+    """Looks are worked out once per column and value type: a date in a text column still reads as a date, the
+    text after it as text, and a number column keeps its format whatever the type of its values."""
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    import openpyxl
+
+    from dashboards.site.workbooks import Sheet, XColumn, write_workbook
+
+    rows = [{"t": "甲", "n": 1}, {"t": date(2025, 1, 2), "n": 2.5}, {"t": datetime(2025, 1, 2, 3, 4), "n": None},
+            {"t": "乙", "n": Decimal("3.25")}, {"t": None, "n": True}]
+    path = write_workbook(tmp_path / "w.xlsx", [Sheet("s", [XColumn("事由", "t", "text", 30),
+                                                            XColumn("数", "n", "num", 10)], rows)])
+    ws = openpyxl.load_workbook(path)["s"]
+    looks = [(a.number_format, b.number_format) for a, b in ws.iter_rows(min_row=2)]
+    assert looks == [("@", "0.00"), ("yyyy-mm-dd", "0.00"), ("yyyy-mm-dd hh:mm:ss", "0.00"), ("@", "0.00"),
+                     ("@", "0.00")]
+    assert [b.value for _, b in ws.iter_rows(min_row=2)] == [1, 2.5, None, 3.25, True]
+    assert [a.alignment.wrap_text for a, _ in ws.iter_rows(min_row=2)] == [True, None, None, True, True]

@@ -194,3 +194,27 @@ def test_publish_region_through_the_cli_and_unknown_codes(delivered):
     assert "620900" in ok.output
     bad = runner.invoke(app, ["publish", "--as-of", AS_OF.isoformat(), "--region", "510000"])
     assert bad.exit_code != 0 and "510000" in bad.output and "Traceback" not in bad.output
+
+
+def test_the_marts_read_for_several_jurisdictions_at_once_are_each_ones_own(delivered):
+    """One publish run reads each mart once for all its jurisdictions (`site_data.Marts`): every jurisdiction
+    gets exactly the frames its own read gives, rows in the same order, and one without rows gets empty frames
+    of the same columns."""
+    from dashboards.site import data as site_data
+
+    below = {"620900": ["620902", "620982"], "620000": list(DELIVERY)}
+    codes = [*DELIVERY, "620000"]
+    with site_data.Marts(delivered.warehouse, codes) as marts:
+        for code in codes:
+            together = marts.load(code, AS_OF, below.get(code, ()))
+            alone = site_data.load(delivered.warehouse, code, AS_OF, below.get(code, ()))
+            assert together.frames.keys() == alone.frames.keys()
+            for name, frame in alone.frames.items():
+                assert together[name].equals(frame), (code, name)
+                assert frame.is_empty() or set(frame["region_code"].to_list()) <= {code, *below.get(code, ())}
+            assert (code == "620000") == together["files"].is_empty()
+            assert together.contract_results.equals(alone.contract_results)
+            assert together.file_records.equals(alone.file_records)
+        assert marts.frames["files"]["620982"].height == 1 and "620000" not in marts.frames["files"]
+        with pytest.raises(Exception, match="620000"):  # without rows or data below it: refused, as before
+            marts.load("620000", AS_OF)

@@ -85,15 +85,59 @@ ROLLUP_MART = "agg_region_rollup"
 def load(warehouse: Path, region_code: str, as_of: date, descendants: Sequence[str] = ()) -> PublicationData:
     """The jurisdiction's own rows; for a city or province whose `descendants` (region codes below it) have
     data, also the frame `rollup`: agg_region_rollup of the region and those descendants, nothing else."""
-    if not warehouse.exists():
-        raise UserError("仓库尚未建立（先运行 liandong demo 或 ingest + build）",
-                        "the warehouse does not exist yet (run liandong demo, or ingest and build)")
-    data = PublicationData(region_code=region_code, as_of=as_of)
-    try:
-        with connect(warehouse, read_only=True) as con:
+    with Marts(warehouse, [region_code]) as marts:
+        return marts.load(region_code, as_of, descendants)
+
+
+class Marts:
+    """The marts of `QUERIES` read for several jurisdictions at once, on one read-only connection.
+
+    Each mart is read once for all of `codes` (the queries' own order, then split by region_code: the rows of
+    each jurisdiction in the order its own query gives them). Reading them jurisdiction by jurisdiction cost a
+    connection and 15 queries each, ~25 s of a 95 s publish at province scale (~110 jurisdictions).
+    """
+
+    def __init__(self, warehouse: Path, codes: Sequence[str]) -> None:
+        if not warehouse.exists():
+            raise UserError("仓库尚未建立（先运行 liandong demo 或 ingest + build）",
+                            "the warehouse does not exist yet (run liandong demo, or ingest and build)")
+        self._opened = connect(warehouse, read_only=True)
+        self.con = self._opened.__enter__()
+        self.frames: dict[str, dict[str, pl.DataFrame]] = {}
+        self.empty: dict[str, pl.DataFrame] = {}
+        try:
             for name, (mart, extra) in QUERIES.items():
-                data.frames[name] = con.execute(
-                    f"select * from marts.{mart} where region_code = ? {extra}", [region_code]).pl()
+                frame = self.con.execute(f"select * from marts.{mart} where region_code in "
+                                         f"(select unnest(?::varchar[])) {extra}", [list(codes)]).pl()
+                self.empty[name] = frame.clear()
+                self.frames[name] = {key[0]: part for key, part in
+                                     frame.partition_by("region_code", maintain_order=True, as_dict=True).items()}
+        except duckdb.CatalogException as exc:
+            self.close()
+            raise UserError(f"数据集市不完整，请先运行 liandong build（{exc}）",
+                            f"the marts are incomplete; run liandong build first ({exc})") from None
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> Marts:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._opened is not None:
+            self._opened.__exit__(None, None, None)
+            self._opened = None
+
+    def load(self, region_code: str, as_of: date, descendants: Sequence[str] = ()) -> PublicationData:
+        """`load` of one of the jurisdictions read."""
+        data = PublicationData(region_code=region_code, as_of=as_of)
+        con = self.con
+        for name in QUERIES:
+            data.frames[name] = self.frames[name].get(region_code, self.empty[name])
+        try:
             if descendants:
                 _load_rollup(con, data, list(descendants))
             hashes = data.frames["files"]["file_sha256"].to_list()
@@ -102,13 +146,13 @@ def load(warehouse: Path, region_code: str, as_of: date, descendants: Sequence[s
             data.file_records = con.execute(
                 "select * from meta.files where file_sha256 in (select unnest(?::varchar[])) order by ingested_at",
                 [hashes]).pl()
-    except duckdb.CatalogException as exc:
-        raise UserError(f"数据集市不完整，请先运行 liandong build（{exc}）",
-                        f"the marts are incomplete; run liandong build first ({exc})") from None
-    if data.frames["units"].is_empty() and data.frames["files"].is_empty() and "rollup" not in data.frames:
-        raise UserError(f"仓库中没有行政区划 {region_code} 的数据（既无成员单位名单，也无任何台账）",
-                        f"the warehouse has no data for region {region_code} (no member-unit list, no ledger)")
-    return data
+        except duckdb.CatalogException as exc:
+            raise UserError(f"数据集市不完整，请先运行 liandong build（{exc}）",
+                            f"the marts are incomplete; run liandong build first ({exc})") from None
+        if data.frames["units"].is_empty() and data.frames["files"].is_empty() and "rollup" not in data.frames:
+            raise UserError(f"仓库中没有行政区划 {region_code} 的数据（既无成员单位名单，也无任何台账）",
+                            f"the warehouse has no data for region {region_code} (no member-unit list, no ledger)")
+        return data
 
 
 def _load_rollup(con: duckdb.DuckDBPyConnection, data: PublicationData, descendants: list[str]) -> None:

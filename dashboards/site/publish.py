@@ -178,13 +178,16 @@ Gate = Callable[[Path], list[Any]]
 
 
 def publish_region(site: Path, warehouse: Path, region_code: str, as_of: date, gate: Gate,
-                   folder_suffix: str = "", descendants: Sequence[str] = ()) -> Outcome:
+                   folder_suffix: str = "", descendants: Sequence[str] = (),
+                   marts: site_data.Marts | None = None) -> Outcome:
     """Publish one jurisdiction; `folder_suffix` "-annual" marks the annual scorecard publication. A city or
-    province given its `descendants` also shows them side by side (page 下辖地区) when they have data."""
+    province given its `descendants` also shows them side by side (page 下辖地区) when they have data.
+    `marts`: the marts already read for this jurisdiction among others (one publish run)."""
     target = publication_path(site, region_code, as_of, folder_suffix)
     if target.exists():
         return Outcome(region_code, as_of, target, created=False)
-    pub = site_data.load(warehouse, region_code, as_of, descendants)
+    pub = marts.load(region_code, as_of, descendants) if marts is not None else \
+        site_data.load(warehouse, region_code, as_of, descendants)
     built_at = datetime.now().astimezone()
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
