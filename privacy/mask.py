@@ -13,11 +13,10 @@ after 当事人 is as often a shop's (当事人王记面馆) and would stop ever
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import compress
 
 from data_contracts.identifiers import is_valid_ric, is_valid_uscc
 
@@ -346,36 +345,24 @@ ACCEPTED_SHAPE = {"landline": r"(?:^|[^0-9])\(?0\d{2,3}\)?[- ]?[2-9]\d{6,7}|[2-9
 # A text with a full-width digit, ＠ or Ｘ, or a full-width dash by a digit, is read half-width first
 # (`_half_width`): it may change too.
 FULL_WIDTH_MAY_HOLD = "[０-９＠Ｘｘ]|\\d－|－\\d"
-MAY_CHANGE_PARTS = (*(ACCEPTED_SHAPE.get(kind) or _without_lookarounds(p.pattern) for kind, p in _PATTERNS),
-                    "|".join(_without_lookarounds(p) for _, p in _TEXT_PATTERNS), FULL_WIDTH_MAY_HOLD)
-MAY_CHANGE = "|".join(MAY_CHANGE_PARTS)
+MAY_CHANGE = "|".join([ACCEPTED_SHAPE.get(kind) or _without_lookarounds(p.pattern) for kind, p in _PATTERNS]
+                      + [_without_lookarounds(p) for _, p in _TEXT_PATTERNS] + [FULL_WIDTH_MAY_HOLD])
 VECTOR_MIN_TEXTS = 256  # fewer texts are checked one by one as before (no polars import for a single row)
 
 
 def unchanged_texts(texts: set[str]) -> set[str]:
     """Those of `texts` that `mask_identifiers` returns unchanged, for sure (empty for a small set): most codes,
     names of units and short texts, which then cost no detector call."""
-    return texts_not_matching(texts, MAY_CHANGE_PARTS)
+    return texts_not_matching(texts, MAY_CHANGE)
 
 
-def texts_not_matching(texts: set[str], pattern: str | Sequence[str]) -> set[str]:
+def texts_not_matching(texts: set[str], pattern: str) -> set[str]:
     """Those of `texts` where the (Rust-syntax) `pattern` matches nowhere, in one pass over them in polars;
-    empty for fewer than `VECTOR_MIN_TEXTS` (they are then checked one by one: no polars import for a row).
-    Given the alternatives of a pattern, one pass each: Rust's regex runs several small expressions faster
-    than their union (the identifier patterns and the shapes in words, each alone: about a third less time than
-    `MAY_CHANGE` whole on ledger text)."""
+    empty for fewer than `VECTOR_MIN_TEXTS` (they are then checked one by one: no polars import for a row)."""
     if len(texts) < VECTOR_MIN_TEXTS:
         return set()
     listed = list(texts)  # the texts themselves come back (no new strings to make and hash again)
-    if isinstance(pattern, str):
-        return {text for text, hit in zip(listed, matches_each(listed, pattern), strict=True) if not hit}
-    import polars as pl
-
-    series = pl.Series(listed, dtype=pl.String)
-    hits = series.str.contains(pattern[0])
-    for part in pattern[1:]:
-        hits |= series.str.contains(part)
-    return set(compress(listed, (~hits).to_list()))
+    return {text for text, hit in zip(listed, matches_each(listed, pattern), strict=True) if not hit}
 
 
 def matches_each(texts: list[str], pattern: str) -> list[bool]:

@@ -127,7 +127,7 @@ def test_texts_spared_in_one_pass_are_those_the_detector_leaves_alone(tmp_path: 
     `mask_identifiers` changes, on the sample, planted identifiers and random text made of the shapes' parts."""
     import random
 
-    from privacy.mask import MAY_CHANGE, MAY_CHANGE_PARTS, mask_identifiers, texts_not_matching, unchanged_texts
+    from privacy.mask import mask_identifiers, unchanged_texts
 
     rng = random.Random(11)
     noise = ["".join(rng.choice(_SHAPE_PARTS) for _ in range(rng.randint(1, 12))) for _ in range(30_000)]
@@ -137,8 +137,6 @@ def test_texts_spared_in_one_pass_are_those_the_detector_leaves_alone(tmp_path: 
     assert spared.isdisjoint(changed)
     assert len(changed) > 5_000 and len(spared) > len(texts) // 3  # both kinds are common: the test can fail
     assert unchanged_texts({"惠市监罚〔2025〕1号"}) == set()  # a handful of texts: checked one by one instead
-    # the alternatives one pass each spare exactly what their union spares
-    assert spared == texts_not_matching(texts, MAY_CHANGE) and spared == texts_not_matching(texts, MAY_CHANGE_PARTS)
 
 
 @pytest.mark.parametrize(("text", "masked"), [
