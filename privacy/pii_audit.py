@@ -223,9 +223,10 @@ def _fingerprints(con: duckdb.DuckDBPyConnection, relation: str, columns: list[s
 
 
 def findings_in_value(value: str, names: KnownNames | None = None, *, detect: bool = True) -> list[Finding]:
-    """What the audit reports in one value: identifiers, address shapes and known names. `detect=False`: the
-    value is a candidate for a known name only (`_candidate_sql` without names does not take it), so the
-    identifier and address detector, which would find nothing, is not run."""
+    """What the audit reports in one value: identifiers, address shapes and known names. The identifier and
+    address detector is not run where it would find nothing: with `detect=False` (the value is a candidate for a
+    known name only: `_candidate_sql` without names does not take it) or on a whole valid USCC
+    (`is_public_code`)."""
     found = [f for f in find_personal_data(value) if f.kind in AUDIT_KINDS] \
         if detect and not is_public_code(value) else []
     if names:
