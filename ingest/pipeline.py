@@ -678,7 +678,7 @@ def row_hash(contract: Contract, values: dict[str, Any]) -> str:
     """SHA-256 of the row's contract columns as JSON: byte-identical to the stored hashes (they decide versions)."""
     plain = [v if (t := type(v)) in _AS_IS else _PLAIN_BY_TYPE.get(t, _plain)(v)
              for v in map(values.get, _hash_columns(contract))]
-    return hashlib.sha256(_HASH_JSON(plain).encode()).hexdigest()
+    return hashlib.sha256(_ROW_JSON(plain).encode()).hexdigest()
 
 
 def row_hashes_columns(contract: Contract, columns: dict[str, list[Any]], n: int) -> list[str]:

@@ -248,8 +248,8 @@ def _scan_columns(con: duckdb.DuckDBPyConnection, state: AuditState, relation: s
                 f"from {relation} where {_candidate_sql(c, names)} group by {c}" for i, c in enumerate(quoted)]
     # Most candidates of a free-text column are there only for the known names (a surname and a Han character):
     # `detect` says which distinct values the identifier and address detector must read too.
-    detect = _candidate_sql("value", None) if names and names.initials_pattern else "true"
-    con.execute(f"create or replace temp table _candidates as select *, {detect} as detect from ("
+    detect_sql = _candidate_sql("value", None) if names and names.initials_pattern else "true"
+    con.execute(f"create or replace temp table _candidates as select *, {detect_sql} as detect from ("
                 + " union all ".join(branches) + ")")
     if not con.execute("select count(*) from _candidates").fetchone()[0]:
         return

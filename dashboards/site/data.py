@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -101,24 +102,20 @@ class Marts:
         if not warehouse.exists():
             raise UserError("仓库尚未建立（先运行 liandong demo 或 ingest + build）",
                             "the warehouse does not exist yet (run liandong demo, or ingest and build)")
-        self._opened = connect(warehouse, read_only=True)
-        self.con = self._opened.__enter__()
         self.frames: dict[str, dict[str, pl.DataFrame]] = {}
         self.empty: dict[str, pl.DataFrame] = {}
-        try:
-            for name, (mart, extra) in QUERIES.items():
-                frame = self.con.execute(f"select * from marts.{mart} where region_code in "
-                                         f"(select unnest(?::varchar[])) {extra}", [list(codes)]).pl()
-                self.empty[name] = frame.clear()
-                self.frames[name] = {key[0]: part for key, part in
-                                     frame.partition_by("region_code", maintain_order=True, as_dict=True).items()}
-        except duckdb.CatalogException as exc:
-            self.close()
-            raise UserError(f"数据集市不完整，请先运行 liandong build（{exc}）",
-                            f"the marts are incomplete; run liandong build first ({exc})") from None
-        except BaseException:
-            self.close()
-            raise
+        with ExitStack() as opened:
+            self.con = opened.enter_context(connect(warehouse, read_only=True))
+            try:
+                for name, (mart, extra) in QUERIES.items():
+                    frame = self.con.execute(f"select * from marts.{mart} where region_code in "
+                                             f"(select unnest(?::varchar[])) {extra}", [list(codes)]).pl()
+                    self.empty[name] = frame.clear()
+                    self.frames[name] = {key[0]: part for key, part in frame.partition_by(
+                        "region_code", maintain_order=True, as_dict=True).items()}
+            except duckdb.CatalogException as exc:
+                raise _incomplete(exc) from None
+            self._opened = opened.pop_all()  # the connection stays open until `close`
 
     def __enter__(self) -> Marts:
         return self
@@ -127,9 +124,7 @@ class Marts:
         self.close()
 
     def close(self) -> None:
-        if self._opened is not None:
-            self._opened.__exit__(None, None, None)
-            self._opened = None
+        self._opened.close()
 
     def load(self, region_code: str, as_of: date, descendants: Sequence[str] = ()) -> PublicationData:
         """`load` of one of the jurisdictions read."""
@@ -147,12 +142,16 @@ class Marts:
                 "select * from meta.files where file_sha256 in (select unnest(?::varchar[])) order by ingested_at",
                 [hashes]).pl()
         except duckdb.CatalogException as exc:
-            raise UserError(f"数据集市不完整，请先运行 liandong build（{exc}）",
-                            f"the marts are incomplete; run liandong build first ({exc})") from None
+            raise _incomplete(exc) from None
         if data.frames["units"].is_empty() and data.frames["files"].is_empty() and "rollup" not in data.frames:
             raise UserError(f"仓库中没有行政区划 {region_code} 的数据（既无成员单位名单，也无任何台账）",
                             f"the warehouse has no data for region {region_code} (no member-unit list, no ledger)")
         return data
+
+
+def _incomplete(exc: duckdb.CatalogException) -> UserError:
+    return UserError(f"数据集市不完整，请先运行 liandong build（{exc}）",
+                     f"the marts are incomplete; run liandong build first ({exc})")
 
 
 def _load_rollup(con: duckdb.DuckDBPyConnection, data: PublicationData, descendants: list[str]) -> None:
