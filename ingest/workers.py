@@ -53,6 +53,10 @@ DEFAULT_TIMEOUT = 600.0  # a file's base time limit in the worker; a hang is sto
 BYTES_PER_SECOND = 20_000  # allowance per byte of the file (a slow xlsx reads at ~100 kB/s)
 POLL_SECONDS = 0.5
 WORKER_MIN_BYTES = 32_000_000  # a delivery this large is read in a worker process by default (two cores)
+# Great Expectations imports Spark, SQLAlchemy and ODBC support whenever they are installed (the Spark extra,
+# Dagster's SQLAlchemy); a validator checks pandas frames only, and its import, which the first chunk of
+# every ingest waits for, is ~0.6 s shorter without them (2.6 → 2.0 s).
+NOT_FOR_VALIDATION = ("pyspark", "sqlalchemy", "pyodbc")
 PREPARE: str | None = None  # "module:function" the worker reads files with instead of prepare_file (tests)
 
 
@@ -256,6 +260,8 @@ def _validator_main(conn: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    for name in NOT_FOR_VALIDATION:  # GX imports these only if they are there (its compatibility modules)
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # an import of it now raises ImportError
     try:
         from data_contracts import gx_runner
 

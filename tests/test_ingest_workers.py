@@ -387,3 +387,26 @@ def test_an_ingest_through_a_worker_ends_without_a_leaked_semaphore_warning(tmp_
     finally:
         con.close()
     assert "leaked semaphore" not in done.stderr
+
+
+def test_the_validator_process_gives_the_report_given_here_without_spark_or_sqlalchemy():
+    """GX in the validator process is imported without pyspark, SQLAlchemy and pyodbc (`NOT_FOR_VALIDATION`):
+    the process lives on and its report of a frame that breaks every rule is the one validated here."""
+    from data_contracts.compiler import compile_rules
+    from data_contracts.gx_runner import validate_frame
+    from data_contracts.model import load_contract
+    from tests.contract_cases import TODAY as CONTRACT_TODAY
+    from tests.contract_cases import broken_frame
+
+    contract = load_contract("penalty_ledger")
+    frame, _ = broken_frame(contract, compile_rules(contract, CONTRACT_TODAY))
+    validator = workers.Validator()
+    try:
+        there = validator.submit(contract, frame, CONTRACT_TODAY)()
+        assert validator.conn is not None and validator.proc.is_alive()  # not validated here after a crash
+    finally:
+        validator.close()
+    here = validate_frame(contract, frame, CONTRACT_TODAY)
+    assert [(o.rule_id, o.unexpected_count, list(o.failed_index), o.exception) for o in there.outcomes] == \
+        [(o.rule_id, o.unexpected_count, list(o.failed_index), o.exception) for o in here.outcomes]
+    assert sum(o.unexpected_count for o in here.outcomes) > 0 and not any(o.exception for o in here.outcomes)
