@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from warehouse.build_state import project_fingerprint, unchanged_tests
+from warehouse.build_state import project_fingerprint, unchanged_models, unchanged_tests
 
 
 def _manifest() -> dict[str, Any]:
@@ -28,6 +28,7 @@ def _manifest() -> dict[str, Any]:
              "test.p.shared.7": ("shared_name", "error", ["model.p.stg_hotline"]),
              "test.p.shared.8": ("shared_name", "error", ["model.p.stg_penalty"])}
     nodes: dict[str, Any] = {uid: {"resource_type": "model", "name": uid.split(".")[-1]} for uid in models}
+    nodes["seed.p.regions"] = {"resource_type": "seed", "name": "regions"}
     nodes |= {uid: {"resource_type": "test", "name": name, "config": {"severity": severity}}
               for uid, (name, severity, _) in tests.items()}
     parents = models | {uid: ups for uid, (_, _, ups) in tests.items()} | {"seed.p.regions": []}
@@ -71,3 +72,27 @@ def test_an_incremental_build_excludes_the_skipped_tests_in_one_value_that_dagst
     assert cleaned == ["build", "--exclude-resource-type", "unit_test"]
     assert excludes == ["hotline_unique", "regions_unique"]
     assert plan.dbt_args() == ["build", "--exclude-resource-type", "unit_test"]  # no manifest: every data test
+
+
+def test_the_seeds_and_the_models_that_read_no_new_file_are_not_built_again():
+    """A penalty file: the hotline staging model and the seed-only dimension (and its seed) keep their tables;
+    the models reading the penalty ledger, or meta.files (written by every ingest), are built."""
+    assert unchanged_models(_manifest(), frozenset({"penalty_ledger"})) == ["dim_regions", "regions", "stg_hotline"]
+    assert unchanged_models(_manifest(), frozenset({"hotline_exchange"})) == ["dim_regions", "regions",
+                                                                              "stg_penalty"]
+
+
+def test_only_the_command_line_face_leaves_the_unchanged_models_out():
+    """Dagster's face builds every model (a dbt asset not built would hold back the publications below it)."""
+    from datetime import date
+
+    from warehouse.build_state import BuildPlan
+
+    plan = BuildPlan(date(2025, 12, 31), "f", None, False, "incremental", None, frozenset({"penalty_ledger"}))
+    assert plan.dbt_args(_manifest(), skip_unchanged_models=True) == [
+        "build", "--exclude-resource-type", "unit_test", "--indirect-selection", "empty", "--exclude",
+        "dim_regions hotline_unique regions regions_unique stg_hotline"]
+    assert plan.dbt_args(_manifest()) == [
+        "build", "--exclude-resource-type", "unit_test", "--exclude", "hotline_unique regions_unique"]
+    full = BuildPlan(date(2025, 12, 31), "f", None, True, "first build", None)
+    assert full.dbt_args(_manifest(), skip_unchanged_models=True) == ["build", "--full-refresh"]

@@ -55,6 +55,17 @@ def _tests_run(home: Path, model: str) -> int:
     return sum(r["unique_id"].startswith("test.") and f"_{model}_" in r["unique_id"] for r in results["results"])
 
 
+def _built(home: Path) -> set[str]:
+    """The models and seeds the last build ran, by name."""
+    import json
+
+    from warehouse.settings import load_settings
+
+    results = json.loads((load_settings(home).dbt_target_dir / "run_results.json").read_text(encoding="utf-8"))
+    return {r["unique_id"].split(".")[-1] for r in results["results"]
+            if r["unique_id"].split(".")[0] in ("model", "seed")}
+
+
 def _snapshot(warehouse: Path) -> dict[str, tuple[int, str]]:
     """Row count and an order-free hash of every mart and of the threshold matching."""
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -177,6 +188,12 @@ def test_a_new_penalty_file_builds_incrementally(sample, incremental_home):
     # the data tests of what the file may change run; those of tables no new file reaches do not
     assert _tests_run(incremental_home, "stg_penalty__decisions") >= 10
     assert _tests_run(incremental_home, "stg_hotline__tickets") == 0
+    # nor are the seeds and the models that read no new file built again (their tables stay as they were;
+    # the later tests compare every mart with a from-scratch build)
+    built = _built(incremental_home)
+    assert {"stg_penalty__decisions", "fct_penalty_cases", "fct_unit_scorecard"} <= built
+    assert not built & {"stg_hotline__tickets", "stg_supervision__documents", "dim_member_units", "dim_regions",
+                        "fct_tasks", "deadline_rules", "threshold_rules", "work_calendar"}
     # as DuckDB writes it in the SQL: no trailing zeros in the fraction (…26.533180 → …26.53318)
     watermark = str(plan.files_after)
     watermark = watermark.rstrip("0").rstrip(".") if "." in watermark else watermark

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import metadata
@@ -55,18 +56,27 @@ class BuildPlan:
         """What the build does and why, for the terminal and the Dagster log."""
         return f"{'full refresh' if self.full_refresh else 'incremental'} ({self.reason})"
 
-    def dbt_args(self, manifest: dict[str, Any] | None = None) -> list[str]:
+    def dbt_args(self, manifest: dict[str, Any] | None = None, *, skip_unchanged_models: bool = False) -> list[str]:
         """A full refresh runs everything. An incremental build skips dbt's unit tests: they test the SQL on
         fixed inputs, not the data, and the full refresh that began this run of incremental builds ran them
         on the same project (a changed project or as-of date forces a full refresh) — 9 s of each
         incremental build at province scale. Given the project's `manifest`, it also skips the data tests
-        that read no feed with a new file (`unchanged_tests`): ~100 tests, ~2 s at province scale."""
+        that read no feed with a new file (`unchanged_tests`): ~100 tests, ~2 s at province scale; with
+        `skip_unchanged_models`, the seeds and the models that read none either (`unchanged_models`: their
+        tables would be built again from the same rows by the same SQL)."""
         if self.full_refresh:
             return ["build", "--full-refresh"]
         skipped = unchanged_tests(manifest, self.new_feeds) if manifest and self.new_feeds is not None else []
+        indirect = []
+        if skip_unchanged_models and manifest and self.new_feeds is not None:
+            skipped = sorted({*skipped, *unchanged_models(manifest, self.new_feeds)})
+            # an excluded model would take along every test that reads it (dbt's eager indirect selection), a
+            # test that also reads a changed model among them: the tests left out are the ones named here
+            indirect = ["--indirect-selection", "empty"]
         # one value, space-separated, as dbt reads it: Dagster's dbt resource folds one `--exclude` value
         # into its own selection, and passes further ones on as stray arguments
-        return ["build", "--exclude-resource-type", "unit_test", *(["--exclude", " ".join(skipped)] if skipped else [])]
+        return ["build", "--exclude-resource-type", "unit_test", *indirect,
+                *(["--exclude", " ".join(skipped)] if skipped else [])]
 
     def dbt_extra_vars(self) -> dict[str, Any]:
         """The same vars for every build (a var that changes makes dbt parse the whole project again): dbt reads
@@ -74,13 +84,12 @@ class BuildPlan:
         return {"penalty_files_after": "last_build"}
 
 
-def unchanged_tests(manifest: dict[str, Any], new_feeds: frozenset[str]) -> list[str]:
-    """The names of the data tests an incremental build need not run: severity error (a warning is shown
-    at every build), and no source upstream that may have changed — a raw table of a feed in `new_feeds`
-    (its source's `meta.feed`), or a table without a feed (meta.files and the rest, written by every
-    ingest or build). What such a test reads is what it read when the last build passed it: the same rows,
-    the same SQL (a changed project is a full refresh). A name another test shares is kept."""
-    nodes, parents = manifest["nodes"], manifest["parent_map"]
+def _reads_changed(manifest: dict[str, Any], new_feeds: frozenset[str]) -> Callable[[str], bool]:
+    """Whether a node has a source upstream that may have changed since the last build: a raw table of a feed
+    in `new_feeds` (its source's `meta.feed`), or a table without a feed (meta.files and the rest, written by
+    every ingest or build). Seeds are not sources: they are part of the project, whose change is a full
+    refresh."""
+    parents = manifest["parent_map"]
     feeds = {uid: (source.get("config", {}).get("meta") or {}).get("feed")
              for uid, source in manifest["sources"].items()}
     changed = {uid for uid, feed in feeds.items() if not feed or feed in new_feeds}
@@ -93,11 +102,35 @@ def unchanged_tests(manifest: dict[str, Any], new_feeds: frozenset[str]) -> list
                                      for p in parents.get(uid, []))
         return reads_changed[uid]
 
-    tests = {uid: node for uid, node in nodes.items() if node.get("resource_type") == "test"}
-    skip = {uid for uid, node in tests.items()
-            if str(node.get("config", {}).get("severity", "error")).lower() == "error" and not reads(uid)}
-    kept_names = {node["name"] for uid, node in tests.items() if uid not in skip}
-    return sorted({tests[uid]["name"] for uid in skip} - kept_names)
+    return reads
+
+
+def _names_of(nodes: dict[str, Any], skip: set[str]) -> list[str]:
+    """The names of the `skip` nodes that no other node of `nodes` shares (dbt selects by name)."""
+    kept_names = {node["name"] for uid, node in nodes.items() if uid not in skip}
+    return sorted({nodes[uid]["name"] for uid in skip} - kept_names)
+
+
+def unchanged_tests(manifest: dict[str, Any], new_feeds: frozenset[str]) -> list[str]:
+    """The names of the data tests an incremental build need not run: severity error (a warning is shown
+    at every build), and no source upstream that may have changed (`_reads_changed`). What such a test reads
+    is what it read when the last build passed it: the same rows, the same SQL (a changed project is a full
+    refresh). A name another test shares is kept."""
+    reads = _reads_changed(manifest, new_feeds)
+    tests = {uid: node for uid, node in manifest["nodes"].items() if node.get("resource_type") == "test"}
+    return _names_of(tests, {uid for uid, node in tests.items()
+                             if str(node.get("config", {}).get("severity", "error")).lower() == "error"
+                             and not reads(uid)})
+
+
+def unchanged_models(manifest: dict[str, Any], new_feeds: frozenset[str]) -> list[str]:
+    """The names of the seeds and models an incremental build need not build again: no source upstream that
+    may have changed (`_reads_changed`). Their tables hold what the last build made of the same rows with the
+    same SQL and seeds (no model reads the clock: "today" is the as-of var, whose change is a full refresh).
+    A name another node shares is kept."""
+    reads = _reads_changed(manifest, new_feeds)
+    built = {uid: node for uid, node in manifest["nodes"].items() if node.get("resource_type") in ("model", "seed")}
+    return _names_of(built, {uid for uid in built if not reads(uid)})
 
 
 def _ensure_state_table(con: Any) -> None:

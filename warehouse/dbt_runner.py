@@ -135,7 +135,9 @@ def build_duckdb(settings: Settings, as_of: date, run: DbtRunner | None = None) 
     region_vars = dbt_region_vars(settings.home)
     with connect(settings.warehouse) as con:
         plan = plan_build(con, as_of, region_vars)
-    args = plan.dbt_args(None if plan.full_refresh else _current_manifest(settings))
+    # Dagster's face builds every model: a dbt asset not built yields no materialization, and the assets
+    # below it (the publications) would not run.
+    args = plan.dbt_args(None if plan.full_refresh else _current_manifest(settings), skip_unchanged_models=run is None)
     if run is None:
         result: Any = run_dbt(settings, args, as_of=as_of, extra_vars=plan.dbt_extra_vars())
     else:
