@@ -212,8 +212,8 @@ def publish(settings: Settings, as_of: date | None, regions: list[str] | None = 
         if findings:
             raise PersonalDataFound(findings)
     publications = []
-    # Each publication is scanned before it is renamed into place; its clean files are remembered, so the
-    # next gate does not read them again (same bytes, same SHA-256).
+    # Each publication is scanned before it is renamed into place; its clean files are remembered (their bytes
+    # and, once in place, their stat), so the next gate does not read them again.
     state = AuditState.open(settings.pii_audit_state)
     names = known_names(settings.warehouse, audit_key(settings))
     with writer_lock(settings.lock, on_wait=on_wait), contextlib.closing(state):
@@ -233,6 +233,8 @@ def publish(settings: Settings, as_of: date | None, regions: list[str] | None = 
                                          gate=lambda folder: list(scan_files(folder, state, names)),
                                          folder_suffix=folder_suffix, descendants=below[code], marts=marts)
                 publications.append(outcome)
+                if outcome.created:
+                    state.remember_published(outcome.path)
                 if on_region:
                     on_region(outcome)
         index = write_index(settings.site)

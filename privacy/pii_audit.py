@@ -11,8 +11,8 @@ locations.
 At province scale a full scan takes minutes and `publish` repeats it right after `build`, so a passing
 audit remembers what it checked (`AuditState`, a small DuckDB file in the home holding only hashes and
 counts): per table (or per input file, region or agency, of a table with such a column) a content
-fingerprint of its text columns, the MD5 of each distinct candidate value found clean and the SHA-256 of
-each clean file. What is unchanged is not read again; any change of content — an update in place included — changes the
+fingerprint of its text columns, the MD5 of each distinct candidate value found clean, and the SHA-256 and
+the stat (inode, size, modification and change times) of each clean file. What is unchanged is not read again; any change of content — an update in place included — changes the
 fingerprint and is scanned. A change of the detector's code (or of the year, which bounds birth dates)
 forgets everything. Names learned after a value was found clean are checked against it by `--full`.
 """
@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import time
 import zipfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -130,7 +132,11 @@ create table if not exists info (detector varchar);
 create table if not exists tables (name varchar, part varchar, fingerprint varchar);
 create table if not exists clean_values (h uhugeint);
 create table if not exists clean_files (sha256 varchar);
+create table if not exists clean_stats (stat varchar);
 """
+# A file last changed this recently may change again within the same tick of the file system's clock, keeping
+# its size and times: it is read by its bytes until it has been still for longer (git's "racily clean" files).
+STILL_NS = 2_000_000_000
 
 
 class AuditState:
@@ -143,12 +149,15 @@ class AuditState:
         con.execute(_STATE_DDL)
         stored = con.execute("select detector from info").fetchone()
         if stored is None or stored[0] != detector_version():
-            for table in ("info", "tables", "clean_values", "clean_files"):
+            for table in ("info", "tables", "clean_values", "clean_files", "clean_stats"):
                 con.execute(f"drop table {table}")  # dropped, not emptied: a newer detector may store other types
             con.execute(_STATE_DDL)
             con.execute("insert into info values (?)", [detector_version()])
         self.files: set[str] = {r[0] for r in con.execute("select sha256 from clean_files").fetchall()}
         self.new_files: list[str] = []
+        # clean files by what their stat says (`stat_key`): found again unchanged, they are not read at all
+        self.stats: set[str] = {r[0] for r in con.execute("select stat from clean_stats").fetchall()}
+        self.new_stats: list[str] = []
 
     @classmethod
     def open(cls, path: Path | None) -> AuditState:
@@ -175,9 +184,25 @@ class AuditState:
         self.files.add(sha256)
         self.new_files.append(sha256)
 
+    def stat_passed(self, key: str) -> None:
+        self.stats.add(key)
+        self.new_stats.append(key)
+
+    def remember_published(self, folder: Path) -> None:
+        """Remember the files of a publication as they now are: the gate scanned each of them clean before
+        publish renamed the folder into place and made it read-only, which changed their place and their
+        ctime, not their bytes (so the next gate does not read ~600 MB of province publications again)."""
+        for path in folder.rglob("*"):
+            if path.is_file():
+                self.stat_passed(stat_key(path.stat()))
+
     def close(self) -> None:
         if self.new_files:
             self._insert("clean_files", pa.table({"sha256": sorted(set(self.new_files))}))
+        if self.new_stats:
+            self._insert("clean_stats", pa.table({"stat": sorted(set(self.new_stats))}))
+        if self.con.execute("select count(*) from clean_stats").fetchone()[0] > MAX_CLEAN_VALUES:
+            self.con.execute("delete from clean_stats")  # files deleted long ago: their keys never match again
         if self.con.execute("select count(*) from clean_values").fetchone()[0] > MAX_CLEAN_VALUES:
             self.con.execute("delete from clean_values")
             self.con.execute("checkpoint")
@@ -472,17 +497,32 @@ def _scan_file(path: Path, data: bytes, names: KnownNames | None = None,
         yield PiiFinding(str(path), place, f.kind, _hide(f.text))
 
 
+def stat_key(st: os.stat_result) -> str:
+    """A file as its stat describes it: the same inode with the same size, modification and change times.
+    Any write changes the modification time, a rename or chmod the change time, so an unchanged key is an
+    unchanged file (unless it changed within the clock's tick: see STILL_NS)."""
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
 def scan_files(root: Path, state: AuditState | None = None,
                names: KnownNames | None = None) -> Iterator[PiiFinding]:
-    """Findings in every file under `root`; with a state, files already found clean (same bytes) are skipped
-    and clean ones are remembered."""
+    """Findings in every file under `root`; with a state, files already found clean are skipped — unchanged
+    since (same stat: not read at all), or with the same bytes — and clean ones are remembered."""
     if not root.exists():
         return
     clean: set[str] = set()  # pieces validated clean in this root's files
+    still_before = time.time_ns() - STILL_NS
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        st = path.stat()
+        key = stat_key(st)
+        if state and key in state.stats:
+            continue
+        still = max(st.st_mtime_ns, st.st_ctime_ns) < still_before
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         if (path.suffix == ".js" and sha in vendor_asset_hashes()) or (state and sha in state.files):
+            if state and still:
+                state.stat_passed(key)
             continue
         found = False
         for finding in _scan_file(path, data, names, clean):
@@ -490,6 +530,8 @@ def scan_files(root: Path, state: AuditState | None = None,
             yield finding
         if state and not found:
             state.file_passed(sha)
+            if still:
+                state.stat_passed(key)
 
 
 def audit(warehouse: Path, folders: list[Path], state_path: Path | None = None,

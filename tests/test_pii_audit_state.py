@@ -306,3 +306,26 @@ def test_a_whole_valid_uscc_is_a_public_code_and_the_detector_finds_nothing_in_i
     assert not any(is_public_code(n) for n in ids)
     assert [[f.kind for f in find_personal_data(n)] for n in ids] == [["id_number"]] * 3
     assert not is_public_code(codes[0][:17] + "I") and not is_public_code(f" {codes[0]}")
+
+
+def test_a_file_still_since_it_passed_is_not_read_again_and_a_rewrite_of_the_same_size_is(audited, monkeypatch):
+    """A clean file unchanged since (same inode, size, modification and change times) is not read at all; a file
+    that changed within the last STILL_NS is read by its bytes (it may change again within the clock's tick)."""
+    import time
+
+    settings, state = audited
+    page = settings.site / "a.html"
+    clean, dirty = "<p>联系 0000000</p>    ", f"<p>{PERSON_ID}</p>"
+    assert len(clean.encode()) == len(dirty.encode())
+    page.write_text(clean, encoding="utf-8")
+    read: list[Path] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or real(self))
+    assert audit(settings.warehouse, [settings.site], state) == []
+    assert audit(settings.warehouse, [settings.site], state) == [] and read == [page, page]  # just written
+    monkeypatch.setattr(pii_audit, "STILL_NS", 0)
+    time.sleep(0.05)
+    assert audit(settings.warehouse, [settings.site], state) == [] and len(read) == 3  # remembered by its stat
+    assert audit(settings.warehouse, [settings.site], state) == [] and len(read) == 3  # not read
+    page.write_text(dirty, encoding="utf-8")
+    assert [f.location for f in audit(settings.warehouse, [settings.site], state)] == [str(page)]

@@ -218,3 +218,24 @@ def test_the_marts_read_for_several_jurisdictions_at_once_are_each_ones_own(deli
         assert marts.frames["files"]["620982"].height == 1 and "620000" not in marts.frames["files"]
         with pytest.raises(Exception, match="620000"):  # without rows or data below it: refused, as before
             marts.load("620000", AS_OF)
+
+
+def test_the_next_gate_reads_no_file_of_a_publication(delivered, monkeypatch):
+    """Publish remembers each file it scanned and then renamed into place and made read-only by its stat: the
+    gate after it (here `liandong audit-pii`'s) reads none of them again. A page changed afterwards is read."""
+    from orchestration import workflows
+    from privacy import pii_audit
+
+    folder = _publish(delivered, "620982")["620982"]
+    published = sorted(p for p in folder.rglob("*") if p.is_file())
+    assert len(published) > 5
+    read: list[Path] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or real(self))
+    assert workflows.pii_audit(delivered) == []
+    assert not set(read) & set(published)
+    page = folder / "index.html"
+    page.chmod(0o644)
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- -->", encoding="utf-8")
+    assert workflows.pii_audit(delivered) == [] and page in read
+    assert pii_audit.stat_key(page.stat()) not in pii_audit.AuditState.open(delivered.pii_audit_state).stats
