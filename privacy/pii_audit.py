@@ -11,9 +11,10 @@ locations.
 At province scale a full scan takes minutes and `publish` repeats it right after `build`, so a passing
 audit remembers what it checked (`AuditState`, a small DuckDB file in the home holding only hashes and
 counts): per table (or per input file, region or agency, of a table with such a column) a content
-fingerprint of its text columns, the MD5 of each distinct candidate value found clean, and the SHA-256 and
-the stat (inode, size, modification and change times) of each clean file. What is unchanged is not read again; any change of content — an update in place included — changes the
-fingerprint and is scanned. A change of the detector's code (or of the year, which bounds birth dates)
+fingerprint of its text columns, the MD5 of each distinct candidate value found clean, the SHA-256 and the
+stat (inode, size, modification and change times) of each clean file, and the MD5 of each clean line of a long
+text file. What is unchanged is not read again; any change of content — an update in place included — changes
+the fingerprint and is scanned. A change of the detector's code (or of the year, which bounds birth dates)
 forgets everything. Names learned after a value was found clean are checked against it by `--full`.
 """
 
@@ -84,6 +85,11 @@ MAX_FINDINGS = 1000
 # The memory of clean values only saves work, so it is bounded: past this many hashes (about 30 bytes each on
 # disk; a province's ledgers give ~11 million) it is forgotten whole, and changed parts are validated afresh.
 MAX_CLEAN_VALUES = 25_000_000
+MAX_CLEAN_LINES = 2_000_000
+# A text file of at least this many lines is searched only in the lines not found clean before: the contract
+# report (data_docs/index.html: a line per input file, unit and rule, ~10 MB at province scale) is written
+# again by every build with a few lines changed.
+LINE_MEMO_MIN_LINES = 1_000
 FETCH_ROWS = 50_000  # candidate values read into Python at a time
 # Tables with one of these columns (the first found) are fingerprinted per input file, or else per region, or
 # else per agency: a new file rescans only its rows, a mart rebuilt after one region's new file only that
@@ -133,6 +139,7 @@ create table if not exists tables (name varchar, part varchar, fingerprint varch
 create table if not exists clean_values (h uhugeint);
 create table if not exists clean_files (sha256 varchar);
 create table if not exists clean_stats (stat varchar);
+create table if not exists clean_lines (h blob);
 """
 # A file last changed this recently may change again within the same tick of the file system's clock, keeping
 # its size and times: it is read by its bytes until it has been still for longer (git's "racily clean" files).
@@ -149,7 +156,7 @@ class AuditState:
         con.execute(_STATE_DDL)
         stored = con.execute("select detector from info").fetchone()
         if stored is None or stored[0] != detector_version():
-            for table in ("info", "tables", "clean_values", "clean_files", "clean_stats"):
+            for table in ("info", "tables", "clean_values", "clean_files", "clean_stats", "clean_lines"):
                 con.execute(f"drop table {table}")  # dropped, not emptied: a newer detector may store other types
             con.execute(_STATE_DDL)
             con.execute("insert into info values (?)", [detector_version()])
@@ -158,6 +165,9 @@ class AuditState:
         # clean files by what their stat says (`stat_key`): found again unchanged, they are not read at all
         self.stats: set[str] = {r[0] for r in con.execute("select stat from clean_stats").fetchall()}
         self.new_stats: list[str] = []
+        self._lines: set[bytes] | None = None  # read when a long text file is first met
+        self.new_lines: list[bytes] = []
+        self.new_lines_of_file: list[bytes] = []  # the lines of the file being scanned, kept if it is clean
 
     @classmethod
     def open(cls, path: Path | None) -> AuditState:
@@ -184,6 +194,17 @@ class AuditState:
         self.files.add(sha256)
         self.new_files.append(sha256)
 
+    @property
+    def clean_lines(self) -> set[bytes]:
+        """The MD5 of each line found clean in a long text file (`LINE_MEMO_MIN_LINES`)."""
+        if self._lines is None:
+            self._lines = {bytes(h) for (h,) in self.con.execute("select h from clean_lines").fetchall()}
+        return self._lines
+
+    def lines_passed(self, digests: list[bytes]) -> None:
+        self.clean_lines.update(digests)
+        self.new_lines += digests
+
     def stat_passed(self, key: str) -> None:
         self.stats.add(key)
         self.new_stats.append(key)
@@ -201,6 +222,10 @@ class AuditState:
             self._insert("clean_files", pa.table({"sha256": sorted(set(self.new_files))}))
         if self.new_stats:
             self._insert("clean_stats", pa.table({"stat": sorted(set(self.new_stats))}))
+        if self.new_lines:
+            self._insert("clean_lines", pa.table({"h": pa.array(sorted(set(self.new_lines)), pa.binary())}))
+        if self.con.execute("select count(*) from clean_lines").fetchone()[0] > MAX_CLEAN_LINES:
+            self.con.execute("delete from clean_lines")
         if self.con.execute("select count(*) from clean_stats").fetchone()[0] > MAX_CLEAN_VALUES:
             self.con.execute("delete from clean_stats")  # files deleted long ago: their keys never match again
         if self.con.execute("select count(*) from clean_values").fetchone()[0] > MAX_CLEAN_VALUES:
@@ -484,11 +509,20 @@ def _candidate_pieces(texts: list[str]) -> set[str]:
 
 
 def _scan_file(path: Path, data: bytes, names: KnownNames | None = None,
-               clean: set[str] | None = None) -> Iterator[PiiFinding]:
+               clean: set[str] | None = None, lines: AuditState | None = None) -> Iterator[PiiFinding]:
+    """The findings in one file. Given `lines` (the state), a long text file is searched only in the lines
+    not found clean before (each line is searched on its own: the findings of the others are the same), and the
+    MD5 of those searched are left in `lines.new_lines` for the caller to keep if the file is clean."""
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         text = data.decode("utf-8", errors="replace")
         texts = [(f"line {lineno}", line) for lineno, line in enumerate(text.splitlines(), start=1)]
+        if lines is not None and len(texts) >= LINE_MEMO_MIN_LINES:
+            md5, seen = hashlib.md5, lines.clean_lines
+            digests = [md5(line.encode(), usedforsecurity=False).digest() for _, line in texts]
+            new = [i for i, d in enumerate(digests) if d not in seen]
+            texts = [texts[i] for i in new]
+            lines.new_lines_of_file = [digests[i] for i in new]
     elif suffix == ".xlsx":
         texts = list(_xlsx_texts(path))
     else:
@@ -525,11 +559,14 @@ def scan_files(root: Path, state: AuditState | None = None,
                 state.stat_passed(key)
             continue
         found = False
-        for finding in _scan_file(path, data, names, clean):
+        if state:
+            state.new_lines_of_file = []
+        for finding in _scan_file(path, data, names, clean, state):
             found = True
             yield finding
         if state and not found:
             state.file_passed(sha)
+            state.lines_passed(state.new_lines_of_file)
             if still:
                 state.stat_passed(key)
 

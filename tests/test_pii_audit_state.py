@@ -329,3 +329,30 @@ def test_a_file_still_since_it_passed_is_not_read_again_and_a_rewrite_of_the_sam
     assert audit(settings.warehouse, [settings.site], state) == [] and len(read) == 3  # not read
     page.write_text(dirty, encoding="utf-8")
     assert [f.location for f in audit(settings.warehouse, [settings.site], state)] == [str(page)]
+
+
+def test_a_long_text_file_written_again_is_searched_in_its_new_lines_only(audited, monkeypatch):
+    """A text file of LINE_MEMO_MIN_LINES lines or more (the contract report) is searched only in the lines not
+    found clean before; a new line with an ID number is found, at its own line number."""
+    settings, state = audited
+    report = settings.site / "data_docs" / "index.html"
+    report.parent.mkdir(parents=True)
+    lines = [f"<tr><td>文件{i}.xlsx</td><td>{i}</td></tr>" for i in range(pii_audit.LINE_MEMO_MIN_LINES)]
+    report.write_text("\n".join(lines), encoding="utf-8")
+    assert audit(settings.warehouse, [settings.site], state) == []
+    searched: list[str] = []
+    real = pii_audit.findings_in_texts
+    monkeypatch.setattr(pii_audit, "findings_in_texts",
+                        lambda texts, *rest: searched.extend(t for _, t in texts) or real(texts, *rest))
+    lines[5] = f"<tr><td>证件{PERSON_ID}</td></tr>"
+    report.write_text("\n".join([*lines, "<p>生成时间 2026-12-06</p>"]), encoding="utf-8")
+    assert [(f.location, f.where) for f in audit(settings.warehouse, [settings.site], state)] == \
+        [(str(report), "line 6")]
+    assert searched == [lines[5], "<p>生成时间 2026-12-06</p>"]
+    lines[5] = "<tr><td>更正</td></tr>"  # the clean file's lines are remembered; those of a file with a finding are not
+    report.write_text("\n".join(lines), encoding="utf-8")
+    searched.clear()
+    assert audit(settings.warehouse, [settings.site], state) == [] and searched == [lines[5]]
+    report.write_text("\n".join([*lines, "<p>2026</p>"]), encoding="utf-8")
+    searched.clear()
+    assert audit(settings.warehouse, [settings.site], state) == [] and searched == ["<p>2026</p>"]
