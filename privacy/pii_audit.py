@@ -512,7 +512,7 @@ def _scan_file(path: Path, data: bytes, names: KnownNames | None = None,
                clean: set[str] | None = None, lines: AuditState | None = None) -> Iterator[PiiFinding]:
     """The findings in one file. Given `lines` (the state), a long text file is searched only in the lines
     not found clean before (each line is searched on its own: the findings of the others are the same), and the
-    MD5 of those searched are left in `lines.new_lines` for the caller to keep if the file is clean."""
+    MD5 of those searched are left in `lines.new_lines_of_file`, for the caller to keep if the file is clean."""
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         text = data.decode("utf-8", errors="replace")
