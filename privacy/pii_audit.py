@@ -167,7 +167,6 @@ class AuditState:
         self.new_stats: list[str] = []
         self._lines: set[bytes] | None = None  # read when a long text file is first met
         self.new_lines: list[bytes] = []
-        self.new_lines_of_file: list[bytes] = []  # the lines of the file being scanned, kept if it is clean
 
     @classmethod
     def open(cls, path: Path | None) -> AuditState:
@@ -224,14 +223,18 @@ class AuditState:
             self._insert("clean_stats", pa.table({"stat": sorted(set(self.new_stats))}))
         if self.new_lines:
             self._insert("clean_lines", pa.table({"h": pa.array(sorted(set(self.new_lines)), pa.binary())}))
-        if self.con.execute("select count(*) from clean_lines").fetchone()[0] > MAX_CLEAN_LINES:
-            self.con.execute("delete from clean_lines")
-        if self.con.execute("select count(*) from clean_stats").fetchone()[0] > MAX_CLEAN_VALUES:
-            self.con.execute("delete from clean_stats")  # files deleted long ago: their keys never match again
-        if self.con.execute("select count(*) from clean_values").fetchone()[0] > MAX_CLEAN_VALUES:
-            self.con.execute("delete from clean_values")
+        self._forget_past("clean_lines", MAX_CLEAN_LINES)
+        self._forget_past("clean_stats", MAX_CLEAN_VALUES)  # files deleted long ago: their keys never match again
+        if self._forget_past("clean_values", MAX_CLEAN_VALUES):
             self.con.execute("checkpoint")
         self.con.close()
+
+    def _forget_past(self, table: str, limit: int) -> bool:
+        """Empty a memory grown past `limit` rows (it only saves work); whether it was emptied."""
+        if self.con.execute(f"select count(*) from {table}").fetchone()[0] <= limit:
+            return False
+        self.con.execute(f"delete from {table}")
+        return True
 
     def _insert(self, table: str, rows: pa.Table) -> None:
         self.con.register("_new_rows", rows)
@@ -508,25 +511,30 @@ def _candidate_pieces(texts: list[str]) -> set[str]:
     return {piece for piece in pieces if _CANDIDATE.search(piece)}
 
 
-def _scan_file(path: Path, data: bytes, names: KnownNames | None = None,
-               clean: set[str] | None = None, lines: AuditState | None = None) -> Iterator[PiiFinding]:
-    """The findings in one file. Given `lines` (the state), a long text file is searched only in the lines
-    not found clean before (each line is searched on its own: the findings of the others are the same), and the
-    MD5 of those searched are left in `lines.new_lines_of_file`, for the caller to keep if the file is clean."""
+def _texts_to_search(path: Path, data: bytes,
+                     state: AuditState | None = None) -> tuple[list[tuple[str, str]], list[bytes]]:
+    """A file's texts to search, by place (none for a kind of file not searched), and the MD5 of the lines
+    among them that the state should keep if the file is clean. Given the state, a long text file is searched
+    only in the lines not found clean before (each line is searched on its own: the others' findings are the
+    same)."""
     suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        text = data.decode("utf-8", errors="replace")
-        texts = [(f"line {lineno}", line) for lineno, line in enumerate(text.splitlines(), start=1)]
-        if lines is not None and len(texts) >= LINE_MEMO_MIN_LINES:
-            md5, seen = hashlib.md5, lines.clean_lines
-            digests = [md5(line.encode(), usedforsecurity=False).digest() for _, line in texts]
-            new = [i for i, d in enumerate(digests) if d not in seen]
-            texts = [texts[i] for i in new]
-            lines.new_lines_of_file = [digests[i] for i in new]
-    elif suffix == ".xlsx":
-        texts = list(_xlsx_texts(path))
-    else:
-        return
+    if suffix == ".xlsx":
+        return list(_xlsx_texts(path)), []
+    if suffix not in TEXT_SUFFIXES:
+        return [], []
+    text = data.decode("utf-8", errors="replace")
+    texts = [(f"line {lineno}", line) for lineno, line in enumerate(text.splitlines(), start=1)]
+    if state is None or len(texts) < LINE_MEMO_MIN_LINES:
+        return texts, []
+    md5, seen = hashlib.md5, state.clean_lines
+    digests = [md5(line.encode(), usedforsecurity=False).digest() for _, line in texts]
+    new = [i for i, d in enumerate(digests) if d not in seen]
+    return [texts[i] for i in new], [digests[i] for i in new]
+
+
+def _scan_file(path: Path, texts: list[tuple[str, str]], names: KnownNames | None = None,
+               clean: set[str] | None = None) -> Iterator[PiiFinding]:
+    """The findings in one file's texts (`_texts_to_search`)."""
     for place, f in findings_in_texts(texts, names, clean):
         yield PiiFinding(str(path), place, f.kind, _hide(f.text))
 
@@ -559,14 +567,13 @@ def scan_files(root: Path, state: AuditState | None = None,
                 state.stat_passed(key)
             continue
         found = False
-        if state:
-            state.new_lines_of_file = []
-        for finding in _scan_file(path, data, names, clean, state):
+        texts, lines = _texts_to_search(path, data, state)
+        for finding in _scan_file(path, texts, names, clean):
             found = True
             yield finding
         if state and not found:
             state.file_passed(sha)
-            state.lines_passed(state.new_lines_of_file)
+            state.lines_passed(lines)
             if still:
                 state.stat_passed(key)
 

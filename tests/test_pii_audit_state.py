@@ -66,7 +66,7 @@ def test_an_unchanged_warehouse_and_site_are_not_read_again(audited, monkeypatch
     files: list[Path] = []
     real_file = pii_audit._scan_file
     monkeypatch.setattr(pii_audit, "_scan_file",
-                        lambda path, data, *names: files.append(path) or real_file(path, data, *names))
+                        lambda path, texts, *names: files.append(path) or real_file(path, texts, *names))
     assert audit(settings.warehouse, [settings.site], state) == []
     assert scanned == [] and files == []
     assert audit(settings.warehouse, [settings.site]) == []  # without a state: everything is read
