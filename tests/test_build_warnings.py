@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from tests.builders import write_csv
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 HEADERS = ["工单编号", "来源渠道", "行政区划代码", "受理时间", "诉求类型", "诉求内容", "承办单位", "办结时间"]
 
 

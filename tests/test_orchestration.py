@@ -77,6 +77,7 @@ def test_inbox_sensor_requests_one_run_per_new_set_of_files(defs, home: Path, tm
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_warehouse_job_materialises_inbox_into_staging(defs, home: Path, tmp_path: Path):
     from sample_data import generate_sample
     from warehouse.build_state import plan_build

@@ -309,6 +309,7 @@ def test_personal_data_in_a_rendered_page_stops_that_publication(published, tmp_
     assert list((copy.site / REGION).iterdir()) == []  # nothing published, no temporary folder left
 
 
+@pytest.mark.long
 def test_monthly_schedule_run_twice_leaves_the_first_publication_untouched(published, tmp_path, monkeypatch):
     from dagster import DagsterInstance, build_schedule_context
 

@@ -66,6 +66,7 @@ def _hotline_page_is_filled(settings, region: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_units_and_12345_only_publishes_the_hotline_pages(sample, settings):
     regions, with_hotline = _publish_only(sample, settings, with_units=True)
     assert set(regions) >= with_hotline and len(regions) == 5  # every jurisdiction with a member-unit list
@@ -74,6 +75,7 @@ def test_units_and_12345_only_publishes_the_hotline_pages(sample, settings):
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_12345_only_without_member_units_publishes_from_the_hotline_regions(sample, settings):
     regions, with_hotline = _publish_only(sample, settings, with_units=False)
     assert regions == sorted(with_hotline) and regions  # the region list comes from the hotline data
