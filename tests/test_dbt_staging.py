@@ -486,6 +486,26 @@ def test_build_fails_on_broken_ledger(case: str, tmp_path: Path, monkeypatch: py
     assert failed[0].split(".")[2].startswith(failing_test)
 
 
+
+@pytest.mark.slow
+def test_required_columns_fail_with_each_column_and_its_null_cells(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model's required columns are one `not_null_columns` test: it fails on any NULL, names each column with
+    its NULL rows, and counts NULL cells (here 2 + 1)."""
+    rows = [*PENALTY_ROWS[:2], dict(PENALTY_ROWS[2], region_code=None, agency_name=None),
+            dict(PENALTY_ROWS[3], region_code=None)]
+    warehouse = make_warehouse(tmp_path / "warehouse.duckdb", penalty_rows=rows)
+    result = run_dbt(["build", "--select", "stg_penalty__decisions", "--exclude-resource-type", "unit_test",
+                      "--store-failures", *AS_OF_VARS], tmp_path, warehouse, monkeypatch)
+    assert not result.success
+    failed = [r for r in result.result.results if str(r.status) == "fail"]
+    assert [r.node.name for r in failed] == [
+        "not_null_columns_stg_penalty__decisions_agency_uscc__decision_no__region_code__agency_name__decision_date__source_file_sha256"]
+    assert failed[0].failures == 3
+    assert query(warehouse, f"select column_name, null_rows from {failed[0].node.relation_name} order by all") == [
+        ("agency_name", 1), ("region_code", 2)]
+
+
 @pytest.mark.slow
 def test_parse_needs_no_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     missing = tmp_path / "absent" / "warehouse.duckdb"
