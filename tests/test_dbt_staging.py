@@ -486,7 +486,6 @@ def test_build_fails_on_broken_ledger(case: str, tmp_path: Path, monkeypatch: py
     assert failed[0].split(".")[2].startswith(failing_test)
 
 
-
 @pytest.mark.slow
 def test_required_columns_fail_with_each_column_and_its_null_cells(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
