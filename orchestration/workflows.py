@@ -82,76 +82,149 @@ class BuildOutcome:
 def write_scorecard_config(settings: Settings, *, raw_tables: bool = False) -> list[Any]:
     """The 考核细则 of every jurisdiction into meta.scorecard_config (call under the writer lock); with
     `raw_tables`, also every missing raw table, in the same connection (what dbt reads must exist)."""
+    return _prepare_build(settings, raw_tables=raw_tables)[0]
+
+
+def _prepare_build(settings: Settings, *, raw_tables: bool = True, plan_as_of: date | None = None
+                   ) -> tuple[list[Any], Any]:
+    """What a build writes before dbt, in one writer connection: the 考核细则 (`write_scorecard_config`), the
+    missing raw tables, and, given `plan_as_of`, the DuckDB build's plan (warehouse.build_state.plan_build, which
+    reads the configuration just written). The configurations and the plan (None without `plan_as_of`)."""
     from ingest.raw_tables import ensure_raw_tables
     from orchestration.scorecard_config import load_all, write_config
+    from warehouse.build_state import plan_build
     from warehouse.connection import connect
+    from warehouse.regions import dbt_region_vars
 
     configs = load_all(settings.scorecard_config_dir)
     with connect(settings.warehouse) as con:
         write_config(con, configs)
         if raw_tables:
             ensure_raw_tables(con)
-    return configs
+        plan = plan_build(con, plan_as_of, dbt_region_vars(settings.home)) if plan_as_of else None
+    return configs, plan
 
 
 def build(settings: Settings, as_of: date | None, *, target: str = "duckdb",
           run: Callable[[list[str]], Any] | None = None, on_wait: Notify | None = None,
           gate: bool = True) -> BuildOutcome:
     """`dbt build` as of a date (resolved once: the date asked for, else today in Asia/Shanghai), the contract
-    report (written while dbt runs), then the PII gate. `run` executes dbt (Dagster passes its dbt resource);
-    a failed dbt raises UserError with dbt's last lines; personal data raises PersonalDataFound."""
-    from warehouse.dbt_runner import build_duckdb, build_warnings
+    report, then the PII gate. `run` executes dbt (Dagster passes its dbt resource); a failed dbt raises
+    UserError with dbt's last lines; personal data raises PersonalDataFound.
+
+    What does not need dbt overlaps it. Without `run`, dbt starts at once (`DbtLauncher`: ~2–3 s of imports and
+    parsing) and opens the warehouse once this process has written the scorecard configuration, read the
+    contract report's rows and audited the tables dbt only reads (`SCHEMAS_DBT_ONLY_READS`); the report and the
+    gate's folders are written and audited in a thread while dbt runs; the tables dbt writes are audited after.
+    """
+    from privacy.pii_audit import SCHEMAS_DBT_ONLY_READS
+    from warehouse.dbt_runner import DbtLauncher, build_duckdb, build_warnings
 
     resolved = settings.resolve_as_of(as_of)
     with writer_lock(settings.lock, on_wait=on_wait):
-        write_scorecard_config(settings, raw_tables=True)
-        report = start_contract_report(settings)
+        launcher = DbtLauncher(settings, resolved) if target == "duckdb" and run is None else None
+        background = ThreadPoolExecutor(1, thread_name_prefix="build-background")
+        audit, report, folders = None, None, None
         try:
+            if gate:
+                audit = open_audit(settings)
+            _, plan = _prepare_build(settings, plan_as_of=resolved if target == "duckdb" else None)
+            # from here on the warehouse is only read until dbt opens it: the report's rows in the thread and
+            # the tables dbt only reads here, side by side (DuckDB lets one process hold several readers)
+            rows = background.submit(contract_report_rows, settings)
+            report = background.submit(lambda: write_contract_report(settings, *rows.result()))
+
+            def before_dbt() -> None:
+                nonlocal folders
+                if audit is not None:
+                    audit.tables(lambda schema: schema in SCHEMAS_DBT_ONLY_READS)
+                rows.result()  # read: dbt may open the warehouse
+                if audit is not None:
+                    folders = background.submit(audit.files)  # after the report, in the same thread
+
             if target == "spark":  # raw tables exported as parquet, registered in Spark, then dbt (docs/spark.md)
                 from orchestration.spark import build_on_spark
 
+                before_dbt()
                 result, plan = build_on_spark(settings, resolved), None
             else:
-                result, plan = build_duckdb(settings, resolved, run)
+                result, plan = build_duckdb(settings, resolved, run, plan=plan, launcher=launcher,
+                                            before_dbt=before_dbt)
+        except BaseException:
+            if audit is not None:
+                _close_audit(audit, folders)
+            raise
         finally:
-            report_path = report.result()  # written whatever dbt did: it shows the ingest's contract results
-    outcome = BuildOutcome(resolved, target, plan, result, contract_report=report_path)
-    if getattr(result, "returncode", 0) != 0:
-        tail = "\n".join((getattr(result, "stdout", "") or "").splitlines()[-40:])
-        raise UserError(f"dbt build 失败：\n{tail}", "dbt build failed (see above)")
-    artefacts = getattr(result, "target_path", None) or (
-        settings.dbt_target_dir / target if target != "duckdb" else settings.dbt_target_dir)
-    outcome.warnings = build_warnings(Path(artefacts))
-    if gate:
-        outcome.findings = pii_audit(settings)
-        if outcome.findings:
-            raise PersonalDataFound(outcome.findings)
+            if launcher is not None:
+                launcher.abort()  # only if it never built: the caller failed first
+            # written whatever dbt did: it shows the ingest's contract results
+            report_path = report.result() if report is not None else None
+            background.shutdown()
+        outcome = BuildOutcome(resolved, target, plan, result, contract_report=report_path)
+        if getattr(result, "returncode", 0) != 0:
+            if audit is not None:
+                _close_audit(audit, folders)
+            tail = "\n".join((getattr(result, "stdout", "") or "").splitlines()[-40:])
+            raise UserError(f"dbt build 失败：\n{tail}", "dbt build failed (see above)")
+        artefacts = getattr(result, "target_path", None) or (
+            settings.dbt_target_dir / target if target != "duckdb" else settings.dbt_target_dir)
+        outcome.warnings = build_warnings(Path(artefacts))
+        if audit is not None:
+            try:
+                if folders is not None:
+                    folders.result()
+                audit.tables(lambda schema: schema not in SCHEMAS_DBT_ONLY_READS)
+            finally:
+                audit.close()
+            outcome.findings = audit.findings
+            if outcome.findings:
+                raise PersonalDataFound(outcome.findings)
     return outcome
 
 
-def start_contract_report(settings: Settings) -> Future[Path | None]:
-    """The contract report of the whole warehouse, from per-rule sums (see docs.RESULTS_SQL): its rows are
-    read now, the report is written in a thread. A build starts it before dbt, which writes neither
-    meta.contract_results nor meta.files, so writing the report (~0.4 s of Python at province scale, 24,622
-    files) overlaps the dbt subprocess; reading its rows (~0.8 s) cannot, as dbt needs the warehouse file."""
-    from data_contracts.docs import RESULTS_SQL, build_data_docs
+def _close_audit(audit: Any, folders: Future[None] | None) -> None:
+    """Close a build's audit when the build failed: its folders' thread first, as it uses the audit's state."""
+    try:
+        if folders is not None:
+            folders.exception()  # waits; a failure there is the build's own failure's consequence
+    finally:
+        audit.close()
+
+
+def contract_report_rows(settings: Settings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The contract report's rows: per-rule sums (see docs.RESULTS_SQL) and the files. A build reads them before
+    dbt (in a thread, while it audits the raw tables), which writes neither meta.contract_results nor
+    meta.files, and writes the report while dbt runs (`write_contract_report`)."""
+    from data_contracts.docs import RESULTS_SQL
     from orchestration.summary import query_rows
     from warehouse.connection import connect
 
     with connect(settings.warehouse, read_only=True) as con:
-        results = query_rows(con, RESULTS_SQL.format(where=""))
-        files = query_rows(con, "select * from meta.files order by ingested_at")
-    pool = ThreadPoolExecutor(1, thread_name_prefix="contract-report")
-    try:
-        return pool.submit(build_data_docs, settings.site / "data_docs", results, files)
-    finally:
-        pool.shutdown(wait=False)
+        return (query_rows(con, RESULTS_SQL.format(where="")),
+                query_rows(con, "select * from meta.files order by ingested_at"))
+
+
+def write_contract_report(settings: Settings, results: list[dict[str, Any]],
+                          files: list[dict[str, Any]]) -> Path | None:
+    """The contract report of the whole warehouse (data_docs/index.html under the site)."""
+    from data_contracts.docs import build_data_docs
+
+    return build_data_docs(settings.site / "data_docs", results, files)
 
 
 def audit_key(settings: Settings) -> bytes:
     """The key the known names were hashed with: the configured one, else the demo key (with another key
     the names' hashes never match, so nothing is found, never a false finding)."""
     return settings.secret_key(demo=True)
+
+
+def open_audit(settings: Settings, *, full: bool = False) -> Any:
+    """The PII audit of the warehouse, the site, the exports and the quarantine reports, to run in steps
+    (`privacy.pii_audit.Audit`); it reads the known names now."""
+    from privacy.pii_audit import Audit
+
+    return Audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine],
+                 None if full else settings.pii_audit_state, audit_key(settings))
 
 
 def pii_audit(settings: Settings, *, full: bool = False) -> list[Any]:

@@ -26,7 +26,7 @@ import os
 import re
 import time
 import zipfile
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -368,9 +368,10 @@ def known_names(path: Path, key: bytes | None) -> KnownNames | None:
         con.close()
 
 
-def scan_warehouse(path: Path, state: AuditState | None = None,
-                   names: KnownNames | None = None) -> Iterator[PiiFinding]:
-    """Findings in every text column of every table; with a state, only in what changed since it passed."""
+def scan_warehouse(path: Path, state: AuditState | None = None, names: KnownNames | None = None,
+                   schemas: Callable[[str], bool] | None = None) -> Iterator[PiiFinding]:
+    """Findings in every text column of every table (of the `schemas` it says yes to); with a state, only in
+    what changed since it passed."""
     if not path.exists():
         return
     own = state is None
@@ -379,7 +380,8 @@ def scan_warehouse(path: Path, state: AuditState | None = None,
     con.execute(f"attach '{_sql_text(path)}' as wh (read_only)")
     try:
         for (schema, table), columns in _text_columns(con).items():
-            yield from _scan_table(con, state, schema, table, columns, names)
+            if schemas is None or schemas(schema):
+                yield from _scan_table(con, state, schema, table, columns, names)
     finally:
         con.execute("detach wh")
         if own:
@@ -578,26 +580,61 @@ def scan_files(root: Path, state: AuditState | None = None,
                 state.stat_passed(key)
 
 
+# dbt reads these schemas and never writes them (its models, seeds and hooks write staging, intermediate, marts and
+# reference: dbt_project.yml; tests/test_pii_audit_state.py checks the manifest), so a build audits them before
+# dbt starts, while dbt imports itself and parses the project (see `Audit`).
+SCHEMAS_DBT_ONLY_READS = frozenset({"raw"})
+
+
+class Audit:
+    """One audit in steps, each adding its findings (at most MAX_FINDINGS in all): the warehouse's tables (all,
+    or those of some schemas), then the folders. A build runs the steps where they cost least: the tables dbt
+    only reads before dbt starts, the folders in a thread while dbt runs, the tables dbt writes after it. With
+    `state_path`, what a passing audit saw unchanged is not read again (see AuditState); with the
+    pseudonymisation `key`, the natural persons' names known from the ledgers are searched for too."""
+
+    def __init__(self, warehouse: Path, folders: list[Path], state_path: Path | None = None,
+                 key: bytes | None = None) -> None:
+        self.warehouse, self.folders = warehouse, folders
+        self.names = known_names(warehouse, key)
+        self.state = AuditState.open(state_path)
+        self.findings: list[PiiFinding] = []
+
+    def tables(self, schemas: Callable[[str], bool] | None = None) -> None:
+        """The warehouse's tables (of the `schemas` it says yes to). The warehouse is attached only meanwhile."""
+        self._collect([scan_warehouse(self.warehouse, self.state, self.names, schemas)])
+
+    def files(self) -> None:
+        """The folders' files."""
+        self._collect([scan_files(f, self.state, self.names) for f in self.folders])
+
+    def _collect(self, sources: list[Iterator[PiiFinding]]) -> None:
+        try:
+            for source in sources:
+                if len(self.findings) >= MAX_FINDINGS:
+                    return
+                for finding in source:
+                    self.findings.append(finding)
+                    if len(self.findings) >= MAX_FINDINGS:
+                        return
+        finally:
+            for source in sources:
+                source.close()  # an unfinished table is not recorded as passed
+
+    def close(self) -> None:
+        self.state.close()
+
+
 def audit(warehouse: Path, folders: list[Path], state_path: Path | None = None,
           key: bytes | None = None) -> list[PiiFinding]:
-    """All findings (at most MAX_FINDINGS) in the warehouse and the given folders; with `state_path`, what a
-    passing audit saw unchanged is not read again (see AuditState); with the pseudonymisation `key`, the
-    natural persons' names known from the ledgers are searched for too."""
-    findings: list[PiiFinding] = []
-    names = known_names(warehouse, key)
-    state = AuditState.open(state_path)
-    sources = [scan_warehouse(warehouse, state, names), *(scan_files(f, state, names) for f in folders)]
+    """All findings (at most MAX_FINDINGS) in the warehouse and the given folders (see `Audit`)."""
+    run = Audit(warehouse, folders, state_path, key)
     try:
-        for source in sources:
-            for finding in source:
-                findings.append(finding)
-                if len(findings) >= MAX_FINDINGS:
-                    return findings
+        run.tables()
+        run.files()
     finally:
-        for source in sources:
-            source.close()  # an unfinished table is not recorded as passed
-        state.close()
-    return findings
+        run.close()
+    return run.findings
 
 
 def findings_json(findings: list[PiiFinding]) -> str:

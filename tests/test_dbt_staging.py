@@ -469,7 +469,7 @@ BROKEN_LEDGERS = {
     # a 处罚类别 outside the code list, hidden in a multi-valued cell
     "unknown_penalty_category": (
         [*PENALTY_ROWS[:3], dict(PENALTY_ROWS[3], penalty_categories="罚款;没收违法所得、没收非法财物")],
-        "accepted_codes_stg_penalty__decisions_penalty_category__penalty_categories",
+        "accepted_codes_stg_penalty__decisions",
     ),
 }
 
@@ -503,6 +503,28 @@ def test_required_columns_fail_with_each_column_and_its_null_cells(tmp_path: Pat
     assert failed[0].failures == 3
     assert query(warehouse, f"select column_name, null_rows from {failed[0].node.relation_name} order by all") == [
         ("agency_name", 1), ("region_code", 2)]
+
+
+@pytest.mark.slow
+def test_coded_columns_fail_with_each_column_and_its_unknown_codes(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model's coded columns are one `accepted_codes_columns` test: an unknown code fails in its column, an
+    element of a multi-valued cell is checked alone (an empty one fails), a bare open prefix fails and a named
+    one passes; each offending code is named with the rows holding it."""
+    rows = [dict(PENALTY_ROWS[0]), dict(PENALTY_ROWS[1], penalty_categories="罚款;;警告", party_id_type="其他-"),
+            dict(PENALTY_ROWS[2], penalty_categories="罚款;吊销", party_id_type="其他-军官证"),
+            dict(PENALTY_ROWS[3], party_category="外国人", penalty_categories="其他-责令停产停业")]
+    warehouse = make_warehouse(tmp_path / "warehouse.duckdb", penalty_rows=rows)
+    result = run_dbt(["build", "--select", "stg_penalty__decisions standard_codes", "--exclude-resource-type",
+                      "unit_test", "--store-failures", *AS_OF_VARS], tmp_path, warehouse, monkeypatch)
+    assert not result.success
+    failed = [r for r in result.result.results if str(r.status) == "fail"]
+    assert [r.node.name for r in failed] == ["accepted_codes_stg_penalty__decisions"]
+    assert failed[0].failures == 4
+    assert query(warehouse, f"select column_name, code, n_records from {failed[0].node.relation_name} "
+                            "order by all") == [
+        ("party_category", "外国人", 1), ("party_id_type", "其他-", 1), ("penalty_categories", "", 1),
+        ("penalty_categories", "吊销", 1)]
 
 
 @pytest.mark.slow

@@ -20,6 +20,10 @@ from typing import Any
 from warehouse.settings import DBT_PROJECT_DIR
 
 BUILD_STATE_TABLE = "meta.dbt_build_state"
+# The same vars for every build (a var that changes makes dbt parse the whole project again, and a build's dbt
+# parses before its plan is made: dbt_runner.DbtLauncher): dbt reads the watermark itself from this table when the
+# build is incremental (macros/incremental/).
+DBT_BUILD_VARS: dict[str, Any] = {"penalty_files_after": "last_build"}
 _FINGERPRINTED = ("models", "macros", "seeds", "tests", "snapshots")
 
 
@@ -79,9 +83,8 @@ class BuildPlan:
                 *(["--exclude", " ".join(skipped)] if skipped else [])]
 
     def dbt_extra_vars(self) -> dict[str, Any]:
-        """The same vars for every build (a var that changes makes dbt parse the whole project again): dbt reads
-        the watermark itself from this table when the build is incremental (macros/incremental/)."""
-        return {"penalty_files_after": "last_build"}
+        """The same vars for every build (`DBT_BUILD_VARS`)."""
+        return dict(DBT_BUILD_VARS)
 
 
 def _reads_changed(manifest: dict[str, Any], new_feeds: frozenset[str]) -> Callable[[str], bool]:

@@ -27,18 +27,27 @@
 {%- endmacro %}
 
 {#-
-    decisions_to_rebuild(listed='int_penalty_cases_to_rebuild'): the current penalty decisions an incremental
-    model recomputes — those the model `listed` names (int_penalty_cases_to_rebuild, or _to_rematch for the
-    threshold matching), or every one on a first or full build. The calling model names that list in a
-    `-- depends_on:` comment (the ref is read only when the model is incremental).
+    listed_penalty_cases(relation, listed='int_penalty_cases_to_rebuild'): the rows of `relation` (one or more
+    per decision, by agency_uscc and decision_no) of the decisions an incremental model recomputes — those the
+    model `listed` (int_penalty_cases_to_rebuild, or _to_rematch) names — or every row on a first or full
+    build. The calling model names that list in a `-- depends_on:` comment (the ref is read only when the
+    model is incremental).
 -#}
-{% macro decisions_to_rebuild(listed='int_penalty_cases_to_rebuild') -%}
-    select current_decisions.*
-    from {{ ref('stg_penalty__decisions') }} as current_decisions
+{% macro listed_penalty_cases(relation, listed='int_penalty_cases_to_rebuild') -%}
+    select listed_rows.*
+    from {{ relation }} as listed_rows
     {%- if is_incremental() %}
         inner join {{ ref(listed) }} as listed
             on
-                current_decisions.agency_uscc = listed.agency_uscc
-                and current_decisions.decision_no = listed.decision_no
+                listed_rows.agency_uscc = listed.agency_uscc
+                and listed_rows.decision_no = listed.decision_no
     {%- endif %}
+{%- endmacro %}
+
+{#-
+    decisions_to_rebuild(listed='int_penalty_cases_to_rebuild'): the current penalty decisions an incremental
+    model recomputes (listed_penalty_cases of stg_penalty__decisions).
+-#}
+{% macro decisions_to_rebuild(listed='int_penalty_cases_to_rebuild') -%}
+    {{ listed_penalty_cases(ref('stg_penalty__decisions'), listed) }}
 {%- endmacro %}

@@ -7,18 +7,29 @@
 --   已移送  the ledger records a transfer dated after the as-of date (the clue stood on that date);
 --   已监督  a supervision document concerning the case was issued on or before the as-of date;
 --   未处理  otherwise.
+-- Incremental on DuckDB like fct_penalty_cases: a case's clues read only that case's row of
+-- fct_penalty_cases, its threshold matches and the documents on it, which change only for the cases
+-- int_penalty_cases_to_rebuild lists (see there), so an incremental build deletes and recomputes the
+-- clues of those cases only.
+-- depends_on: {{ ref('int_penalty_cases_to_rebuild') }}
+
+{{ config(
+    materialized=incremental_where_supported(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_listed_penalty_cases('int_penalty_cases_to_rebuild') }}"
+) }}
 
 with
 
 penalty_cases as (
 
-    select * from {{ ref('fct_penalty_cases') }}
+    {{ listed_penalty_cases(ref('fct_penalty_cases')) }}
 
 ),
 
 matched_rules as (
 
-    select * from {{ ref('int_penalty_cases_matched_to_thresholds') }}
+    {{ listed_penalty_cases(ref('int_penalty_cases_matched_to_thresholds')) }}
 
 ),
 
