@@ -81,3 +81,14 @@ def write_xlsx(path: Path, headers: list[str], rows: list[dict[str, object]], ti
         ws.append(footer)
     wb.save(path)
     return path
+
+
+def execute_sql(warehouse: Path, sql: str, params: list | None = None) -> None:
+    """Run `sql` on the warehouse file in a connection of its own (to plant or change rows as someone might)."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(sql, params or [])
+    finally:
+        con.close()

@@ -7,23 +7,18 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import duckdb
 import pytest
 
 from ingest.pipeline import ingest_file
 from orchestration import workflows
 from privacy.pii_audit import SCHEMAS_DBT_ONLY_READS
-from tests.builders import PENALTY_HEADERS, PERSON_ID, person_row, write_csv
+from tests.builders import PENALTY_HEADERS, PERSON_ID, execute_sql, person_row, write_csv
 
 AS_OF = date(2025, 12, 31)
 
 
 def _sql(settings, sql: str, params: list | None = None) -> None:
-    con = duckdb.connect(str(settings.warehouse))
-    try:
-        con.execute(sql, params or [])
-    finally:
-        con.close()
+    execute_sql(settings.warehouse, sql, params)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from orchestration.cli import app
 from privacy import pii_audit
 from privacy.mask import find_personal_data
 from privacy.pii_audit import audit, find_in_text
-from tests.builders import PENALTY_HEADERS, PERSON_ID, person_row, write_csv
+from tests.builders import PENALTY_HEADERS, PERSON_ID, execute_sql, person_row, write_csv
 
 runner = CliRunner()
 
@@ -35,11 +35,7 @@ def audited(tmp_path, target, settings):
 
 
 def _sql(settings, sql: str, params: list | None = None) -> None:
-    con = duckdb.connect(str(settings.warehouse))
-    try:
-        con.execute(sql, params or [])
-    finally:
-        con.close()
+    execute_sql(settings.warehouse, sql, params)
 
 
 def _count_scans(monkeypatch, rows_read: list | None = None) -> list[str]:
