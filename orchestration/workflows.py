@@ -138,6 +138,7 @@ def build(settings: Settings, as_of: date | None, *, target: str = "duckdb",
                 nonlocal folders
                 if audit is not None:
                     audit.tables(lambda schema: schema in SCHEMAS_DBT_ONLY_READS)
+                    audit.free_memory()  # dbt is about to take its own
                 rows.result()  # read: dbt may open the warehouse
                 if audit is not None:
                     folders = background.submit(audit.files)  # after the report, in the same thread

@@ -595,10 +595,17 @@ class Audit:
 
     def __init__(self, warehouse: Path, folders: list[Path], state_path: Path | None = None,
                  key: bytes | None = None) -> None:
-        self.warehouse, self.folders = warehouse, folders
+        self.warehouse, self.folders, self.state_path = warehouse, folders, state_path
         self.names = known_names(warehouse, key)
         self.state = AuditState.open(state_path)
         self.findings: list[PiiFinding] = []
+
+    def free_memory(self) -> None:
+        """Close the state's DuckDB instance and open it again, keeping what it recorded: scanning a province's
+        raw tables for the first time leaves GBs in it (candidate values, the warehouse's blocks), which a build
+        would otherwise hold while dbt, with a memory limit of its own, runs beside it (8.2 GB at province scale)."""
+        self.state.close()
+        self.state = AuditState.open(self.state_path)
 
     def tables(self, schemas: Callable[[str], bool] | None = None) -> None:
         """The warehouse's tables (of the `schemas` it says yes to). The warehouse is attached only meanwhile."""
