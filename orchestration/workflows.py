@@ -232,11 +232,7 @@ def pii_audit(settings: Settings, *, full: bool = False) -> list[Any]:
     """Personal data (identifiers, address shapes, the natural persons' names ingest has seen) in the
     warehouse, the site, the exports and the quarantine reports. What a passing audit saw unchanged is not
     read again (`AuditState`) unless `full`."""
-    from privacy.pii_audit import audit
-
-    state = None if full else settings.pii_audit_state
-    return audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine], state,
-                 audit_key(settings))
+    return open_audit(settings, full=full).everything()
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -581,7 +581,7 @@ def scan_files(root: Path, state: AuditState | None = None,
 
 
 # dbt reads these schemas and never writes them (its models, seeds and hooks write staging, intermediate, marts and
-# reference: dbt_project.yml; tests/test_pii_audit_state.py checks the manifest), so a build audits them before
+# reference: dbt_project.yml; tests/test_build_gate.py checks the manifest), so a build audits them before
 # dbt starts, while dbt imports itself and parses the project (see `Audit`).
 SCHEMAS_DBT_ONLY_READS = frozenset({"raw"})
 
@@ -631,17 +631,20 @@ class Audit:
     def close(self) -> None:
         self.state.close()
 
+    def everything(self) -> list[PiiFinding]:
+        """Every step at once (the tables, then the folders), then closed: the audit outside a build."""
+        try:
+            self.tables()
+            self.files()
+        finally:
+            self.close()
+        return self.findings
+
 
 def audit(warehouse: Path, folders: list[Path], state_path: Path | None = None,
           key: bytes | None = None) -> list[PiiFinding]:
     """All findings (at most MAX_FINDINGS) in the warehouse and the given folders (see `Audit`)."""
-    run = Audit(warehouse, folders, state_path, key)
-    try:
-        run.tables()
-        run.files()
-    finally:
-        run.close()
-    return run.findings
+    return Audit(warehouse, folders, state_path, key).everything()
 
 
 def findings_json(findings: list[PiiFinding]) -> str:

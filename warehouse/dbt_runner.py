@@ -125,7 +125,7 @@ class DbtLauncher:
         return ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), *self._vars]
 
     def build(self, args: list[str]) -> subprocess.CompletedProcess[str]:
-        """Run `dbt <args>` (after `parse`), now that the caller no longer holds the warehouse; wait for it."""
+        """Run `dbt <args>` on the parsed project, now that the caller no longer holds the warehouse; wait for it."""
         (self.settings.dbt_target_dir / "run_results.json").unlink(missing_ok=True)  # never a past run's
         self._send(json.dumps([*args, "--no-write-json", *self._common()]))
         self._send("go")
