@@ -4,6 +4,9 @@ in-process path, and a worker that crashes or hangs on one file rejects that fil
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 import time
 from datetime import date
 from pathlib import Path
@@ -366,9 +369,6 @@ def test_a_frame_goes_to_the_validator_without_waiting_for_it(monkeypatch, dies)
 def test_an_ingest_through_a_worker_ends_without_a_leaked_semaphore_warning(tmp_path):
     """GX's (hidden) progress bar made tqdm create a multiprocessing lock in the validator process, which it
     never released: every large ingest ended with Python's "leaked semaphore objects" warning on the terminal."""
-    import subprocess
-    import sys
-
     folder = tmp_path / "in"
     folder.mkdir()
     rows = [penalty_row(**{"行政处罚决定书文号": D[i]}) for i in range(4)]
@@ -389,9 +389,28 @@ def test_an_ingest_through_a_worker_ends_without_a_leaked_semaphore_warning(tmp_
     assert "leaked semaphore" not in done.stderr
 
 
+def test_a_module_imported_lazily_runs_on_first_use_only():
+    """`_import_lazily` (the validator's scipy.stats, `LAZY_FOR_VALIDATION`): `from package import module` binds
+    the module without running it; reading one of its attributes runs it, and it works as imported."""
+    code = textwrap.dedent("""
+        import sys
+        from ingest.workers import _import_lazily
+        _import_lazily("xml.dom.minidom")
+        from xml.dom import minidom
+        print(type(minidom).__name__, "xml.dom.minicompat" in sys.modules)
+        print(minidom.parseString("<a><b/></a>").documentElement.firstChild.tagName,
+              "xml.dom.minicompat" in sys.modules)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["_LazyModule False", "b True"]
+
+
 def test_the_validator_process_gives_the_report_given_here_without_spark_or_sqlalchemy():
-    """GX in the validator process is imported without pyspark, SQLAlchemy and pyodbc (`NOT_FOR_VALIDATION`):
-    the process lives on and its report of a frame that breaks every rule is the one validated here."""
+    """GX in the validator process is imported without pyspark, SQLAlchemy and pyodbc (`NOT_FOR_VALIDATION`) and
+    with scipy.stats not yet run (`LAZY_FOR_VALIDATION`): the process lives on and its report of a frame that
+    breaks every rule is the one validated here."""
     from data_contracts.compiler import compile_rules
     from data_contracts.gx_runner import validate_frame
     from data_contracts.model import load_contract
