@@ -267,6 +267,16 @@ class _Table:
     def relation(self) -> str:
         return f'wh."{self.schema}"."{self.table}"'
 
+    @property
+    def select_list(self) -> str:
+        """The text columns, quoted for SQL."""
+        return ", ".join(f'"{c}"' for c in self.columns)
+
+    @property
+    def part_sql(self) -> str:
+        """A row's part as SQL: its partition column's value ('' for none, or without one)."""
+        return f"coalesce(cast(\"{self.part}\" as varchar), '')" if self.part else "''"
+
 
 def _tables(con: duckdb.DuckDBPyConnection, schemas: Callable[[str], bool] | None = None) -> list[_Table]:
     """The tables with a text column (of the `schemas` it says yes to), read in one query."""
@@ -286,10 +296,8 @@ def _tables(con: duckdb.DuckDBPyConnection, schemas: Callable[[str], bool] | Non
 def _fingerprints(con: duckdb.DuckDBPyConnection, table: _Table) -> dict[str, str]:
     """Row count and the sum of each row's hash over the text columns, per part (or '' for the table). One
     statement per table: a `union all` of 25 tables' aggregates never finished (DuckDB 1.4.5, 2 threads)."""
-    key = f"coalesce(cast(\"{table.part}\" as varchar), '')" if table.part else "''"
-    cols = ", ".join(f'"{c}"' for c in table.columns)
-    rows = con.execute(f"select {key}, count(*), sum(hash({cols}))::varchar from {table.relation} "
-                       "group by 1").fetchall()
+    rows = con.execute(f"select {table.part_sql}, count(*), sum(hash({table.select_list}))::varchar "
+                       f"from {table.relation} group by 1").fetchall()
     head = hashlib.sha256("\0".join(table.columns).encode()).hexdigest()[:16]
     return {p: f"{head}:{n}:{s}" for p, n, s in rows}
 
@@ -361,10 +369,8 @@ def _scan_table(con: duckdb.DuckDBPyConnection, state: AuditState, table: _Table
     relation, rowid = table.relation, "rowid"
     if table.part and len(changed) < len(now):
         # The changed parts' rows, read once (not once per column: a province's raw ledger has 5 M rows).
-        cols = ", ".join(f'"{c}"' for c in table.columns)
-        con.execute(f"create or replace temp table _changed_rows as select rowid as _rowid, {cols} from {relation} "
-                    f"where coalesce(cast(\"{table.part}\" as varchar), '') in (select unnest(?::varchar[]))",
-                    [changed])
+        con.execute(f"create or replace temp table _changed_rows as select rowid as _rowid, {table.select_list} "
+                    f"from {relation} where {table.part_sql} in (select unnest(?::varchar[]))", [changed])
         relation, rowid = "_changed_rows", "_rowid"
     found = False
     for finding in _scan_columns(con, state, relation, table.name, table.columns, names, rowid):
