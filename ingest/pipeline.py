@@ -52,6 +52,7 @@ from privacy.protect import (
     protect_own_columns,
     protect_row,
 )
+from warehouse import raw_custody
 from warehouse.connection import MEMORY_LIMIT_ENV, connect
 from warehouse.settings import Settings
 
@@ -777,6 +778,8 @@ def load_facts(con: Any, batch: pa.Table) -> None:
             where k.agency_uscc = f.agency_uscc and k.decision_no = f.decision_no and k._row_hash = f._row_hash""")
         names = ", ".join(n for n, _ in FACT_COLUMNS)
         con.execute(f"insert into raw.penalty_facts ({names}) select {names} from fact_batch")
+        raw_custody.record_changed_parts(con, "raw.penalty_facts", "agency_uscc", "select agency_uscc from fact_keys "
+                                         "union all select agency_uscc from fact_batch")
     finally:
         con.unregister("fact_batch")
         con.unregister("fact_keys")
@@ -868,10 +871,11 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
         if on_file:
             on_file(outcome)
 
-    with connect(target.warehouse) as con, gc_pace.relaxed():
+    with raw_custody.kept(target.warehouse) as custody, connect(target.warehouse) as con, gc_pace.relaxed():
         if not os.environ.get(MEMORY_LIMIT_ENV, "").strip():  # a worker and a validator share the machine
             con.execute(f"set memory_limit = '{INGEST_MEMORY_LIMIT}'")
         ensure_raw_tables(con)
+        raw_custody.forget_read(con, custody)
         known = ingested_hashes(con, [s for s in shas if s is not None])
         persons = known_names.KnownNames.load(con, target.secret_key)
         seen_now: set[str] = set()

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from data_contracts.model import FEEDS, Contract, load_contract
 from ingest.facts import FACT_COLUMNS
+from warehouse.raw_custody import record_changed_parts
 
 SQL_TYPES = {
     "text": "varchar", "code": "varchar", "code_list": "varchar", "list": "varchar", "uscc": "varchar",
@@ -125,6 +126,10 @@ def load_rows(con: duckdb.DuckDBPyConnection, contract: Contract, batch: pa.Tabl
                 semi join (select distinct {key_cols} from _chunk_versions) k on {_key_join(contract, 'v', 'k')}
             ) r
             where {same('t', 'r')} and t._is_current is distinct from (r.rn = 1)""")
+        # the files of the rows inserted, and of the rows whose lineage moved (`_is_current` is not text: the
+        # gate's fingerprint does not read it)
+        record_changed_parts(con, f"raw.{feed}", "_file_sha256", "select _file_sha256 from _chunk union all "
+                             "select _table_sha from _chunk_versions where _hit")
     finally:
         con.unregister("chunk_batch")
         con.execute("drop table if exists _chunk_versions")

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from warehouse import raw_custody
 from warehouse.errors import UserError
 from warehouse.lock import writer_lock
 from warehouse.settings import Settings
@@ -82,14 +83,16 @@ class BuildOutcome:
 def write_scorecard_config(settings: Settings, *, raw_tables: bool = False) -> list[Any]:
     """The 考核细则 of every jurisdiction into meta.scorecard_config (call under the writer lock); with
     `raw_tables`, also every missing raw table, in the same connection (what dbt reads must exist)."""
-    return _prepare_build(settings, raw_tables=raw_tables)[0]
+    with raw_custody.kept(settings.warehouse):
+        return _prepare_build(settings, raw_tables=raw_tables)[0]
 
 
 def _prepare_build(settings: Settings, *, raw_tables: bool = True, plan_as_of: date | None = None
-                   ) -> tuple[list[Any], Any]:
+                   ) -> tuple[list[Any], Any, int]:
     """What a build writes before dbt, in one writer connection: the 考核细则 (`write_scorecard_config`), the
     missing raw tables, and, given `plan_as_of`, the DuckDB build's plan (warehouse.build_state.plan_build, which
-    reads the configuration just written). The configurations and the plan (None without `plan_as_of`)."""
+    reads the configuration just written). The configurations, the plan (None without `plan_as_of`) and the raw
+    tables' journal's last entry (`warehouse.raw_custody`)."""
     from ingest.raw_tables import ensure_raw_tables
     from orchestration.scorecard_config import load_all, write_config
     from warehouse.build_state import plan_build
@@ -102,7 +105,7 @@ def _prepare_build(settings: Settings, *, raw_tables: bool = True, plan_as_of: d
         if raw_tables:
             ensure_raw_tables(con)
         plan = plan_build(con, plan_as_of, dbt_region_vars(settings.home)) if plan_as_of else None
-    return configs, plan
+        return configs, plan, raw_custody.journal_head(con)
 
 
 def build(settings: Settings, as_of: date | None, *, target: str = "duckdb",
@@ -116,71 +119,95 @@ def build(settings: Settings, as_of: date | None, *, target: str = "duckdb",
     parsing) and opens the warehouse once this process has written the scorecard configuration, read the
     contract report's rows and audited the tables dbt only reads (`SCHEMAS_DBT_ONLY_READS`); the report and the
     gate's folders are written and audited in a thread while dbt runs; the tables dbt writes are audited after.
+
+    The build keeps the raw tables' chain of custody (`warehouse.raw_custody`: it writes no raw row), and a
+    gate that passed renews it from the raw tables' audit: the next gate reads only their parts ingest
+    journals meanwhile. A failed build breaks it.
     """
+    resolved = settings.resolve_as_of(as_of)
+    with writer_lock(settings.lock, on_wait=on_wait):
+        custody = raw_custody.held(settings.warehouse)  # before this build writes anything
+        try:
+            outcome, epoch, head = _build(settings, resolved, target, run, gate, custody)
+        except BaseException:
+            raw_custody.drop(settings.warehouse)
+            raise
+        if not gate:
+            raw_custody.hand_over(settings.warehouse, custody)
+        elif epoch is not None:
+            raw_custody.grant(settings.warehouse, epoch, head)
+        else:
+            raw_custody.drop(settings.warehouse)
+    return outcome
+
+
+def _build(settings: Settings, resolved: date, target: str, run: Callable[[list[str]], Any] | None, gate: bool,
+           custody: raw_custody.Custody | None) -> tuple[BuildOutcome, str | None, int]:
+    """`build` under the writer lock; also the epoch of the raw tables' audit (None without) and the
+    journal's last entry it read."""
     from privacy.pii_audit import SCHEMAS_DBT_ONLY_READS
     from warehouse.dbt_runner import DbtLauncher, build_duckdb, build_warnings
 
-    resolved = settings.resolve_as_of(as_of)
-    with writer_lock(settings.lock, on_wait=on_wait):
-        launcher = DbtLauncher(settings, resolved) if target == "duckdb" and run is None else None
-        background = ThreadPoolExecutor(1, thread_name_prefix="build-background")
-        audit, report, folders = None, None, None
-        try:
-            if gate:
-                audit = open_audit(settings)
-            _, plan = _prepare_build(settings, plan_as_of=resolved if target == "duckdb" else None)
-            # from here on the warehouse is only read until dbt opens it: the report's rows in the thread and
-            # the tables dbt only reads here, side by side (DuckDB lets one process hold several readers)
-            rows = background.submit(contract_report_rows, settings)
-            report = background.submit(lambda: write_contract_report(settings, *rows.result()))
+    launcher = DbtLauncher(settings, resolved) if target == "duckdb" and run is None else None
+    background = ThreadPoolExecutor(1, thread_name_prefix="build-background")
+    audit, report, folders, epoch, head = None, None, None, None, 0
+    try:
+        if gate:
+            audit = open_audit(settings, custody=custody)
+        _, plan, head = _prepare_build(settings, plan_as_of=resolved if target == "duckdb" else None)
+        # from here on the warehouse is only read until dbt opens it: the report's rows in the thread and
+        # the tables dbt only reads here, side by side (DuckDB lets one process hold several readers)
+        rows = background.submit(contract_report_rows, settings)
+        report = background.submit(lambda: write_contract_report(settings, *rows.result()))
 
-            def before_dbt() -> None:
-                nonlocal folders
-                if audit is not None:
-                    audit.tables(lambda schema: schema in SCHEMAS_DBT_ONLY_READS)
-                    audit.free_memory()  # dbt is about to take its own
-                rows.result()  # read: dbt may open the warehouse
-                if audit is not None:
-                    folders = background.submit(audit.files)  # after the report, in the same thread
-
-            if target == "spark":  # raw tables exported as parquet, registered in Spark, then dbt (docs/spark.md)
-                from orchestration.spark import build_on_spark
-
-                before_dbt()
-                result, plan = build_on_spark(settings, resolved), None
-            else:
-                result, plan = build_duckdb(settings, resolved, run, plan=plan, launcher=launcher,
-                                            before_dbt=before_dbt)
-        except BaseException:
+        def before_dbt() -> None:
+            nonlocal folders, epoch
             if audit is not None:
-                _close_audit(audit, folders)
-            raise
-        finally:
-            if launcher is not None:
-                launcher.abort()  # only if it never built: the caller failed first
-            # written whatever dbt did: it shows the ingest's contract results
-            report_path = report.result() if report is not None else None
-            background.shutdown()
-        outcome = BuildOutcome(resolved, target, plan, result, contract_report=report_path)
-        if getattr(result, "returncode", 0) != 0:
+                audit.tables(lambda schema: schema in SCHEMAS_DBT_ONLY_READS)
+                epoch = None if audit.findings else audit.state.epoch
+                audit.free_memory()  # dbt is about to take its own
+            rows.result()  # read: dbt may open the warehouse
             if audit is not None:
-                _close_audit(audit, folders)
-            tail = "\n".join((getattr(result, "stdout", "") or "").splitlines()[-40:])
-            raise UserError(f"dbt build 失败：\n{tail}", "dbt build failed (see above)")
-        artefacts = getattr(result, "target_path", None) or (
-            settings.dbt_target_dir / target if target != "duckdb" else settings.dbt_target_dir)
-        outcome.warnings = build_warnings(Path(artefacts))
+                folders = background.submit(audit.files)  # after the report, in the same thread
+
+        if target == "spark":  # raw tables exported as parquet, registered in Spark, then dbt (docs/spark.md)
+            from orchestration.spark import build_on_spark
+
+            before_dbt()
+            result, plan = build_on_spark(settings, resolved), None
+        else:
+            result, plan = build_duckdb(settings, resolved, run, plan=plan, launcher=launcher,
+                                        before_dbt=before_dbt)
+    except BaseException:
         if audit is not None:
-            try:
-                if folders is not None:
-                    folders.result()
-                audit.tables(lambda schema: schema not in SCHEMAS_DBT_ONLY_READS)
-            finally:
-                audit.close()
-            outcome.findings = audit.findings
-            if outcome.findings:
-                raise PersonalDataFound(outcome.findings)
-    return outcome
+            _close_audit(audit, folders)
+        raise
+    finally:
+        if launcher is not None:
+            launcher.abort()  # only if it never built: the caller failed first
+        # written whatever dbt did: it shows the ingest's contract results
+        report_path = report.result() if report is not None else None
+        background.shutdown()
+    outcome = BuildOutcome(resolved, target, plan, result, contract_report=report_path)
+    if getattr(result, "returncode", 0) != 0:
+        if audit is not None:
+            _close_audit(audit, folders)
+        tail = "\n".join((getattr(result, "stdout", "") or "").splitlines()[-40:])
+        raise UserError(f"dbt build 失败：\n{tail}", "dbt build failed (see above)")
+    artefacts = getattr(result, "target_path", None) or (
+        settings.dbt_target_dir / target if target != "duckdb" else settings.dbt_target_dir)
+    outcome.warnings = build_warnings(Path(artefacts))
+    if audit is not None:
+        try:
+            if folders is not None:
+                folders.result()
+            audit.tables(lambda schema: schema not in SCHEMAS_DBT_ONLY_READS)
+        finally:
+            audit.close()
+        outcome.findings = audit.findings
+        if outcome.findings:
+            raise PersonalDataFound(outcome.findings)
+    return outcome, epoch, head
 
 
 def _close_audit(audit: Any, folders: Future[None] | None) -> None:
@@ -219,13 +246,18 @@ def audit_key(settings: Settings) -> bytes:
     return settings.secret_key(demo=True)
 
 
-def open_audit(settings: Settings, *, full: bool = False) -> Any:
+def open_audit(settings: Settings, *, full: bool = False, custody: Any = None) -> Any:
     """The PII audit of the warehouse, the site, the exports and the quarantine reports, to run in steps
-    (`privacy.pii_audit.Audit`); it reads the known names now."""
+    (`privacy.pii_audit.Audit`); it reads the known names now. Unless `full`, what a passing audit saw
+    unchanged is not read again, nor the raw tables' parts not journalled since, with the `custody` given
+    (the build's, taken before it wrote) or else held now (`warehouse.raw_custody`)."""
     from privacy.pii_audit import Audit
 
+    if full:
+        return Audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine], None,
+                     audit_key(settings))
     return Audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine],
-                 None if full else settings.pii_audit_state, audit_key(settings))
+                 settings.pii_audit_state, audit_key(settings), custody or raw_custody.held(settings.warehouse))
 
 
 def pii_audit(settings: Settings, *, full: bool = False) -> list[Any]:

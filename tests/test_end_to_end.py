@@ -24,17 +24,19 @@ def _target(home: Path) -> IngestTarget:
 
 
 BUILD_TABLES = ("scorecard_config", "dbt_build_state")  # meta tables written by build, not by ingest
+# the PII gate's journal of raw parts changed (warehouse.raw_custody): an entry per chunk, so it follows the chunks
+NOT_CONTENT = (*BUILD_TABLES, "raw_changes")
 
 
 def raw_and_meta_rows(warehouse: Path, *, any_order: bool = False) -> dict[str, list[tuple[Any, ...]]]:
-    """Every raw and meta table's rows, sorted (the ingestion time and the tables `build` writes — scorecard
-    configuration, last build's state — excluded)."""
+    """Every raw and meta table's rows, sorted (the ingestion time, the tables `build` writes — scorecard
+    configuration, last build's state — and the gate's journal excluded)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = [t for (t,) in con.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
             "where table_schema in ('raw', 'meta') and table_type = 'BASE TABLE' "
-            f"and table_name not in {BUILD_TABLES} order by 1").fetchall()]
+            f"and table_name not in {NOT_CONTENT} order by 1").fetchall()]
         # Which file first delivered a row version depends on the order when deliveries overlap (the task
         # lists are re-delivered whole after each reporting round): rows_new / rows_unchanged say so.
         exclude = "ingested_at, rows_new, rows_unchanged" if any_order else "ingested_at"

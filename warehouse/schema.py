@@ -1,5 +1,6 @@
-"""The warehouse's own tables (`meta.*`): files, quarantine, contract results, scorecard configuration and the
-build record. Raw tables are derived from the contracts by `ingest.raw_tables`; models are dbt's."""
+"""The warehouse's own tables (`meta.*`): files, quarantine, contract results, scorecard configuration, the raw
+tables' change journal (`warehouse.raw_custody`) and the build record. Raw tables are derived from the contracts
+by `ingest.raw_tables`; models are dbt's."""
 
 META_DDL = """
 create schema if not exists meta;
@@ -27,4 +28,7 @@ create table if not exists meta.scorecard_config (
   config_fingerprint varchar, indicator_code varchar, indicator_block varchar, indicator_name varchar,
   sort_order integer, points double, scoring_method varchar, target double, zero_points_at double
 );
+-- the parts of the raw tables each ingest changed, for the PII gate (warehouse.raw_custody)
+create sequence if not exists meta.raw_change_seq;
+create table if not exists meta.raw_changes (seq bigint, table_name varchar, part_column varchar, part varchar);
 """
