@@ -246,25 +246,22 @@ def audit_key(settings: Settings) -> bytes:
     return settings.secret_key(demo=True)
 
 
-def open_audit(settings: Settings, *, full: bool = False, custody: Any = None) -> Any:
+def open_audit(settings: Settings, *, full: bool = False, custody: raw_custody.Custody | None = None) -> Any:
     """The PII audit of the warehouse, the site, the exports and the quarantine reports, to run in steps
     (`privacy.pii_audit.Audit`); it reads the known names now. Unless `full`, what a passing audit saw
-    unchanged is not read again, nor the raw tables' parts not journalled since, with the `custody` given
-    (the build's, taken before it wrote) or else held now (`warehouse.raw_custody`)."""
+    unchanged is not read again, nor, given the raw tables' `custody` (`warehouse.raw_custody`), their parts
+    not journalled since."""
     from privacy.pii_audit import Audit
 
-    if full:
-        return Audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine], None,
-                     audit_key(settings))
     return Audit(settings.warehouse, [settings.site, settings.exports, settings.quarantine],
-                 settings.pii_audit_state, audit_key(settings), custody or raw_custody.held(settings.warehouse))
+                 None if full else settings.pii_audit_state, audit_key(settings), None if full else custody)
 
 
 def pii_audit(settings: Settings, *, full: bool = False) -> list[Any]:
     """Personal data (identifiers, address shapes, the natural persons' names ingest has seen) in the
     warehouse, the site, the exports and the quarantine reports. What a passing audit saw unchanged is not
     read again (`AuditState`) unless `full`."""
-    return open_audit(settings, full=full).everything()
+    return open_audit(settings, full=full, custody=raw_custody.held(settings.warehouse)).everything()
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import time
 import uuid
@@ -53,6 +52,7 @@ from privacy.names import TABLE as NAMES_TABLE
 from privacy.names import KnownNames
 from warehouse import raw_custody
 from warehouse.connection import duckdb_config
+from warehouse.raw_custody import stat_key
 
 # Only values that may hold an identifier the detector accepts are candidates: DuckDB filters them before
 # Python validates check digits, so large tables stay cheap to scan. Each alternative is what one of the
@@ -625,13 +625,6 @@ def _scan_file(path: Path, texts: list[tuple[str, str]], names: KnownNames | Non
     """The findings in one file's texts (`_texts_to_search`)."""
     for place, f in findings_in_texts(texts, names, clean):
         yield PiiFinding(str(path), place, f.kind, _hide(f.text))
-
-
-def stat_key(st: os.stat_result) -> str:
-    """A file as its stat describes it: the same inode with the same size, modification and change times.
-    Any write changes the modification time, a rename or chmod the change time, so an unchanged key is an
-    unchanged file (unless it changed within the clock's tick: see STILL_NS)."""
-    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
 
 
 def scan_files(root: Path, state: AuditState | None = None,

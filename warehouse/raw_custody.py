@@ -43,12 +43,18 @@ def custody_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".custody.json")
 
 
+def stat_key(st: os.stat_result) -> str:
+    """A file as its stat describes it: the same inode with the same size, modification and change times.
+    Any write changes the modification time, a rename or chmod the change time, so an unchanged key is an
+    unchanged file (unless it changed within the clock's tick)."""
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
 def _stat(path: Path) -> str:
     try:
-        st = path.stat()
+        return stat_key(path.stat())
     except FileNotFoundError:
         return "-"
-    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
 
 
 def warehouse_key(warehouse: Path) -> str:
