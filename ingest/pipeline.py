@@ -130,6 +130,11 @@ class Inspection:
 # but kept ~0.45 GB more in this process, and a delivery into an empty warehouse was not faster beyond this
 # machine's noise: not taken.)
 INGEST_MEMORY_LIMIT = "1GB"
+# DuckDB's threads while a worker process reads the delivery: the worker and its validator keep the other core
+# busy, so a second DuckDB thread only contends with them for it. A 1.3 M-row part of the 1.0 bench delivery (20
+# regions, two runs each way, alternated): 163.0–164.8 s and 289–294 CPU-s with two threads, 154.9–156.4 s and
+# 271 CPU-s with one. A delivery read in process (one new file) keeps both: its joins against the tables wait alone.
+INGEST_THREADS_BESIDE_WORKER = 1
 VALIDATION_CHUNK_ROWS = 500_000  # GX costs ~1.4 s per call whatever the size: validate files together
 
 
@@ -890,7 +895,10 @@ def ingest_files(paths: list[Path], target: IngestTarget, feed: str | None = Non
                 tasks.append(PrepareTask(pos, path, sha))
         # Rows are protected ahead only when read here: a worker waiting on its validator shares the two cores
         # with this process and the validator, so its wait is not idle (the 0.1 delivery: 119.7 s, not 117.1 s).
-        ahead = None if workers.workers_wanted([t.path for t in tasks]) else target.secret_key
+        in_worker = workers.workers_wanted([t.path for t in tasks])
+        ahead = None if in_worker else target.secret_key
+        if in_worker:
+            con.execute(f"set threads = {INGEST_THREADS_BESIDE_WORKER}")
         how = PrepareSettings(feed, profile, tuple(profiles), today, target.landing, limit, ahead)
         protect = functools.partial(protect_chunk, key=target.secret_key, persons=persons)
         for chunk in workers.chunks_for(tasks, how, prepared_chunks, stopped_chunk, protect):

@@ -178,7 +178,14 @@ def test_the_worker_sends_rows_ready_to_store(tmp_path, monkeypatch):
     real = pipeline.load_table
     monkeypatch.setattr(pipeline, "load_table",
                         lambda c, ins, *a: made_here.append(ins.outcome.name) or real(c, ins, *a))
+    default_threads = duckdb.connect().execute("select current_setting('threads')").fetchone()[0]
+    threads_inline: list[int] = []
+    real_load = pipeline._load_contained
+    monkeypatch.setattr(pipeline, "_load_contained", lambda con, *a: threads_inline.append(
+        con.execute("select current_setting('threads')").fetchone()[0]) or real_load(con, *a))
     inline = _ingest(paths, tmp_path / "inline", "0", monkeypatch, 2)
+    assert threads_inline == [default_threads] * 3  # read here: DuckDB keeps its threads
+    monkeypatch.setattr(pipeline, "_load_contained", real_load)
     assert sorted(made_here) == ["0.csv", "1.csv", "2.csv"]
     made_here.clear()
     from privacy.names import KnownNames
@@ -186,7 +193,12 @@ def test_the_worker_sends_rows_ready_to_store(tmp_path, monkeypatch):
     hashed_here: list = []
     real_add = KnownNames.add
     monkeypatch.setattr(KnownNames, "add", lambda self, names: hashed_here.append(names) or real_add(self, names))
+    threads: list[int] = []  # DuckDB's threads while loading: one beside a worker (it and its validator use the other)
+    real_load = pipeline._load_contained
+    monkeypatch.setattr(pipeline, "_load_contained", lambda con, *a: threads.append(
+        con.execute("select current_setting('threads')").fetchone()[0]) or real_load(con, *a))
     worker = _ingest(paths, tmp_path / "worker", "1", monkeypatch, 2)
+    assert threads == [pipeline.INGEST_THREADS_BESIDE_WORKER] * 3 == [1, 1, 1]
     assert made_here == []
     assert hashed_here == []  # the names' hashes come with the chunk: the parent learns them (the same table)
     facts = _as_loaded_inline(tmp_path, "worker", worker, inline, 6)
