@@ -133,7 +133,9 @@ INGEST_MEMORY_LIMIT = "1GB"
 # DuckDB's threads while a worker process reads the delivery: the worker and its validator keep the other core
 # busy, so a second DuckDB thread only contends with them for it. A 1.3 M-row part of the 1.0 bench delivery (20
 # regions, two runs each way, alternated): 163.0–164.8 s and 289–294 CPU-s with two threads, 154.9–156.4 s and
-# 271 CPU-s with one. A delivery read in process (one new file) keeps both: its joins against the tables wait alone.
+# 271 CPU-s with one. A 0.1 delivery of another seed into a copy of the 1.0 warehouse (6.3 M rows: the joins at
+# their largest): 75.4–76.0 s, 128–129 CPU-s, 2.0 GB with two; 73.5–74.7 s, 117 CPU-s, 1.8 GB with one. A delivery
+# read in process (one new file) keeps both: its joins against the tables wait alone.
 INGEST_THREADS_BESIDE_WORKER = 1
 VALIDATION_CHUNK_ROWS = 500_000  # GX costs ~1.4 s per call whatever the size: validate files together
 
