@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from warehouse import raw_custody
 from warehouse.connection import connect
 
 
@@ -21,8 +22,10 @@ class PurgeResult:
 
 
 def purge_landing(warehouse: Path, home: Path, before: date) -> PurgeResult:
-    """Delete archive copies of files ingested before `before`; the caller holds the writer lock."""
-    with connect(warehouse) as con:  # creates the schema on a new home, so there is a files table to read
+    """Delete archive copies of files ingested before `before`; the caller holds the writer lock. It writes
+    `meta.files` only, never a raw table: it keeps the raw tables' chain of custody (`warehouse.raw_custody`)."""
+    # the schema is created on a new home, so there is a files table to read
+    with raw_custody.kept(warehouse), connect(warehouse) as con:
         con.execute("alter table meta.files add column if not exists purged_at timestamp")
         rows = con.execute(
             "select file_sha256, archive_path from meta.files where purged_at is null and ingested_at < ?",

@@ -95,6 +95,18 @@ def test_a_build_after_an_ingest_reads_only_the_parts_it_journalled(tmp_path, bu
     assert raw_custody.held(settings.warehouse) is not None
 
 
+def test_a_purge_keeps_the_chain(built, monkeypatch):
+    """`liandong purge` writes `meta.files` only: the next gate reads no raw part (it read every one before)."""
+    from ingest.purge import purge_landing
+
+    settings, _ = built
+    assert purge_landing(settings.warehouse, settings.home, date(2100, 1, 1)).files == 2
+    assert raw_custody.held(settings.warehouse) is not None
+    calls = _fingerprinted(monkeypatch)
+    assert workflows.build(settings, AS_OF).findings == []
+    assert not [name for name, _ in calls if name in RAW_TABLES]
+
+
 def test_a_write_outside_the_rules_breaks_the_chain_and_the_gate_reads_every_part(built, monkeypatch):
     settings, _ = built
     execute_sql(settings.warehouse, "update raw.penalty_ledger set remarks = ? where decision_no like '%1号'",
