@@ -6,10 +6,10 @@ changed since it passed; at province scale that reads 5 M ledger rows and 36 tex
 incremental build) to find the one new file. Yet every change of a raw table is made by ingest, which knows
 the parts it touched and writes them to a journal (`meta.raw_changes`) in the same transaction.
 
-The journal is only to be trusted if nothing else wrote the warehouse. So each writer that keeps to the
-rules (ingest, the build, the scorecard configuration: under the writer lock, raw tables changed only with
-their journal) checks, before it opens the warehouse, that the file is exactly as the last such writer left
-it (its stat: inode, size, modification and change times, and those of its WAL), and records the file's new
+The journal is only to be trusted if nothing else wrote the warehouse. So each writer that keeps to the rules
+(ingest, the build, the scorecard configuration, `liandong purge`: under the writer lock, raw tables changed
+only with their journal) checks, before it opens the warehouse, that the file is exactly as the last such writer
+left it (its stat: inode, size, modification and change times, and those of its WAL), and records the file's new
 stat when it is done. Any other write — a DuckDB shell, a restored backup, a writer that failed half-way —
 changes the stat without recording it, breaks the chain, and the next gate fingerprints every part again.
 
