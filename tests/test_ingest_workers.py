@@ -164,6 +164,21 @@ def test_what_a_worker_receives_pickles():  # spawn: everything crosses the pipe
     assert pickle.loads(pickle.dumps(how)) == how
 
 
+def _threads(con) -> int:
+    return con.execute("select current_setting('threads')").fetchone()[0]
+
+
+def _threads_while_loading(monkeypatch) -> list[int]:
+    """DuckDB's threads on the ingest connection at each chunk's load, from now on (the pipeline's own load
+    runs after the look)."""
+    from ingest import pipeline
+
+    seen: list[int] = []
+    real = pipeline._load_contained
+    monkeypatch.setattr(pipeline, "_load_contained", lambda con, *a: seen.append(_threads(con)) or real(con, *a))
+    return seen
+
+
 def test_the_worker_sends_rows_ready_to_store(tmp_path, monkeypatch):
     """A worker masks, pseudonymises and hashes the rows on its core: the parent stores them as sent (it makes
     no table of its own), the same rows as in process, the persons known before masked in the new texts."""
@@ -178,14 +193,10 @@ def test_the_worker_sends_rows_ready_to_store(tmp_path, monkeypatch):
     real = pipeline.load_table
     monkeypatch.setattr(pipeline, "load_table",
                         lambda c, ins, *a: made_here.append(ins.outcome.name) or real(c, ins, *a))
-    default_threads = duckdb.connect().execute("select current_setting('threads')").fetchone()[0]
-    threads_inline: list[int] = []
-    real_load = pipeline._load_contained
-    monkeypatch.setattr(pipeline, "_load_contained", lambda con, *a: threads_inline.append(
-        con.execute("select current_setting('threads')").fetchone()[0]) or real_load(con, *a))
+    default_threads = _threads(duckdb.connect())
+    threads_inline = _threads_while_loading(monkeypatch)
     inline = _ingest(paths, tmp_path / "inline", "0", monkeypatch, 2)
     assert threads_inline == [default_threads] * 3  # read here: DuckDB keeps its threads
-    monkeypatch.setattr(pipeline, "_load_contained", real_load)
     assert sorted(made_here) == ["0.csv", "1.csv", "2.csv"]
     made_here.clear()
     from privacy.names import KnownNames
@@ -193,10 +204,7 @@ def test_the_worker_sends_rows_ready_to_store(tmp_path, monkeypatch):
     hashed_here: list = []
     real_add = KnownNames.add
     monkeypatch.setattr(KnownNames, "add", lambda self, names: hashed_here.append(names) or real_add(self, names))
-    threads: list[int] = []  # DuckDB's threads while loading: one beside a worker (it and its validator use the other)
-    real_load = pipeline._load_contained
-    monkeypatch.setattr(pipeline, "_load_contained", lambda con, *a: threads.append(
-        con.execute("select current_setting('threads')").fetchone()[0]) or real_load(con, *a))
+    threads = _threads_while_loading(monkeypatch)  # one beside a worker (it and its validator use the other core)
     worker = _ingest(paths, tmp_path / "worker", "1", monkeypatch, 2)
     assert threads == [pipeline.INGEST_THREADS_BESIDE_WORKER] * 3 == [1, 1, 1]
     assert made_here == []
